@@ -1,0 +1,90 @@
+import { Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { AiInferenceSpec } from '../../src';
+
+/**
+ * Seeds 000/001: the AI inference service on EKS behind an AWS Network Load Balancer,
+ * with the seeds' values. Account IDs, ARNs, buckets and CIDRs are placeholders.
+ */
+export const eksNlbSpec: AiInferenceSpec = {
+  release: 'ai-inference',
+  namespace: 'pixelated-prod',
+  createNamespace: true,
+  partOf: 'pixelated',
+  image: 'ghcr.io/pixelated/ai-inference:1.4.2',
+  model: { name: 'pixelated-empathy', version: '1.4.2', loadTime: Duration.minutes(4) },
+  replicas: 3,
+  resources: {
+    cpu: { request: Cpu.units(2), limit: Cpu.units(4) },
+    memory: { request: Size.gibibytes(8), limit: Size.gibibytes(16) },
+    gpu: { count: 1 },
+  },
+  scheduling: { nodeLabels: { 'node-type': 'gpu-inference' }, hostAntiAffinity: 'preferred', zoneSpread: 'ScheduleAnyway' },
+  probes: {
+    path: '/api/v1/health',
+    liveness: { period: Duration.seconds(30) },
+    readiness: { period: Duration.seconds(10) },
+    startupBudget: Duration.minutes(5),
+  },
+  storage: {
+    models: { size: Size.gibibytes(50), storageClassName: 'efs-sc', accessMode: 'ReadWriteMany' },
+    data: { size: Size.gibibytes(20), storageClassName: 'efs-sc', accessMode: 'ReadWriteMany' },
+    cacheSizeLimit: Size.gibibytes(2),
+    tmpSizeLimit: Size.gibibytes(1),
+    sharedMemorySizeLimit: Size.gibibytes(2),
+  },
+  config: {
+    performance: { maxBatchSize: 8, batchTimeout: Duration.millis(50), workers: 1, connectionPoolSize: 100 },
+    caching: { enabled: true, backend: 'redis', ttl: Duration.hours(1), maxSize: Size.gibibytes(1) },
+    rateLimiting: { enabled: true, requestsPerSecond: 100, burst: 200 },
+    features: { biasDetection: true, progressTracking: true },
+  },
+  secretEnv: [
+    { name: 'POSTGRES_HOST', secretName: 'ai-inference-secrets', key: 'postgres-host' },
+    { name: 'POSTGRES_DB', secretName: 'ai-inference-secrets', key: 'postgres-db' },
+    { name: 'POSTGRES_USER', secretName: 'ai-inference-secrets', key: 'postgres-user' },
+    { name: 'POSTGRES_PASSWORD', secretName: 'ai-inference-secrets', key: 'postgres-password' },
+    { name: 'REDIS_PASSWORD', secretName: 'ai-inference-secrets', key: 'redis-password' },
+    { name: 'MONGODB_URI', secretName: 'ai-inference-secrets', key: 'mongodb-uri' },
+  ],
+  shutdown: { gracePeriod: Duration.seconds(60), preStopSleep: Duration.seconds(15) },
+  identity: { runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001 },
+  traffic: {
+    loadBalancer: {
+      scheme: 'internet-facing',
+      certificateArns: ['arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b'],
+      tlsPorts: [443],
+      healthCheck: {
+        path: '/api/v1/health',
+        interval: Duration.seconds(10),
+        timeout: Duration.seconds(5),
+        healthyThreshold: 2,
+        unhealthyThreshold: 2,
+      },
+      stickiness: 'source_ip',
+      deregistrationDelay: Duration.seconds(60),
+      preserveClientIp: true,
+      idleTimeout: Duration.minutes(5),
+      accessLogs: { bucket: 'pixelated-nlb-access-logs', prefix: 'ai-inference' },
+      sourceRanges: ['203.0.113.0/24', '198.51.100.0/24'],
+    },
+  },
+  disruption: { minAvailable: 2 },
+  networkPolicy: {
+    vpcCidr: '10.0.0.0/16',
+    webApp: { podLabels: { 'app.kubernetes.io/name': 'web' } },
+    monitoringNamespace: 'monitoring',
+    databases: {
+      postgres: { cidr: '10.0.64.0/20' },
+      redis: { podLabels: { 'app.kubernetes.io/name': 'redis' } },
+      mongodb: { cidr: '10.0.80.0/20' },
+    },
+  },
+  slo: {
+    availability: 99.9,
+    latencyP95: Duration.seconds(2),
+    latencyP99: Duration.seconds(3),
+    errorRate: 1,
+    throughputRps: 1000,
+  },
+};

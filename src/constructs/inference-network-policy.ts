@@ -1,0 +1,134 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { COMPONENT, HTTP_PORT_NAME, METRICS_PORT_NAME, commonLabels, objectNames, selectorLabels } from '../conventions';
+import { parseOrThrow, zDnsLabel } from '../private/validation';
+
+/** Who a rule allows: an address block, or pods by labels (optionally in another namespace). */
+export type NetworkPeer =
+  | { readonly cidr: string; readonly except?: string[] }
+  | { readonly podLabels?: Record<string, string>; readonly namespace?: string };
+
+/** Well-known database ports (seed 000: PostgreSQL, Redis, MongoDB). */
+export const DATABASE_PORTS = { postgres: 5432, redis: 6379, mongodb: 27017 } as const;
+
+export interface InferenceNetworkPolicyProps {
+  /** Release name: the policy is `<name>-netpol` and selects the release's pods. */
+  readonly name: string;
+  /** @default - none */
+  readonly namespace?: string;
+  /**
+   * Client CIDRs of the load balancer (with client IP preservation the pods see client
+   * addresses). Allowed to the http port.
+   * @default []
+   */
+  readonly loadBalancerSourceRanges?: string[];
+  /** VPC CIDR: NLB health checks and (without client IP preservation) all NLB traffic. @default - none */
+  readonly vpcCidr?: string;
+  /** The web application's pods, allowed to the http port. @default - none */
+  readonly webApp?: { readonly podLabels: Record<string, string>; readonly namespace?: string };
+  /** Namespace of Prometheus, allowed to the metrics port. @default 'monitoring' */
+  readonly monitoringNamespace?: string;
+  /** Databases the pods may reach, each by CIDR or selector. @default {} */
+  readonly databases?: { readonly postgres?: NetworkPeer; readonly redis?: NetworkPeer; readonly mongodb?: NetworkPeer };
+  /** HTTPS egress (external APIs, model hubs). `false` disables it. @default - 0.0.0.0/0 on 443 */
+  readonly httpsEgress?: false | { readonly cidr: string; readonly except?: string[] };
+  /** @default {} */
+  readonly labels?: Record<string, string>;
+}
+
+const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/\d{1,3}$/;
+const zCidr = z.string().regex(CIDR, 'must be a CIDR such as 10.0.0.0/16');
+const zPeer = z.union([
+  z.object({ cidr: zCidr, except: z.array(zCidr).optional() }).strict(),
+  z.object({ podLabels: z.record(z.string()).optional(), namespace: zDnsLabel.optional() }).strict(),
+]);
+
+export const inferenceNetworkPolicyPropsSchema = z
+  .object({
+    name: zDnsLabel,
+    namespace: zDnsLabel.optional(),
+    loadBalancerSourceRanges: z.array(zCidr).optional(),
+    vpcCidr: zCidr.optional(),
+    webApp: z.object({ podLabels: z.record(z.string()), namespace: zDnsLabel.optional() }).strict().optional(),
+    monitoringNamespace: zDnsLabel.optional(),
+    databases: z.object({ postgres: zPeer.optional(), redis: zPeer.optional(), mongodb: zPeer.optional() }).strict().optional(),
+    httpsEgress: z.union([z.literal(false), z.object({ cidr: zCidr, except: z.array(zCidr).optional() }).strict()]).optional(),
+    labels: z.record(z.string()).optional(),
+  })
+  .strict() satisfies z.ZodType<InferenceNetworkPolicyProps>;
+
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+function peer(p: NetworkPeer): k8s.NetworkPolicyPeer {
+  if ('cidr' in p) return { ipBlock: { cidr: p.cidr, except: p.except } };
+  return {
+    podSelector: { matchLabels: p.podLabels ?? {} },
+    namespaceSelector: p.namespace ? { matchLabels: { [NAMESPACE_NAME_LABEL]: p.namespace } } : undefined,
+  };
+}
+
+const tcp = (port: number | string) => ({
+  protocol: 'TCP',
+  port: typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port),
+});
+
+/**
+ * Default-deny NetworkPolicy for the inference pods (both directions), opening only what
+ * seed 000 lists: ingress to `http` from the load balancer's client ranges, the VPC (NLB
+ * health checks) and the web application; to `metrics` from the monitoring namespace;
+ * egress to DNS, the databases and HTTPS.
+ */
+export class InferenceNetworkPolicy extends Construct {
+  readonly policy: k8s.KubeNetworkPolicy;
+
+  constructor(scope: Construct, id: string, props: InferenceNetworkPolicyProps) {
+    super(scope, id);
+    const p = parseOrThrow(inferenceNetworkPolicyPropsSchema, props, `InferenceNetworkPolicy ${scope.node.path}/${id}`);
+
+    const httpFrom: k8s.NetworkPolicyPeer[] = [
+      ...(p.loadBalancerSourceRanges ?? []).map((cidr) => ({ ipBlock: { cidr } })),
+      ...(p.vpcCidr ? [{ ipBlock: { cidr: p.vpcCidr } }] : []),
+      ...(p.webApp ? [peer(p.webApp)] : []),
+    ];
+    const ingress: k8s.NetworkPolicyIngressRule[] = [];
+    if (httpFrom.length > 0) ingress.push({ from: httpFrom, ports: [tcp(HTTP_PORT_NAME)] });
+    ingress.push({
+      from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: p.monitoringNamespace ?? 'monitoring' } } }],
+      ports: [tcp(METRICS_PORT_NAME)],
+    });
+
+    const egress: k8s.NetworkPolicyEgressRule[] = [
+      {
+        // Cluster DNS, wherever CoreDNS runs.
+        to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [
+          { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
+          { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
+        ],
+      },
+    ];
+    for (const db of ['postgres', 'redis', 'mongodb'] as const) {
+      const target = p.databases?.[db];
+      if (target) egress.push({ to: [peer(target)], ports: [tcp(DATABASE_PORTS[db])] });
+    }
+    if (p.httpsEgress !== false) {
+      const https = p.httpsEgress ?? { cidr: '0.0.0.0/0' };
+      egress.push({ to: [{ ipBlock: { cidr: https.cidr, except: https.except } }], ports: [tcp(443)] });
+    }
+
+    this.policy = new k8s.KubeNetworkPolicy(this, 'Resource', {
+      metadata: {
+        name: objectNames(p.name).networkPolicy,
+        namespace: p.namespace,
+        labels: { ...commonLabels(p.name, COMPONENT.security), ...p.labels },
+      },
+      spec: {
+        podSelector: { matchLabels: selectorLabels(p.name) },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress,
+        egress,
+      },
+    });
+  }
+}

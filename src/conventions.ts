@@ -1,0 +1,104 @@
+/**
+ * Every name the library invents lives here: object names, labels, annotation keys,
+ * recording-rule and alert names. Change a convention in one place.
+ */
+
+/** Label keys of the Kubernetes recommended label set. */
+export const LABEL_NAME = 'app.kubernetes.io/name';
+export const LABEL_INSTANCE = 'app.kubernetes.io/instance';
+export const LABEL_VERSION = 'app.kubernetes.io/version';
+export const LABEL_COMPONENT = 'app.kubernetes.io/component';
+export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
+export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+
+/** Value of app.kubernetes.io/name on every object of an inference service. */
+export const APP_NAME = 'ai-inference';
+/** Value of app.kubernetes.io/managed-by. */
+export const MANAGED_BY = 'cdk8s-ai-inference';
+
+/** Pod-template annotation carrying the hash of the application ConfigMap. */
+export const CONFIG_CHECKSUM_ANNOTATION = 'checksum/config';
+
+/**
+ * Label telling the three Services of a release apart (`load-balancer`, `headless`,
+ * `internal`), so a ServiceMonitor scrapes the pods once, through the internal Service.
+ */
+export const SERVICE_ROLE_LABEL = 'ai-inference.cdk8s.io/service-role';
+
+/** Namespace label that makes the AWS Load Balancer Controller inject pod readiness gates. */
+export const POD_READINESS_GATE_LABEL = 'elbv2.k8s.aws/pod-readiness-gate-inject';
+
+/** The two container ports every inference pod exposes, by name. */
+export const HTTP_PORT_NAME = 'http';
+export const METRICS_PORT_NAME = 'metrics';
+
+/** Names of the objects of one release, derived in this one place. */
+export interface ObjectNames {
+  readonly deployment: string;
+  readonly serviceAccount: string;
+  readonly configMap: string;
+  readonly loadBalancer: string;
+  readonly headless: string;
+  readonly internal: string;
+  readonly pdb: string;
+  readonly networkPolicy: string;
+  readonly hpa: string;
+  readonly scaledObject: string;
+  readonly vpa: string;
+  readonly adapterRules: string;
+  readonly serviceMonitor: string;
+  readonly prometheusRule: string;
+  readonly dashboard: string;
+  readonly modelsClaim: string;
+  readonly dataClaim: string;
+}
+
+export function objectNames(release: string): ObjectNames {
+  return {
+    deployment: release,
+    serviceAccount: release,
+    configMap: `${release}-config`,
+    loadBalancer: `${release}-lb`,
+    headless: `${release}-headless`,
+    internal: `${release}-internal`,
+    pdb: `${release}-pdb`,
+    networkPolicy: `${release}-netpol`,
+    hpa: `${release}-hpa`,
+    scaledObject: `${release}-scaler`,
+    vpa: `${release}-vpa`,
+    adapterRules: `${release}-adapter-rules`,
+    serviceMonitor: `${release}-monitor`,
+    prometheusRule: `${release}-rules`,
+    dashboard: `${release}-dashboard`,
+    modelsClaim: `${release}-models`,
+    dataClaim: `${release}-data`,
+  };
+}
+
+/** The labels that select the pods of one release. Never derived from a construct path. */
+export function selectorLabels(release: string): Record<string, string> {
+  return { [LABEL_NAME]: APP_NAME, [LABEL_INSTANCE]: release };
+}
+
+/** The full recommended label set for an object of one release. */
+export function commonLabels(release: string, component: string, version?: string, partOf?: string): Record<string, string> {
+  const labels: Record<string, string> = {
+    ...selectorLabels(release),
+    [LABEL_COMPONENT]: component,
+    [LABEL_MANAGED_BY]: MANAGED_BY,
+  };
+  if (partOf) labels[LABEL_PART_OF] = partOf;
+  if (version) labels[LABEL_VERSION] = version;
+  return labels;
+}
+
+/** Component label values. */
+export const COMPONENT = {
+  server: 'inference-server',
+  traffic: 'traffic',
+  availability: 'availability',
+  security: 'security',
+  autoscaling: 'autoscaling',
+  monitoring: 'monitoring',
+  config: 'config',
+} as const;

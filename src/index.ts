@@ -1,0 +1,11 @@
+export * from './conventions';
+export * from './spec/spec';
+export * from './chart/ai-inference-chart';
+export * from './constructs/inference-deployment';
+export * from './constructs/nlb-service';
+export * from './constructs/pdb-policy';
+export * from './constructs/inference-network-policy';
+export * from './metrics/presets';
+export * from './metrics/promql';
+export { AppConfig } from './private/app-config';
+export { InferenceValidationError } from './private/validation';

@@ -1,0 +1,181 @@
+import { Duration } from 'cdk8s';
+import { z } from 'zod';
+import {
+  GpuScheduling,
+  GracefulShutdown,
+  InferenceProbes,
+  InferenceResources,
+  InferenceStorage,
+  PodIdentity,
+  SecretEnvVar,
+} from '../constructs/inference-deployment';
+import { InferenceNetworkPolicyProps } from '../constructs/inference-network-policy';
+import { NlbLoadBalancerOptions } from '../constructs/nlb-service';
+import { AppConfig } from '../private/app-config';
+import { zDnsLabel, zDuration } from '../private/validation';
+
+/**
+ * The service level objectives. Later sections derive from them: the autoscaler's latency
+ * target must sit below `latencyP95`, alert thresholds and burn rates come from here.
+ */
+export interface SloSpec {
+  /** Availability objective in percent, e.g. 99.9. */
+  readonly availability: number;
+  /** 95th-percentile response time objective (seed: 2 s). */
+  readonly latencyP95: Duration;
+  /** 99th-percentile response time objective (seed: 3 s). */
+  readonly latencyP99: Duration;
+  /** Error-rate objective in percent (seed: 1). */
+  readonly errorRate: number;
+  /** Cluster-wide throughput target in requests per second (seed: 1000). */
+  readonly throughputRps: number;
+  /** Window the availability objective is measured over. @default Duration.days(30) */
+  readonly period?: Duration;
+}
+
+/** The model the server loads. */
+export interface ModelSpec {
+  /** Model identifier. */
+  readonly name: string;
+  /** @default - none */
+  readonly version?: string;
+  /**
+   * Worst-case time to load the model. The startup probe budget must cover it.
+   * @default - not checked
+   */
+  readonly loadTime?: Duration;
+}
+
+/** The three Services. */
+export interface TrafficSpec {
+  /** The external NLB. @default - no external Service */
+  readonly loadBalancer?: NlbLoadBalancerOptions;
+  /** @default true */
+  readonly headless?: boolean;
+  /** @default true */
+  readonly internal?: boolean;
+}
+
+/** The PodDisruptionBudget: one of minAvailable / maxUnavailable. */
+export interface DisruptionSpec {
+  /** @default - maxUnavailable 1 */
+  readonly minAvailable?: number;
+  /** @default 1 */
+  readonly maxUnavailable?: number;
+  /** @default 'AlwaysAllow' */
+  readonly unhealthyPodEvictionPolicy?: 'AlwaysAllow' | 'IfHealthyBudget';
+}
+
+/**
+ * The NetworkPolicy. The load balancer's client ranges come from
+ * `traffic.loadBalancer.sourceRanges`.
+ */
+export type NetworkPolicySpec = Omit<InferenceNetworkPolicyProps, 'name' | 'namespace' | 'loadBalancerSourceRanges' | 'labels'>;
+
+/** Everything about one inference service, in one typed spec. */
+export interface AiInferenceSpec {
+  /** Release name: object names derive from it (`ai-inference`, `ai-inference-lb`, ...). */
+  readonly release: string;
+  /** Namespace of every object. */
+  readonly namespace: string;
+  /**
+   * Emit the Namespace, labelled `elbv2.k8s.aws/pod-readiness-gate-inject=enabled` so the
+   * AWS Load Balancer Controller holds rollouts until the NLB sees new pods healthy.
+   * @default false
+   */
+  readonly createNamespace?: boolean;
+  /** `app.kubernetes.io/part-of`. @default - none */
+  readonly partOf?: string;
+  /** Container image pinned by tag or digest. */
+  readonly image: string;
+  /** @default 'IfNotPresent' */
+  readonly imagePullPolicy?: 'IfNotPresent' | 'Always';
+  readonly model: ModelSpec;
+  /** Fixed replica count when no autoscaler owns the Deployment. @default 3 */
+  readonly replicas?: number;
+  readonly resources: InferenceResources;
+  /** @default - GPU nodes labelled node-type=gpu-inference */
+  readonly scheduling?: GpuScheduling;
+  /** @default - /api/v1/health, 30 s / 10 s, 5 min startup */
+  readonly probes?: InferenceProbes;
+  /** Container ports. @default { http: 8000, metrics: 9090 } */
+  readonly ports?: { readonly http?: number; readonly metrics?: number };
+  /** @default - models 50Gi and data 20Gi claims, cache and /tmp emptyDirs */
+  readonly storage?: InferenceStorage;
+  /** Application configuration (the model section comes from `model`). @default {} */
+  readonly config?: Omit<AppConfig, 'model'>;
+  /** Credentials by Secret reference. @default [] */
+  readonly secretEnv?: SecretEnvVar[];
+  /** @default - 60 s grace, 15 s preStop sleep */
+  readonly shutdown?: GracefulShutdown;
+  /** @default - UID/GID/fsGroup 1001 */
+  readonly identity?: PodIdentity;
+  /** @default - internal and headless Services only */
+  readonly traffic?: TrafficSpec;
+  /** @default - maxUnavailable 1 */
+  readonly disruption?: DisruptionSpec;
+  /** `false` emits no NetworkPolicy. @default - default deny plus the seed's openings */
+  readonly networkPolicy?: NetworkPolicySpec | false;
+  readonly slo: SloSpec;
+}
+
+/** Default SLO window. */
+export const DEFAULT_SLO_PERIOD = Duration.days(30);
+
+const percent = (what: string) =>
+  z
+    .number()
+    .gt(0, `must be a percentage above 0 (${what})`)
+    .lt(100, `must be a percentage below 100 (${what}); 100 % leaves no error budget`);
+
+export const sloSchema = z
+  .object({
+    availability: percent('availability objective, e.g. 99.9'),
+    latencyP95: zDuration,
+    latencyP99: zDuration,
+    errorRate: percent('error-rate objective, e.g. 1'),
+    throughputRps: z.number().positive('must be a positive number of requests per second'),
+    period: zDuration.optional(),
+  })
+  .strict()
+  .superRefine((slo, ctx) => {
+    if (slo.latencyP99.toMilliseconds() < slo.latencyP95.toMilliseconds()) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['latencyP99'],
+        message: `must not be below slo.latencyP95 (${slo.latencyP95.toHumanString()}): a 99th percentile is never faster than the 95th; raise latencyP99`,
+      });
+    }
+  }) satisfies z.ZodType<SloSpec>;
+
+/**
+ * Spec-level shape. Sections that belong to one construct are checked by that construct's
+ * own schema (see validate.ts), so each rule is written once.
+ */
+export const specShapeSchema = z
+  .object({
+    release: zDnsLabel,
+    namespace: zDnsLabel,
+    createNamespace: z.boolean().optional(),
+    partOf: z.string().optional(),
+    image: z.string(),
+    imagePullPolicy: z.enum(['IfNotPresent', 'Always']).optional(),
+    model: z
+      .object({ name: z.string().min(1, 'must not be empty'), version: z.string().optional(), loadTime: zDuration.optional() })
+      .strict(),
+    replicas: z.number().optional(),
+    resources: z.custom<InferenceResources>((v) => typeof v === 'object' && v !== null, 'is required'),
+    scheduling: z.custom<GpuScheduling>().optional(),
+    probes: z.custom<InferenceProbes>().optional(),
+    ports: z.custom<{ http?: number; metrics?: number }>().optional(),
+    storage: z.custom<InferenceStorage>().optional(),
+    config: z.custom<Omit<AppConfig, 'model'>>().optional(),
+    secretEnv: z.custom<SecretEnvVar[]>().optional(),
+    shutdown: z.custom<GracefulShutdown>().optional(),
+    identity: z.custom<PodIdentity>().optional(),
+    traffic: z.custom<TrafficSpec>().optional(),
+    disruption: z.custom<DisruptionSpec>().optional(),
+    networkPolicy: z.custom<NetworkPolicySpec | false>().optional(),
+    slo: sloSchema,
+  })
+  .strict() satisfies z.ZodType<AiInferenceSpec>;
