@@ -1,9 +1,12 @@
 import { App, YamlOutputType } from 'cdk8s';
 import { eksNlb } from './eks-nlb/app';
 
-/** Every example, one file per chart: dist/<chart>.k8s.yaml. */
-export function buildApp(outdir = 'dist'): App {
-  const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+/**
+ * Every example, one file per chart: dist/<chart>.k8s.yaml. The output folder comes from
+ * the cdk8s CLI (CDK8S_OUTDIR; cdk8s.yaml `output: dist`).
+ */
+export function buildApp(): App {
+  const app = new App({ yamlOutputType: YamlOutputType.FILE_PER_CHART });
   eksNlb(app);
   return app;
 }

@@ -84,7 +84,7 @@ export class AiInferenceChart extends Chart {
       formatProblem(
         ['traffic', 'loadBalancer', 'deregistrationDelay'],
         lb.deregistrationDelay,
-        `exceeds shutdown.gracePeriod (${grace} s): the pod is killed while the NLB still drains its connections; lower the delay or raise the grace period`,
+        `exceeds shutdown.gracePeriod (${grace}s): the pod is killed while the NLB still drains its connections; lower the delay or raise the grace period`,
       ),
     ];
   }

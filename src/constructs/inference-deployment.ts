@@ -22,6 +22,7 @@ import {
   zDnsSubdomain,
   zDuration,
   zSize,
+  formatDuration,
 } from '../private/validation';
 
 /** CPU, memory and GPU of the inference container. */
@@ -395,6 +396,8 @@ export const inferenceDeploymentPropsSchema = z
 interface PathProblem {
   path: (string | number)[];
   message: string;
+  /** The effective value when the field was left to its default. */
+  params?: { value: unknown };
 }
 
 /** Rules between fields of one Deployment (request vs limit, probes vs model load, ...). */
@@ -431,13 +434,14 @@ function deploymentRelationProblems(p: InferenceDeploymentProps): PathProblem[] 
   if (p.modelLoadTime && seconds(startupBudget) < seconds(p.modelLoadTime)) {
     problems.push({
       path: ['probes', 'startupBudget'],
-      message: `is shorter than modelLoadTime (${p.modelLoadTime.toHumanString()}): the kubelet would kill the pod while the model is still loading; raise probes.startupBudget to at least ${seconds(p.modelLoadTime)} s`,
+      params: { value: startupBudget },
+      message: `is shorter than the declared model load time (${formatDuration(p.modelLoadTime)}): the kubelet would kill the pod while the model is still loading; raise probes.startupBudget to at least ${seconds(p.modelLoadTime)} s`,
     });
   }
   if (seconds(startupPeriod) > seconds(startupBudget)) {
     problems.push({
       path: ['probes', 'startupPeriod'],
-      message: `must not exceed probes.startupBudget (${startupBudget.toHumanString()}); shorten the period`,
+      message: `must not exceed probes.startupBudget (${formatDuration(startupBudget)}); shorten the period`,
     });
   }
   for (const kind of ['liveness', 'readiness'] as const) {
@@ -445,7 +449,8 @@ function deploymentRelationProblems(p: InferenceDeploymentProps): PathProblem[] 
     if (seconds(timing.timeout) >= seconds(timing.period)) {
       problems.push({
         path: ['probes', kind, 'timeout'],
-        message: `must be shorter than probes.${kind}.period (${timing.period.toHumanString()}); probes would overlap`,
+        params: { value: timing.timeout },
+        message: `must be shorter than probes.${kind}.period (${formatDuration(timing.period)}); probes would overlap`,
       });
     }
   }
@@ -454,7 +459,8 @@ function deploymentRelationProblems(p: InferenceDeploymentProps): PathProblem[] 
   if (seconds(grace) <= seconds(preStop)) {
     problems.push({
       path: ['shutdown', 'gracePeriod'],
-      message: `must be longer than shutdown.preStopSleep (${preStop.toHumanString()}), or the pod is killed before the server drains; raise the grace period or shorten the sleep`,
+      params: { value: grace },
+      message: `must be longer than shutdown.preStopSleep (${formatDuration(preStop)}), or the pod is killed before the server drains; raise the grace period or shorten the sleep`,
     });
   }
   const ports = { ...d.ports, ...p.ports };

@@ -12,9 +12,26 @@ export class InferenceValidationError extends Error {
   }
 }
 
+/**
+ * A Duration in the largest unit that divides it exactly, Prometheus style (`5m`, `90s`,
+ * `1500ms`). cdk8s' toHumanString() prints Duration.hours(2) as "1 hour 60 minutes".
+ */
+export function formatDuration(d: Duration): string {
+  const ms = d.toMilliseconds();
+  const units: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
+  for (const [unit, size] of units) if (ms % size === 0 && ms >= size) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}
+
+/** A value the user did not write: the default that applied. */
+class DefaultedValue {
+  constructor(readonly value: unknown) {}
+}
+
 /** Short human text for a value in an error message. */
 export function describeValue(value: unknown): string {
-  if (value instanceof Duration) return value.toHumanString();
+  if (value instanceof DefaultedValue) return `${describeValue(value.value)} by default`;
+  if (value instanceof Duration) return formatDuration(value);
   if (value instanceof Size) return value.asString();
   if (value && typeof value === 'object' && 'amount' in value && Object.keys(value).length === 1) {
     return String((value as { amount: unknown }).amount); // cdk8s-plus Cpu
@@ -64,7 +81,13 @@ export function zodProblems(
 ): string[] {
   const result = schema.safeParse(input);
   if (result.success) return [];
-  return result.error.issues.map((issue) => formatProblem(mapPath(issue.path), valueAt(input, issue.path), issue.message, prefix));
+  return result.error.issues.map((issue) => {
+    const given = valueAt(input, issue.path);
+    // A rule on a defaulted field passes the effective value in params.value.
+    const effective = issue.code === z.ZodIssueCode.custom ? issue.params?.value : undefined;
+    const value = given === undefined && effective !== undefined ? new DefaultedValue(effective) : given;
+    return formatProblem(mapPath(issue.path), value, issue.message, prefix);
+  });
 }
 
 /**

@@ -12,7 +12,7 @@ import {
 import { InferenceNetworkPolicyProps } from '../constructs/inference-network-policy';
 import { NlbLoadBalancerOptions } from '../constructs/nlb-service';
 import { AppConfig } from '../private/app-config';
-import { zDnsLabel, zDuration } from '../private/validation';
+import { formatDuration, zDnsLabel, zDuration } from '../private/validation';
 
 /**
  * The service level objectives. Later sections derive from them: the autoscaler's latency
@@ -143,7 +143,7 @@ export const sloSchema = z
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ['latencyP99'],
-        message: `must not be below slo.latencyP95 (${slo.latencyP95.toHumanString()}): a 99th percentile is never faster than the 95th; raise latencyP99`,
+        message: `must not be below slo.latencyP95 (${formatDuration(slo.latencyP95)}): a 99th percentile is never faster than the 95th; raise latencyP99`,
       });
     }
   }) satisfies z.ZodType<SloSpec>;

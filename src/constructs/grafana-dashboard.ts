@@ -1,0 +1,123 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { buildDashboard, DashboardInput, dashboardToJson, GrafanaDashboardJson } from '../dashboard';
+import { parseOrThrow, zDnsLabel, zDnsSubdomain } from '../private/validation';
+
+/** A label key and value. */
+export interface SidecarLabel {
+  readonly key: string;
+  readonly value: string;
+}
+
+export interface GrafanaDashboardProps {
+  /** Name of the ConfigMap. */
+  readonly name: string;
+  /** Namespace of the ConfigMap: one the Grafana sidecar watches. */
+  readonly namespace: string;
+  /** The dashboard: title, uid, metric scope, SLO and autoscaler values. */
+  readonly dashboard: DashboardInput;
+  /**
+   * Labels of the ConfigMap, besides the sidecar label.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * The label the Grafana dashboard sidecar (kiwigrid k8s-sidecar, as the grafana and
+   * kube-prometheus-stack charts deploy it) selects ConfigMaps by.
+   * @default { key: 'grafana_dashboard', value: '1' }
+   */
+  readonly sidecarLabel?: SidecarLabel;
+  /**
+   * Grafana folder to file the dashboard in, written to `folderAnnotation`.
+   * @default - no annotation: the sidecar's default folder
+   */
+  readonly folder?: string;
+  /**
+   * Annotation key the sidecar reads the folder from (its `folderAnnotation` setting).
+   * @default 'grafana_folder'
+   */
+  readonly folderAnnotation?: string;
+}
+
+/**
+ * A ConfigMap that the Grafana sidecar loads as a dashboard: one key, `<uid>.json`,
+ * holding the dashboard JSON with sorted keys (same props, same bytes).
+ */
+export class GrafanaDashboard extends Construct {
+  /** The ConfigMap holding the dashboard. */
+  readonly configMap: k8s.KubeConfigMap;
+  /** The dashboard's JSON model. */
+  readonly dashboard: GrafanaDashboardJson;
+  /** The ConfigMap key holding the dashboard: `<uid>.json`. */
+  readonly fileName: string;
+  /** The dashboard as stored in the ConfigMap. */
+  readonly json: string;
+
+  constructor(scope: Construct, id: string, props: GrafanaDashboardProps) {
+    super(scope, id);
+    const p = parseOrThrow(grafanaDashboardPropsSchema, props, `GrafanaDashboard ${this.node.path}`);
+
+    this.dashboard = buildDashboard(props.dashboard);
+    this.fileName = `${this.dashboard.uid}.json`;
+    this.json = dashboardToJson(this.dashboard);
+
+    this.configMap = new k8s.KubeConfigMap(this, 'Resource', {
+      metadata: {
+        name: p.name,
+        namespace: p.namespace,
+        labels: { ...p.labels, [p.sidecarLabel.key]: p.sidecarLabel.value },
+        ...(p.folder !== undefined ? { annotations: { [p.folderAnnotation]: p.folder } } : {}),
+      },
+      data: { [this.fileName]: this.json },
+    });
+  }
+}
+
+/** Default sidecar label of the grafana chart's dashboard sidecar. */
+export const DEFAULT_SIDECAR_LABEL: SidecarLabel = { key: 'grafana_dashboard', value: '1' };
+/** Default folder annotation of the grafana chart's dashboard sidecar. */
+export const DEFAULT_FOLDER_ANNOTATION = 'grafana_folder';
+
+// Kubernetes label and annotation syntax (kubernetes.io/docs/concepts/overview/working-with-objects/labels):
+// an optional DNS-subdomain prefix and "/", then a name of at most 63 characters.
+const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+const zKey = z.string().regex(QUALIFIED_NAME, 'must be a Kubernetes label/annotation key ([prefix/]name, name at most 63 characters of letters, digits, "-", "_", "."); fix the key');
+const zLabelValue = z
+  .string()
+  .max(63, 'must be at most 63 characters (label value); shorten it')
+  .regex(LABEL_VALUE, 'must be a Kubernetes label value (letters, digits, "-", "_", ".", starting and ending with a letter or digit); fix the value');
+
+/** GrafanaDashboardProps with defaults filled in. */
+type ResolvedGrafanaDashboardProps = Required<Omit<GrafanaDashboardProps, 'folder'>> & Pick<GrafanaDashboardProps, 'folder'>;
+
+const grafanaDashboardPropsSchema = z
+  .object({
+    name: zDnsSubdomain,
+    namespace: zDnsLabel,
+    dashboard: z.custom<DashboardInput>((v) => v !== null && typeof v === 'object', {
+      message: 'must be a DashboardInput object; pass the dashboard description',
+    }),
+    labels: z.record(zLabelValue).default({}),
+    sidecarLabel: z.object({ key: zKey, value: zLabelValue }).default(DEFAULT_SIDECAR_LABEL),
+    folder: z.string().min(1, 'must not be empty; omit it for the default folder').optional(),
+    folderAnnotation: zKey.default(DEFAULT_FOLDER_ANNOTATION),
+  })
+  .superRefine((props, ctx) => {
+    for (const key of Object.keys(props.labels)) {
+      const parsed = zKey.safeParse(key);
+      if (!parsed.success) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['labels', key], message: parsed.error.issues[0].message });
+      }
+    }
+    const { key, value } = props.sidecarLabel;
+    if (key in props.labels && props.labels[key] !== value) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['labels', key],
+        message: `conflicts with the sidecar label ${key}=${value}; set it through sidecarLabel or remove it from labels`,
+      });
+    }
+  }) satisfies z.ZodType<ResolvedGrafanaDashboardProps, z.ZodTypeDef, GrafanaDashboardProps>;

@@ -1,0 +1,335 @@
+import {
+  BigValueColorMode,
+  BigValueGraphMode,
+  GraphThresholdsStyleConfigBuilder,
+  GraphThresholdsStyleMode,
+  LegendDisplayMode,
+  LegendPlacement,
+  ReduceDataOptionsBuilder,
+  SortOrder,
+  TooltipDisplayMode,
+  VizLegendOptionsBuilder,
+  VizTooltipOptionsBuilder,
+} from '@grafana/grafana-foundation-sdk/common';
+import {
+  DashboardBuilder,
+  DashboardCursorSync,
+  DatasourceVariableBuilder,
+  RowBuilder,
+  Threshold,
+  ThresholdsConfigBuilder,
+  ThresholdsMode,
+} from '@grafana/grafana-foundation-sdk/dashboard';
+import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
+import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
+import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
+import { assertPromql } from '../metrics/promql';
+import { DashboardInput, ResolvedDashboardInput, resolveDashboardInput } from './input';
+import {
+  DashboardQuery,
+  dashboardQueries,
+  DATASOURCE_REF,
+  DATASOURCE_VARIABLE,
+  GrafanaDashboardJson,
+  renderGrafanaVariables,
+} from './model';
+import * as q from './queries';
+
+/** Titles of the dashboard's panels (stable: tests and links find panels by them). */
+export const PANEL_TITLES = {
+  availability: 'Availability over the SLO period',
+  errorBudget: 'Error budget remaining',
+  latency: 'Response time p50 / p95 / p99',
+  errorRatio: 'Error ratio',
+  requestRate: 'Request rate',
+  queueDepth: 'Queue depth per pod',
+  cacheHitRate: 'Cache hit rate',
+  gpuUtilization: 'GPU utilization per pod',
+  gpuMemory: 'GPU memory per pod',
+  replicas: 'Replicas',
+  podReadiness: 'Pod readiness',
+} as const;
+
+/** Titles of the rows that group the panels. */
+export const ROW_TITLES = {
+  serviceLevel: 'Service level',
+  traffic: 'Traffic',
+  gpu: 'GPU',
+  capacity: 'Capacity',
+} as const;
+
+/** Grafana's grid is 24 columns wide. */
+const GRID_COLUMNS = 24;
+const PANEL_HEIGHT = 8;
+
+/** A threshold step above the base: from `value` upwards the colour is `color`. */
+type Step = readonly [value: number, color: string];
+
+interface PanelSpec {
+  readonly kind: 'timeseries' | 'stat';
+  readonly title: string;
+  readonly description: string;
+  readonly unit: string;
+  readonly width: number;
+  readonly queries: readonly q.PanelQuery[];
+  /** Colour below the first step. @default 'green' */
+  readonly baseColor?: string;
+  /** Threshold steps, drawn as lines on time series. @default - none, nothing drawn */
+  readonly steps?: readonly Step[];
+  readonly min?: number;
+  readonly max?: number;
+  readonly decimals?: number;
+}
+
+interface RowSpec {
+  readonly title: string;
+  readonly panels: readonly PanelSpec[];
+}
+
+/**
+ * Builds the inference service's Grafana dashboard (JSON model, schemaVersion 42) with the
+ * Grafana Foundation SDK. Every threshold comes from the input's SLO and autoscaler
+ * values; every query is parsed as PromQL before the dashboard is returned.
+ *
+ * @throws InferenceValidationError when the input is invalid
+ * @throws Error naming the panel when a query does not parse
+ */
+export function buildDashboard(input: DashboardInput): GrafanaDashboardJson {
+  const resolved = resolveDashboardInput(input);
+  const builder = new DashboardBuilder(resolved.title)
+    .uid(resolved.uid)
+    .tags([...resolved.tags])
+    .editable()
+    .tooltip(DashboardCursorSync.Crosshair)
+    .time({ from: 'now-6h', to: 'now' })
+    .refresh(resolved.refresh)
+    .timezone('browser')
+    .annotations([])
+    .withVariable(new DatasourceVariableBuilder(DATASOURCE_VARIABLE).label('Data source').type('prometheus'));
+
+  let nextId = 1;
+  for (const row of rows(resolved)) {
+    builder.withRow(new RowBuilder(row.title).id(nextId++));
+    for (const spec of row.panels) builder.withPanel(panel(spec, nextId++));
+  }
+
+  // The SDK's objects carry helper functions; keep only the JSON model.
+  const dashboard = JSON.parse(JSON.stringify(builder.build())) as GrafanaDashboardJson;
+  for (const query of dashboardQueries(dashboard)) assertDashboardQuery(query);
+  return dashboard;
+}
+
+/** Throws, naming the panel and query, when a dashboard query is not valid PromQL. */
+export function assertDashboardQuery(query: DashboardQuery): void {
+  assertPromql(`dashboard panel "${query.panel}" query ${query.refId}`, renderGrafanaVariables(query.expr));
+}
+
+function rows(input: ResolvedDashboardInput): RowSpec[] {
+  const { slo } = input;
+  const cache = q.cacheHitRateQueries(input);
+  const trafficWidth = cache ? GRID_COLUMNS / 3 : GRID_COLUMNS / 2;
+  const traffic: PanelSpec[] = [
+    {
+      kind: 'timeseries',
+      title: PANEL_TITLES.requestRate,
+      description: `Requests served per second, all pods; the line is the throughput the SLO requires (${slo.throughputRps} req/s).`,
+      unit: 'reqps',
+      width: trafficWidth,
+      queries: q.requestRateQueries(input),
+      baseColor: 'orange',
+      steps: [[slo.throughputRps, 'green']],
+      min: 0,
+    },
+    {
+      kind: 'timeseries',
+      title: PANEL_TITLES.queueDepth,
+      description: `Requests waiting per pod; the line is the autoscaler's per-pod target (${input.queueDepthTarget}). Above it the autoscaler adds pods.`,
+      unit: 'short',
+      width: trafficWidth,
+      queries: q.queueDepthQueries(input),
+      steps: [[input.queueDepthTarget, 'red']],
+      min: 0,
+    },
+  ];
+  if (cache) {
+    traffic.push({
+      kind: 'timeseries',
+      title: PANEL_TITLES.cacheHitRate,
+      description: 'Share of requests answered from the cache, mean of the pods.',
+      unit: 'percentunit',
+      width: trafficWidth,
+      queries: cache,
+      min: 0,
+      max: 1,
+    });
+  }
+
+  return [
+    {
+      title: ROW_TITLES.serviceLevel,
+      panels: [
+        {
+          kind: 'stat',
+          title: PANEL_TITLES.availability,
+          description: `Share of requests that succeeded over the last ${slo.periodDays} days; objective ${slo.availabilityPercent} %.`,
+          unit: 'percent',
+          width: 4,
+          queries: q.availabilityQueries(input),
+          baseColor: 'red',
+          steps: [[slo.availabilityPercent, 'green']],
+          decimals: 3,
+        },
+        {
+          kind: 'stat',
+          title: PANEL_TITLES.errorBudget,
+          description: `Share of the ${slo.periodDays}-day error budget (${q.allowedErrorPercent(input)} % of requests) not yet spent; at 0 the availability objective is broken. Needs ${slo.periodDays} days of Prometheus retention.`,
+          unit: 'percent',
+          width: 4,
+          queries: q.errorBudgetQueries(input),
+          baseColor: 'red',
+          steps: [[0, 'green']],
+          decimals: 1,
+        },
+        {
+          kind: 'timeseries',
+          title: PANEL_TITLES.latency,
+          description: `Response-time quantiles of all pods; the lines are the SLO objectives: p95 ${slo.latencyP95Seconds} s, p99 ${slo.latencyP99Seconds} s.`,
+          unit: 's',
+          width: 8,
+          queries: q.latencyQueries(input),
+          steps: distinct([slo.latencyP95Seconds, 'orange'], [slo.latencyP99Seconds, 'red']),
+          min: 0,
+        },
+        {
+          kind: 'timeseries',
+          title: PANEL_TITLES.errorRatio,
+          description: `Failed requests as a share of all requests; the line is the error ratio the ${slo.availabilityPercent} % objective allows (${q.allowedErrorPercent(input)} %).`,
+          unit: 'percent',
+          width: 8,
+          queries: q.errorRatioQueries(input),
+          steps: [[q.allowedErrorPercent(input), 'red']],
+          min: 0,
+        },
+      ],
+    },
+    { title: ROW_TITLES.traffic, panels: traffic },
+    {
+      title: ROW_TITLES.gpu,
+      panels: [
+        {
+          kind: 'timeseries',
+          title: PANEL_TITLES.gpuUtilization,
+          description: `Mean utilization of each pod's GPUs (dcgm-exporter ${input.dcgm.utilizationMetric}).`,
+          unit: 'percent',
+          width: GRID_COLUMNS / 2,
+          queries: q.gpuUtilizationQueries(input),
+          min: 0,
+          max: 100,
+        },
+        {
+          kind: 'timeseries',
+          title: PANEL_TITLES.gpuMemory,
+          description: `Frame-buffer memory used by each pod's GPUs and their total (dcgm-exporter ${input.dcgm.memoryUsedMetric} + ${input.dcgm.memoryFreeMetric}).`,
+          unit: 'mbytes',
+          width: GRID_COLUMNS / 2,
+          queries: q.gpuMemoryQueries(input),
+          min: 0,
+        },
+      ],
+    },
+    {
+      title: ROW_TITLES.capacity,
+      panels: [
+        {
+          kind: 'timeseries',
+          title: PANEL_TITLES.replicas,
+          description: `Replicas of ${input.deploymentName} as the autoscaler ${input.hpaName} sees them; the lines are its floor (${input.minReplicas}) and ceiling (${input.maxReplicas}). At the ceiling, capacity is exhausted.`,
+          unit: 'short',
+          width: GRID_COLUMNS / 2,
+          queries: q.replicaQueries(input),
+          baseColor: 'red',
+          steps: distinct([input.minReplicas, 'green'], [input.maxReplicas, 'red']),
+          min: 0,
+          decimals: 0,
+        },
+        {
+          kind: 'timeseries',
+          title: PANEL_TITLES.podReadiness,
+          description: `Pods of ${input.deploymentName} that are ready, of all its pods (kube-state-metrics); the line is the replica floor (${input.minReplicas}).`,
+          unit: 'short',
+          width: GRID_COLUMNS / 2,
+          queries: q.podReadinessQueries(input),
+          baseColor: 'red',
+          steps: [[input.minReplicas, 'green']],
+          min: 0,
+          decimals: 0,
+        },
+      ],
+    },
+  ];
+}
+
+/** Ascending steps with repeats dropped (equal p95/p99 objectives or min = max: one line). */
+function distinct(...steps: Step[]): Step[] {
+  return steps.filter(([value], i) => i === 0 || value !== steps[i - 1][0]);
+}
+
+function thresholds(spec: PanelSpec): ThresholdsConfigBuilder {
+  const steps: Threshold[] = [
+    { value: null, color: spec.baseColor ?? 'green' },
+    ...(spec.steps ?? []).map(([value, color]) => ({ value, color })),
+  ];
+  return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(steps);
+}
+
+function targets(spec: PanelSpec, instant: boolean): DataqueryBuilder[] {
+  return spec.queries.map((query, i) => {
+    const target = new DataqueryBuilder()
+      .datasource({ ...DATASOURCE_REF })
+      .refId(String.fromCharCode(65 + i))
+      .expr(query.expr)
+      .legendFormat(query.legend);
+    return instant ? target.instant() : target.range();
+  });
+}
+
+function panel(spec: PanelSpec, id: number): StatPanelBuilder | TimeseriesPanelBuilder {
+  if (spec.kind === 'stat') {
+    const stat = new StatPanelBuilder()
+      .id(id)
+      .title(spec.title)
+      .description(spec.description)
+      .datasource({ ...DATASOURCE_REF })
+      .span(spec.width)
+      .height(PANEL_HEIGHT)
+      .unit(spec.unit)
+      .thresholds(thresholds(spec))
+      .colorMode(BigValueColorMode.Value)
+      .graphMode(BigValueGraphMode.None)
+      .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
+      .targets(targets(spec, true));
+    if (spec.decimals !== undefined) stat.decimals(spec.decimals);
+    return stat;
+  }
+  const series = new TimeseriesPanelBuilder()
+    .id(id)
+    .title(spec.title)
+    .description(spec.description)
+    .datasource({ ...DATASOURCE_REF })
+    .span(spec.width)
+    .height(PANEL_HEIGHT)
+    .unit(spec.unit)
+    .thresholds(thresholds(spec))
+    .thresholdsStyle(
+      new GraphThresholdsStyleConfigBuilder().mode(spec.steps?.length ? GraphThresholdsStyleMode.Line : GraphThresholdsStyleMode.Off),
+    )
+    .lineWidth(1)
+    .fillOpacity(10)
+    .legend(new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom))
+    .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending))
+    .targets(targets(spec, false));
+  if (spec.min !== undefined) series.min(spec.min);
+  if (spec.max !== undefined) series.max(spec.max);
+  if (spec.decimals !== undefined) series.decimals(spec.decimals);
+  return series;
+}
