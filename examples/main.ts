@@ -1,5 +1,6 @@
 import { App, YamlOutputType } from 'cdk8s';
 import { eksNlb } from './eks-nlb/app';
+import { eksNlbKeda } from './eks-nlb-keda/app';
 
 /**
  * Every example, one file per chart: dist/<chart>.k8s.yaml. The output folder comes from
@@ -8,6 +9,7 @@ import { eksNlb } from './eks-nlb/app';
 export function buildApp(): App {
   const app = new App({ yamlOutputType: YamlOutputType.FILE_PER_CHART });
   eksNlb(app);
+  eksNlbKeda(app);
   return app;
 }
 

@@ -13,7 +13,6 @@ export const eksNlbSpec: AiInferenceSpec = {
   partOf: 'pixelated',
   image: 'ghcr.io/pixelated/ai-inference:1.4.2',
   model: { name: 'pixelated-empathy', version: '1.4.2', loadTime: Duration.minutes(4) },
-  replicas: 3,
   resources: {
     cpu: { request: Cpu.units(2), limit: Cpu.units(4) },
     memory: { request: Size.gibibytes(8), limit: Size.gibibytes(16) },
@@ -80,6 +79,30 @@ export const eksNlbSpec: AiInferenceSpec = {
       mongodb: { cidr: '10.0.80.0/20' },
     },
   },
+  scaling: {
+    backend: 'prometheus-adapter',
+    minReplicas: 3,
+    maxReplicas: 20,
+    signals: {
+      cpu: { type: 'Utilization', averageUtilization: 70 },
+      memory: { type: 'Utilization', averageUtilization: 75 },
+      gpu: { type: 'AverageValue', averageValue: 70 },
+      requestRate: { type: 'AverageValue', averageValue: 50 },
+      latencyP95: { type: 'Value', value: 1.5 },
+      queueDepth: { type: 'AverageValue', averageValue: 10 },
+    },
+    behavior: {
+      scaleUp: { stabilizationWindowSeconds: 30, policies: [{ type: 'Pods', value: 4, periodSeconds: 60 }] },
+      scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] },
+    },
+    vpa: {
+      updateMode: 'Off',
+      minAllowed: { cpu: Cpu.units(1), memory: Size.gibibytes(4) },
+      maxAllowed: { cpu: Cpu.units(8), memory: Size.gibibytes(32) },
+      controlledResources: ['cpu', 'memory'],
+    },
+  },
+  metrics: { preset: 'generic' },
   slo: {
     availability: 99.9,
     latencyP95: Duration.seconds(2),

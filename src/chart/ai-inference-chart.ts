@@ -2,19 +2,28 @@ import { Chart, ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { LABEL_MANAGED_BY, MANAGED_BY, POD_READINESS_GATE_LABEL } from '../conventions';
+import { GpuHpa } from '../constructs/gpu-hpa';
 import { InferenceDeployment, INFERENCE_DEPLOYMENT_DEFAULTS } from '../constructs/inference-deployment';
 import { InferenceNetworkPolicy } from '../constructs/inference-network-policy';
-import { NLB_DEFAULTS, NlbService } from '../constructs/nlb-service';
+import { KedaScaledObject } from '../constructs/keda-scaled-object';
+import { NlbService } from '../constructs/nlb-service';
 import { PdbPolicy } from '../constructs/pdb-policy';
-import { formatProblem, seconds } from '../private/validation';
+import { PrometheusAdapterRules } from '../constructs/prometheus-adapter-rules';
+import { VpaRecommender } from '../constructs/vpa-recommender';
 import { AiInferenceSpec } from '../spec/spec';
+import { consistencyFindings } from './consistency';
 import {
   deploymentWiring,
+  hpaWiring,
+  kedaWiring,
   networkPolicyWiring,
   nlbWiring,
   pdbWiring,
+  replicaBounds,
+  scalingShapeProblems,
   shapeProblems,
   throwIfProblems,
+  vpaWiring,
   wiringProblems,
 } from './wiring';
 
@@ -33,59 +42,69 @@ export class AiInferenceChart extends Chart {
   readonly services: NlbService;
   readonly pdb: PdbPolicy;
   readonly networkPolicy?: InferenceNetworkPolicy;
+  /** The HPA (prometheus-adapter backend). */
+  readonly hpa?: GpuHpa;
+  /** The adapter rules serving the HPA's custom metrics. */
+  readonly adapterRules?: PrometheusAdapterRules;
+  /** The ScaledObject (keda backend). */
+  readonly scaledObject?: KedaScaledObject;
+  readonly vpa?: VpaRecommender;
+  /** Findings that do not fail synth (e.g. no capacity headroom); also printed at synth. */
+  readonly warnings: readonly string[];
 
   constructor(scope: Construct, id: string, props: AiInferenceChartProps) {
     // Every object sets its own namespace; a chart-wide one would also land on the Namespace.
     super(scope, id, props);
     const spec = props.spec;
     this.spec = spec;
+    const subject = `AiInferenceChart ${id}: spec`;
 
     // 1. Validate everything first: spec shape, then each construct's props.
-    throwIfProblems(`AiInferenceChart ${id}: spec`, shapeProblems(spec));
-    const autoscaled = false;
-    const replicaFloor = spec.replicas ?? INFERENCE_DEPLOYMENT_DEFAULTS.replicas;
+    throwIfProblems(subject, [...shapeProblems(spec), ...(spec?.scaling ? scalingShapeProblems(spec) : [])]);
+    const scaling = spec.scaling;
+    const backend = scaling?.backend ?? 'prometheus-adapter';
+    const bounds = scaling ? replicaBounds(scaling) : undefined;
+    const hpa = scaling && backend === 'prometheus-adapter' ? hpaWiring(spec, scaling) : undefined;
     const wirings = {
-      deployment: deploymentWiring(spec, autoscaled),
+      deployment: deploymentWiring(spec, scaling !== undefined),
       services: nlbWiring(spec),
-      pdb: pdbWiring(spec, replicaFloor, 'replicas'),
+      pdb: bounds
+        ? pdbWiring(spec, bounds.min, bounds.minPath)
+        : pdbWiring(spec, spec.replicas ?? INFERENCE_DEPLOYMENT_DEFAULTS.replicas, 'replicas'),
       networkPolicy: networkPolicyWiring(spec),
+      hpa: hpa?.hpa,
+      adapter: hpa?.adapter,
+      keda: scaling && backend === 'keda' ? kedaWiring(spec, scaling) : undefined,
+      vpa: scaling ? vpaWiring(spec, scaling) : undefined,
     };
     throwIfProblems(
-      `AiInferenceChart ${id}: spec`,
+      subject,
       Object.values(wirings).flatMap((w) => (w ? wiringProblems(w) : [])),
     );
+    const findings = consistencyFindings(spec);
+    this.warnings = findings.warnings;
 
     // 2. Build.
     if (spec.createNamespace) {
       new k8s.KubeNamespace(this, 'Namespace', {
-        metadata: {
-          name: spec.namespace,
-          labels: { [LABEL_MANAGED_BY]: MANAGED_BY, [POD_READINESS_GATE_LABEL]: 'enabled' },
-        },
+        metadata: { name: spec.namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY, [POD_READINESS_GATE_LABEL]: 'enabled' } },
       });
     }
     this.deployment = new InferenceDeployment(this, 'Deployment', wirings.deployment.props);
     this.services = new NlbService(this, 'Services', wirings.services.props);
     this.pdb = new PdbPolicy(this, 'Disruption', wirings.pdb.props);
     if (wirings.networkPolicy) this.networkPolicy = new InferenceNetworkPolicy(this, 'NetworkPolicy', wirings.networkPolicy.props);
+    if (wirings.hpa) this.hpa = new GpuHpa(this, 'Autoscaler', wirings.hpa.props);
+    if (wirings.adapter) this.adapterRules = new PrometheusAdapterRules(this, 'AdapterRules', wirings.adapter.props);
+    if (wirings.keda) this.scaledObject = new KedaScaledObject(this, 'ScaledObject', wirings.keda.props);
+    if (wirings.vpa) this.vpa = new VpaRecommender(this, 'Vpa', wirings.vpa.props);
 
-    // 3. Relations checked at synth.
-    this.node.addValidation({ validate: () => this.drainProblems() });
-  }
-
-  /** The NLB must finish draining a pod before the kubelet kills it. */
-  private drainProblems(): string[] {
-    const lb = this.spec.traffic?.loadBalancer;
-    if (!lb) return [];
-    const delay = seconds(lb.deregistrationDelay ?? NLB_DEFAULTS.deregistrationDelay);
-    const grace = seconds(this.spec.shutdown?.gracePeriod ?? INFERENCE_DEPLOYMENT_DEFAULTS.gracePeriod);
-    if (delay <= grace) return [];
-    return [
-      formatProblem(
-        ['traffic', 'loadBalancer', 'deregistrationDelay'],
-        lb.deregistrationDelay,
-        `exceeds shutdown.gracePeriod (${grace}s): the pod is killed while the NLB still drains its connections; lower the delay or raise the grace period`,
-      ),
-    ];
+    // 3. Relations between objects, reported at synth with the chart's path.
+    this.node.addValidation({
+      validate: () => {
+        for (const w of findings.warnings) process.emitWarning(`${this.node.path}: ${w}`, { code: 'AI_INFERENCE' });
+        return findings.errors;
+      },
+    });
   }
 }

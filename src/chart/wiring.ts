@@ -3,8 +3,14 @@ import { InferenceDeploymentProps, inferenceDeploymentPropsSchema } from '../con
 import { InferenceNetworkPolicyProps, inferenceNetworkPolicyPropsSchema } from '../constructs/inference-network-policy';
 import { NlbServiceProps, nlbServicePropsSchema } from '../constructs/nlb-service';
 import { PdbPolicyProps, pdbPolicyPropsSchema } from '../constructs/pdb-policy';
-import { AiInferenceSpec, specShapeSchema } from '../spec/spec';
-import { InferenceValidationError, zodProblems } from '../private/validation';
+import { GpuHpaProps, gpuHpaPropsSchema } from '../constructs/gpu-hpa';
+import { KedaScaledObjectProps, kedaScaledObjectPropsSchema } from '../constructs/keda-scaled-object';
+import { PrometheusAdapterRulesProps, prometheusAdapterRulesPropsSchema } from '../constructs/prometheus-adapter-rules';
+import { VpaRecommenderProps, vpaRecommenderPropsSchema } from '../constructs/vpa-recommender';
+import { INFERENCE_CONTAINER } from '../constructs/inference-deployment';
+import { SEED_SIGNALS, ScalingSignals, usedCustomSignals } from '../metrics/signals';
+import { AiInferenceSpec, ScalingSpec, specShapeSchema } from '../spec/spec';
+import { InferenceValidationError, formatProblem, zodProblems } from '../private/validation';
 
 /**
  * The spec, mapped onto each construct's props. Each mapping comes with the spec path of
@@ -15,6 +21,8 @@ interface Wiring<P> {
   readonly props: P;
   /** props field (first path segment) -> spec path */
   readonly paths: Record<string, string>;
+  /** A rewrite for paths the first segment alone cannot map. */
+  readonly mapPath?: (path: (string | number)[]) => (string | number)[] | undefined;
 }
 
 export function deploymentWiring(spec: AiInferenceSpec, autoscaled: boolean): Wiring<InferenceDeploymentProps> {
@@ -97,15 +105,152 @@ export function networkPolicyWiring(spec: AiInferenceSpec): Wiring<InferenceNetw
   };
 }
 
+/** The replica bounds the autoscaler works in, and the spec path that set them. */
+export interface ReplicaBounds {
+  readonly min: number;
+  readonly max: number;
+  readonly minPath: string;
+  readonly maxPath: string;
+}
+
+export function replicaBounds(scaling: ScalingSpec): ReplicaBounds {
+  if (scaling.pinnedReplicas !== undefined) {
+    const n = scaling.pinnedReplicas;
+    return { min: n, max: n, minPath: 'scaling.pinnedReplicas', maxPath: 'scaling.pinnedReplicas' };
+  }
+  return { min: scaling.minReplicas ?? NaN, max: scaling.maxReplicas ?? NaN, minPath: 'scaling.minReplicas', maxPath: 'scaling.maxReplicas' };
+}
+
+/** The signals the autoscaler scales on. */
+export function scalingSignals(scaling: ScalingSpec): ScalingSignals {
+  return scaling.signals ?? SEED_SIGNALS;
+}
+
+/** Spec-level rules of the scaling section that no construct can see. */
+export function scalingShapeProblems(spec: AiInferenceSpec): string[] {
+  const scaling = spec.scaling;
+  if (!scaling) return [];
+  const problems: string[] = [];
+  if (spec.replicas !== undefined) {
+    problems.push(formatProblem(['replicas'], spec.replicas, 'is owned by the autoscaler when scaling is set; remove replicas (use scaling.minReplicas)'));
+  }
+  if (scaling.pinnedReplicas !== undefined && (scaling.minReplicas !== undefined || scaling.maxReplicas !== undefined)) {
+    problems.push(
+      formatProblem(['scaling', 'pinnedReplicas'], scaling.pinnedReplicas, 'sets minReplicas = maxReplicas itself; remove scaling.minReplicas and scaling.maxReplicas'),
+    );
+  }
+  if (scaling.pinnedReplicas === undefined) {
+    for (const key of ['minReplicas', 'maxReplicas'] as const) {
+      if (scaling[key] === undefined) problems.push(formatProblem(['scaling', key], undefined, 'is required (or set scaling.pinnedReplicas for a fixed count)'));
+    }
+  }
+  if ((scaling.backend ?? 'prometheus-adapter') === 'keda' && !scaling.keda) {
+    problems.push(
+      formatProblem(['scaling', 'keda'], undefined, 'is required with backend "keda": give keda.serverAddress, the Prometheus the triggers query'),
+    );
+  }
+  return problems;
+}
+
+/** The HPA (prometheus-adapter backend) and the adapter rules for its custom signals. */
+export function hpaWiring(spec: AiInferenceSpec, scaling: ScalingSpec): { hpa: Wiring<GpuHpaProps>; adapter?: Wiring<PrometheusAdapterRulesProps> } {
+  const bounds = replicaBounds(scaling);
+  const signals = scalingSignals(scaling);
+  const common = { name: spec.release, namespace: spec.namespace, labels: partOfLabel(spec) };
+  const paths = { name: 'release', minReplicas: bounds.minPath, maxReplicas: bounds.maxPath, signals: 'scaling.signals', behavior: 'scaling.behavior', preset: 'metrics.preset', dcgm: 'metrics.dcgm' };
+  const hpa: Wiring<GpuHpaProps> = {
+    schema: gpuHpaPropsSchema,
+    props: { ...common, minReplicas: bounds.min, maxReplicas: bounds.max, signals, behavior: scaling.behavior, preset: spec.metrics?.preset },
+    paths,
+  };
+  if (usedCustomSignals(signals).length === 0) return { hpa };
+  return {
+    hpa,
+    adapter: {
+      schema: prometheusAdapterRulesPropsSchema,
+      props: { ...common, signals, preset: spec.metrics?.preset, dcgm: spec.metrics?.dcgm },
+      paths,
+    },
+  };
+}
+
+/** The KEDA ScaledObject (keda backend). */
+export function kedaWiring(spec: AiInferenceSpec, scaling: ScalingSpec): Wiring<KedaScaledObjectProps> {
+  const bounds = replicaBounds(scaling);
+  return {
+    schema: kedaScaledObjectPropsSchema,
+    props: {
+      name: spec.release,
+      namespace: spec.namespace,
+      labels: partOfLabel(spec),
+      minReplicas: bounds.min,
+      maxReplicas: bounds.max,
+      signals: scalingSignals(scaling),
+      behavior: scaling.behavior,
+      serverAddress: scaling.keda?.serverAddress ?? '',
+      pollingInterval: scaling.keda?.pollingInterval,
+      cooldownPeriod: scaling.keda?.cooldownPeriod,
+      preset: spec.metrics?.preset,
+      dcgm: spec.metrics?.dcgm,
+    },
+    paths: {
+      name: 'release',
+      minReplicas: bounds.minPath,
+      maxReplicas: bounds.maxPath,
+      signals: 'scaling.signals',
+      behavior: 'scaling.behavior',
+      serverAddress: 'scaling.keda.serverAddress',
+      pollingInterval: 'scaling.keda.pollingInterval',
+      cooldownPeriod: 'scaling.keda.cooldownPeriod',
+      preset: 'metrics.preset',
+      dcgm: 'metrics.dcgm',
+    },
+  };
+}
+
+/** The VPA of the inference container. */
+export function vpaWiring(spec: AiInferenceSpec, scaling: ScalingSpec): Wiring<VpaRecommenderProps> | undefined {
+  if (scaling.vpa === false) return undefined;
+  const vpa = scaling.vpa ?? {};
+  return {
+    schema: vpaRecommenderPropsSchema,
+    props: {
+      name: spec.release,
+      namespace: spec.namespace,
+      labels: partOfLabel(spec),
+      updateMode: vpa.updateMode,
+      containers: [
+        {
+          containerName: INFERENCE_CONTAINER,
+          minAllowed: vpa.minAllowed,
+          maxAllowed: vpa.maxAllowed,
+          controlledResources: vpa.controlledResources,
+        },
+      ],
+    },
+    paths: { name: 'release', updateMode: 'scaling.vpa.updateMode' },
+    // containers[0].minAllowed.cpu -> scaling.vpa.minAllowed.cpu
+    mapPath: (path) => (path[0] === 'containers' ? ['scaling.vpa', ...path.slice(2)] : undefined),
+  };
+}
+
 function partOfLabel(spec: AiInferenceSpec): Record<string, string> | undefined {
   return spec.partOf ? { 'app.kubernetes.io/part-of': spec.partOf } : undefined;
 }
 
 /** Problems of one construct's props, with paths rewritten to spec paths. */
-export function wiringProblems(w: { schema: z.ZodTypeAny; props: unknown; paths: Record<string, string> }): string[] {
-  return zodProblems(w.schema, w.props, ([head, ...rest]) =>
-    typeof head === 'string' && w.paths[head] ? [w.paths[head], ...rest] : [head, ...rest],
-  );
+export function wiringProblems(w: {
+  schema: z.ZodTypeAny;
+  props: unknown;
+  paths: Record<string, string>;
+  mapPath?: (path: (string | number)[]) => (string | number)[] | undefined;
+}): string[] {
+  return zodProblems(w.schema, w.props, (path) => {
+    const mapped = w.mapPath?.(path);
+    if (mapped) return mapped;
+    const [head, ...rest] = path;
+    return typeof head === 'string' && w.paths[head] ? [w.paths[head], ...rest] : path;
+  });
 }
 
 /** Spec-level shape problems. */

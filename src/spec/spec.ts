@@ -11,6 +11,11 @@ import {
 } from '../constructs/inference-deployment';
 import { InferenceNetworkPolicyProps } from '../constructs/inference-network-policy';
 import { NlbLoadBalancerOptions } from '../constructs/nlb-service';
+import { VpaContainerPolicy, VpaUpdateMode } from '../constructs/vpa-recommender';
+import { ScalingBehavior } from '../autoscaling/behavior';
+import { zDcgm } from '../autoscaling/common';
+import { DcgmConfig, MetricPresetName } from '../metrics/presets';
+import { ScalingSignals } from '../metrics/signals';
 import { AppConfig } from '../private/app-config';
 import { formatDuration, zDnsLabel, zDuration } from '../private/validation';
 
@@ -72,6 +77,73 @@ export interface DisruptionSpec {
  */
 export type NetworkPolicySpec = Omit<InferenceNetworkPolicyProps, 'name' | 'namespace' | 'loadBalancerSourceRanges' | 'labels'>;
 
+/** Which series the server exports, for the autoscaler, the alerts and the dashboard. */
+export interface MetricsSpec {
+  /** `generic` (the seeds' inference_* names) or `vllm` (vllm:* names). @default 'generic' */
+  readonly preset?: MetricPresetName;
+  /**
+   * dcgm-exporter metric and label names. Scraped without honorLabels, its pod and
+   * namespace labels arrive as exported_pod / exported_namespace (the default).
+   * @default - DEFAULT_DCGM
+   */
+  readonly dcgm?: Partial<DcgmConfig>;
+}
+
+/** The VerticalPodAutoscaler of the inference container. */
+export interface VpaSpec {
+  /**
+   * `Off` only recommends (seed 000). An acting mode is allowed only when the HPA does not
+   * scale on a resource the VPA controls.
+   * @default 'Off'
+   */
+  readonly updateMode?: VpaUpdateMode;
+  /** Lower bounds of the recommendation. @default - none */
+  readonly minAllowed?: VpaContainerPolicy['minAllowed'];
+  /** Upper bounds of the recommendation. @default - none */
+  readonly maxAllowed?: VpaContainerPolicy['maxAllowed'];
+  /** @default ['cpu', 'memory'] */
+  readonly controlledResources?: VpaContainerPolicy['controlledResources'];
+}
+
+/**
+ * The autoscalers. When present, an HPA (or KEDA) owns the replica count and the
+ * Deployment carries no `spec.replicas`.
+ */
+export interface ScalingSpec {
+  /**
+   * How the custom metrics reach the autoscaler. `prometheus-adapter`: an HPA on
+   * Pods/Object metrics plus the adapter rules that serve them. `keda`: a KEDA
+   * ScaledObject with prometheus triggers instead of an HPA (never both).
+   * @default 'prometheus-adapter'
+   */
+  readonly backend?: 'prometheus-adapter' | 'keda';
+  /** Fewest replicas (seed 000: 3). Required unless `pinnedReplicas` is set. */
+  readonly minReplicas?: number;
+  /** Most replicas (seed 000: 20). Required unless `pinnedReplicas` is set. */
+  readonly maxReplicas?: number;
+  /**
+   * Sustained load tests (seed 004): min = max = this count; the autoscaler holds exactly
+   * this many replicas and never scales. Leave minReplicas/maxReplicas unset.
+   * @default - not pinned
+   */
+  readonly pinnedReplicas?: number;
+  /** @default - seed 000: cpu 70 %, memory 75 %, GPU 70 %, 50 rps/pod, p95 1.5 s, queue 10 */
+  readonly signals?: ScalingSignals;
+  /** @default - seed 000: up 30 s / 4 pods per 60 s, down 300 s / 1 pod per 60 s */
+  readonly behavior?: ScalingBehavior;
+  /** KEDA settings; `serverAddress` is required with the keda backend. */
+  readonly keda?: {
+    /** Prometheus the triggers query, e.g. http://kube-prometheus-stack-prometheus.monitoring.svc:9090 */
+    readonly serverAddress: string;
+    /** @default Duration.seconds(30) */
+    readonly pollingInterval?: Duration;
+    /** @default Duration.seconds(300) */
+    readonly cooldownPeriod?: Duration;
+  };
+  /** The VPA; `false` for none. @default - recommendation-only VPA without bounds */
+  readonly vpa?: VpaSpec | false;
+}
+
 /** Everything about one inference service, in one typed spec. */
 export interface AiInferenceSpec {
   /** Release name: object names derive from it (`ai-inference`, `ai-inference-lb`, ...). */
@@ -91,7 +163,7 @@ export interface AiInferenceSpec {
   /** @default 'IfNotPresent' */
   readonly imagePullPolicy?: 'IfNotPresent' | 'Always';
   readonly model: ModelSpec;
-  /** Fixed replica count when no autoscaler owns the Deployment. @default 3 */
+  /** Fixed replica count when no autoscaler owns the Deployment (not with `scaling`). @default 3 */
   readonly replicas?: number;
   readonly resources: InferenceResources;
   /** @default - GPU nodes labelled node-type=gpu-inference */
@@ -117,6 +189,10 @@ export interface AiInferenceSpec {
   /** `false` emits no NetworkPolicy. @default - default deny plus the seed's openings */
   readonly networkPolicy?: NetworkPolicySpec | false;
   readonly slo: SloSpec;
+  /** Autoscaling. @default - fixed `replicas`, no autoscaler */
+  readonly scaling?: ScalingSpec;
+  /** Metric names. @default - the generic preset */
+  readonly metrics?: MetricsSpec;
 }
 
 /** Default SLO window. */
@@ -177,5 +253,13 @@ export const specShapeSchema = z
     disruption: z.custom<DisruptionSpec>().optional(),
     networkPolicy: z.custom<NetworkPolicySpec | false>().optional(),
     slo: sloSchema,
+    scaling: z.custom<ScalingSpec>().optional(),
+    metrics: z
+      .object({
+        preset: z.enum(['generic', 'vllm']).optional(),
+        dcgm: zDcgm.optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict() satisfies z.ZodType<AiInferenceSpec>;

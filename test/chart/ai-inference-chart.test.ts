@@ -28,6 +28,9 @@ describe('AiInferenceChart', () => {
       'Service/ai-inference-internal',
       'PodDisruptionBudget/ai-inference-pdb',
       'NetworkPolicy/ai-inference-netpol',
+      'HorizontalPodAutoscaler/ai-inference-hpa',
+      'ConfigMap/ai-inference-adapter-rules',
+      'VerticalPodAutoscaler/ai-inference-vpa',
     ]);
   });
 
@@ -56,7 +59,7 @@ describe('AiInferenceChart', () => {
   it('carries the seed values into the Deployment', () => {
     const d = only(synthSpec(eksNlbSpec), 'Deployment');
     const c = d.spec.template.spec.containers[0];
-    expect(d.spec.replicas).toBe(3);
+    expect(d.spec).not.toHaveProperty('replicas');
     expect(c.resources.requests).toEqual({ cpu: '2', memory: '8Gi' });
     expect(c.resources.limits).toEqual({ cpu: '4', memory: '16Gi', 'nvidia.com/gpu': 1 });
     expect(c.livenessProbe.periodSeconds).toBe(30);
@@ -96,7 +99,7 @@ describe('AiInferenceChart', () => {
     });
 
     it('fails synth when the PDB would block every drain', () => {
-      expect(specError({ replicas: 2, disruption: { minAvailable: 2 } })).toContain(
+      expect(specError({ scaling: undefined, replicas: 2, disruption: { minAvailable: 2 } })).toContain(
         'disruption.minAvailable (2) must be below replicas (2), or node drains block',
       );
     });
@@ -112,7 +115,7 @@ describe('AiInferenceChart', () => {
   it('writes no YAML when validation fails at synth', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'ai-inference-'));
     const app = new App({ outdir });
-    new AiInferenceChart(app, 'bad', { spec: { ...eksNlbSpec, replicas: 2, disruption: { minAvailable: 2 } } });
+    new AiInferenceChart(app, 'bad', { spec: { ...eksNlbSpec, scaling: undefined, replicas: 2, disruption: { minAvailable: 2 } } });
     expect(() => app.synth()).toThrow(/disruption.minAvailable \(2\) must be below replicas \(2\)/);
     expect(readdirSync(outdir)).toEqual([]);
   });

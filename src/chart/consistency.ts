@@ -1,0 +1,140 @@
+import { INFERENCE_DEPLOYMENT_DEFAULTS } from '../constructs/inference-deployment';
+import { NLB_DEFAULTS } from '../constructs/nlb-service';
+import { vpaHpaConflicts } from '../constructs/vpa-recommender';
+import { cpuCores, formatDuration, formatProblem, seconds } from '../private/validation';
+import { AiInferenceSpec } from '../spec/spec';
+import { replicaBounds, scalingSignals } from './wiring';
+
+/**
+ * Rules between the objects of one service, checked at synth: each returns problems as
+ * `path (value) rule; fix`. Errors fail synth; warnings are reported and synth goes on.
+ */
+export interface Findings {
+  readonly errors: string[];
+  readonly warnings: string[];
+}
+
+/** All cross-object findings of a validated spec. */
+export function consistencyFindings(spec: AiInferenceSpec): Findings {
+  const errors: string[] = [...drainErrors(spec)];
+  const warnings: string[] = [];
+  if (spec.scaling) {
+    const s = scalingFindings(spec);
+    errors.push(...s.errors);
+    warnings.push(...s.warnings);
+  }
+  return { errors, warnings };
+}
+
+/** The NLB must finish draining a pod before the kubelet kills it. */
+function drainErrors(spec: AiInferenceSpec): string[] {
+  const lb = spec.traffic?.loadBalancer;
+  if (!lb) return [];
+  const delay = seconds(lb.deregistrationDelay ?? NLB_DEFAULTS.deregistrationDelay);
+  const grace = seconds(spec.shutdown?.gracePeriod ?? INFERENCE_DEPLOYMENT_DEFAULTS.gracePeriod);
+  if (delay <= grace) return [];
+  return [
+    formatProblem(
+      ['traffic', 'loadBalancer', 'deregistrationDelay'],
+      lb.deregistrationDelay,
+      `exceeds shutdown.gracePeriod (${grace}s): the pod is killed while the NLB still drains its connections; lower the delay or raise the grace period`,
+    ),
+  ];
+}
+
+function scalingFindings(spec: AiInferenceSpec): Findings {
+  const scaling = spec.scaling!;
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const signals = scalingSignals(scaling);
+  const bounds = replicaBounds(scaling);
+
+  // The autoscaler must react before the SLO breaks, not after.
+  if (signals.latencyP95) {
+    const target = signals.latencyP95.value;
+    const objective = spec.slo.latencyP95.toMilliseconds() / 1000;
+    if (target >= objective) {
+      errors.push(
+        formatProblem(
+          ['scaling', 'signals', 'latencyP95', 'value'],
+          target,
+          `must be below slo.latencyP95 (${formatDuration(spec.slo.latencyP95)}): at or above the objective the autoscaler adds pods only after the SLO is already broken; lower the target (e.g. ${round(objective * 0.75)})`,
+        ),
+      );
+    }
+  }
+
+  // Enough capacity at maxReplicas for the throughput objective.
+  if (signals.requestRate) {
+    const perPod = signals.requestRate.averageValue;
+    const capacity = perPod * bounds.max;
+    const need = spec.slo.throughputRps;
+    const detail = `${perPod} rps/pod × ${bounds.max} replicas = ${round(capacity)} rps`;
+    if (capacity < need) {
+      errors.push(
+        formatProblem(
+          [bounds.maxPath],
+          bounds.max,
+          `caps capacity below slo.throughputRps (${need}): ${detail}; raise ${bounds.maxPath} to at least ${Math.ceil(need / perPod)} or the per-pod request-rate target`,
+        ),
+      );
+    } else if (capacity === need) {
+      warnings.push(
+        formatProblem(
+          [bounds.maxPath],
+          bounds.max,
+          `gives exactly slo.throughputRps (${need}) at full scale (${detail}): no headroom for a failed pod or a burst; consider raising ${bounds.maxPath}`,
+        ),
+      );
+    }
+  }
+
+  // The GPU signal reads DCGM utilization of the pod's GPUs: without one it is always empty.
+  const gpuCount = spec.resources.gpu?.count ?? INFERENCE_DEPLOYMENT_DEFAULTS.gpu.count;
+  if (signals.gpu && gpuCount === 0) {
+    errors.push(
+      formatProblem(
+        ['scaling', 'signals', 'gpu'],
+        signals.gpu,
+        'needs a GPU on the Deployment (resources.gpu.count is 0): dcgm-exporter reports nothing for the pods, so the signal is always missing; request a GPU or drop the gpu signal',
+      ),
+    );
+  }
+
+  // The VPA: its bounds must contain today's requests, and it must not fight the HPA.
+  if (scaling.vpa !== undefined && scaling.vpa !== false) {
+    const vpa = scaling.vpa;
+    const req = spec.resources;
+    const cpuReq = cpuCores(req.cpu.request.amount);
+    const memReq = req.memory.request.toKibibytes();
+    const check = (resource: 'cpu' | 'memory', side: 'minAllowed' | 'maxAllowed') => {
+      const bound = vpa[side]?.[resource];
+      if (bound === undefined) return;
+      const boundValue = resource === 'cpu' ? cpuCores((bound as { amount: string }).amount) : (bound as { toKibibytes(): number }).toKibibytes();
+      const request = resource === 'cpu' ? cpuCores(req.cpu.request.amount) : memReq;
+      const outside = side === 'minAllowed' ? boundValue > request : boundValue < request;
+      if (outside) {
+        const requestText = resource === 'cpu' ? String(cpuReq) : req.memory.request.asString();
+        errors.push(
+          formatProblem(
+            ['scaling', 'vpa', side, resource],
+            bound,
+            `must ${side === 'minAllowed' ? 'not exceed' : 'not be below'} resources.${resource}.request (${requestText}): the VPA bounds must contain the Deployment's request, or its recommendation is wrong from the start; widen the bound or change the request`,
+          ),
+        );
+      }
+    };
+    for (const resource of ['cpu', 'memory'] as const) {
+      check(resource, 'minAllowed');
+      check(resource, 'maxAllowed');
+    }
+    const conflicts = vpaHpaConflicts(
+      { updateMode: vpa.updateMode ?? 'Off', controlledResources: vpa.controlledResources ?? ['cpu', 'memory'] },
+      signals,
+    );
+    errors.push(...conflicts.map((c) => `scaling.vpa.${c}`));
+  }
+  return { errors, warnings };
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;

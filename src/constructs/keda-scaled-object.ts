@@ -1,0 +1,260 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { ScaledObject, ScaledObjectSpecTriggers } from '../../imports/keda-keda.sh';
+import { ResolvedScalingBehavior, ScalingBehavior, resolveBehavior, scalingBehaviorSchema } from '../autoscaling/behavior';
+import {
+  autoscalingLabels,
+  replicaBoundsIssue,
+  zDcgm,
+  zIdentity,
+  zMaxReplicas,
+  zPreset,
+} from '../autoscaling/common';
+import { objectNames } from '../conventions';
+import { DcgmConfig, MetricPreset, MetricPresetName, MetricScope } from '../metrics/presets';
+import {
+  CustomSignalName,
+  DEFAULT_RATE_WINDOW_SECONDS,
+  ScalingSignals,
+  SignalName,
+  decimalText,
+  kedaQuery,
+  resolvePreset,
+  scalingSignalsSchema,
+  targetNumber,
+  usedSignals,
+} from '../metrics/signals';
+import { parseOrThrow, seconds, zDnsLabel, zDurationBetween } from '../private/validation';
+
+/** KEDA activation thresholds per custom signal (only used when scaling from or to zero). */
+export interface KedaActivationThresholds {
+  /** @default - KEDA's default (0) */
+  readonly gpu?: number;
+  /** @default - KEDA's default (0) */
+  readonly requestRate?: number;
+  /** @default - KEDA's default (0) */
+  readonly latencyP95?: number;
+  /** @default - KEDA's default (0) */
+  readonly queueDepth?: number;
+}
+
+export interface KedaScaledObjectProps {
+  /** Release name: the ScaledObject is `<name>-scaler` (conventions.ts objectNames), e.g. `ai-inference-scaler`. */
+  readonly name: string;
+  /**
+   * Namespace of the ScaledObject and of the Deployment it scales; it also scopes the
+   * trigger queries (unless `scope.namespace` says otherwise).
+   */
+  readonly namespace: string;
+  /** Name of the apps/v1 Deployment to scale. @default - objectNames(name).deployment, the release name */
+  readonly deploymentName?: string;
+  /** minReplicaCount (seed 000: 3). */
+  readonly minReplicas: number;
+  /** maxReplicaCount (seed 000: 20). */
+  readonly maxReplicas: number;
+  /**
+   * What to scale on: the same signals type as GpuHpa. cpu/memory become KEDA `cpu` /
+   * `memory` triggers (metricType Utilization); the others prometheus triggers.
+   */
+  readonly signals: ScalingSignals;
+  /**
+   * Behavior of the HPA KEDA creates (`advanced.horizontalPodAutoscalerConfig.behavior`).
+   * @default - seed 000, the same as GpuHpa's default
+   */
+  readonly behavior?: ScalingBehavior;
+  /** Prometheus the triggers query, e.g. `http://kube-prometheus-stack-prometheus.monitoring.svc:9090`. */
+  readonly serverAddress: string;
+  /** Metric preset: which series the trigger queries read. @default 'generic' */
+  readonly preset?: MetricPresetName | MetricPreset;
+  /** dcgm-exporter metric and label names, field by field. @default - DEFAULT_DCGM */
+  readonly dcgm?: Partial<DcgmConfig>;
+  /**
+   * Where the service's series live: `job` scopes the service's own series (the scraped
+   * Service's name), `podRegex` the dcgm-exporter series.
+   * @default - namespace: `namespace`; job: objectNames(name).internal; podRegex: `<deploymentName>-.*`
+   */
+  readonly scope?: Partial<MetricScope>;
+  /** Window of rate() in the request-rate and p95 queries. @default Duration.minutes(2) */
+  readonly rateWindow?: Duration;
+  /** How often KEDA polls the triggers. @default Duration.seconds(30) */
+  readonly pollingInterval?: Duration;
+  /** Wait after the last active trigger before scaling to zero (only with minReplicas 0). @default Duration.seconds(300) */
+  readonly cooldownPeriod?: Duration;
+  /**
+   * Activation thresholds of the prometheus triggers. KEDA uses them only between 0 and
+   * 1 replica, so they need minReplicas 0.
+   * @default - none
+   */
+  readonly activationThresholds?: KedaActivationThresholds;
+  /** Extra labels on the ScaledObject. @default {} */
+  readonly labels?: Record<string, string>;
+}
+
+/** Seed/REFERENCE.md defaults of a ScaledObject. */
+export const KEDA_DEFAULTS = {
+  pollingInterval: Duration.seconds(30),
+  cooldownPeriod: Duration.seconds(300),
+};
+
+const zActivation = z.number().min(0, 'must be 0 or more; raise it').optional();
+
+export const kedaScaledObjectPropsSchema = z
+  .object({
+    ...zIdentity,
+    namespace: zDnsLabel,
+    deploymentName: zDnsLabel.optional(),
+    minReplicas: z
+      .number()
+      .int('must be a whole number of pods; round it')
+      .min(0, 'must be 0 or more; raise it'),
+    maxReplicas: zMaxReplicas,
+    signals: scalingSignalsSchema,
+    behavior: scalingBehaviorSchema.optional(),
+    serverAddress: z
+      .string()
+      .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'must be an http(s) URL of Prometheus; e.g. http://kube-prometheus-stack-prometheus.monitoring.svc:9090'),
+    preset: zPreset.optional(),
+    dcgm: zDcgm.optional(),
+    scope: z
+      .object({ namespace: zDnsLabel.optional(), job: z.string().min(1, 'must not be empty').optional(), podRegex: z.string().min(1, 'must not be empty').optional() })
+      .strict()
+      .optional(),
+    rateWindow: zDurationBetween(30, 3600, 'rate window: at least two scrapes, at most an hour').optional(),
+    pollingInterval: zDurationBetween(1, 3600, 'KEDA polling interval').optional(),
+    cooldownPeriod: zDurationBetween(0, 86400, 'KEDA cooldown period').optional(),
+    activationThresholds: z
+      .object({ gpu: zActivation, requestRate: zActivation, latencyP95: zActivation, queueDepth: zActivation })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    const issue = replicaBoundsIssue(p.minReplicas, p.maxReplicas);
+    if (issue) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['maxReplicas'], message: issue });
+    const signals = usedSignals(p.signals);
+    if (p.minReplicas === 0 && signals.every((s) => s === 'cpu' || s === 'memory')) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['minReplicas'],
+        message:
+          'is 0 but only cpu/memory triggers are set, and KEDA cannot scale to zero on them (an idle pod has no utilization to wake on); add a custom signal or raise minReplicas',
+      });
+    }
+    for (const [signal, threshold] of Object.entries(p.activationThresholds ?? {})) {
+      if (threshold === undefined) continue;
+      const s = signal as CustomSignalName;
+      if (p.signals[s] === undefined) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['activationThresholds', signal],
+          message: `belongs to no trigger (signals.${signal} is not set); drop it or set the signal`,
+        });
+      } else if (p.minReplicas > 0) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['activationThresholds', signal],
+          message: `has no effect with minReplicas ${p.minReplicas}: KEDA uses activation only between 0 and 1 replica; drop it or set minReplicas 0`,
+        });
+      }
+    }
+  }) satisfies z.ZodType<KedaScaledObjectProps>;
+
+/**
+ * A KEDA `keda.sh/v1alpha1` ScaledObject for the inference Deployment: the alternative
+ * to GpuHpa + prometheus-adapter. KEDA creates and owns the HPA (`keda-hpa-<name>`), so
+ * never also emit a GpuHpa for the same Deployment, and the Deployment must not set
+ * `spec.replicas`.
+ *
+ * Custom signals become prometheus triggers whose query returns one value for the whole
+ * Deployment (for AverageValue the HPA divides it by the replicas); cpu/memory become
+ * `cpu`/`memory` triggers with metricType Utilization. The HPA behavior is the same as
+ * GpuHpa's, under `advanced.horizontalPodAutoscalerConfig.behavior`. Needs KEDA installed
+ * in the cluster, and a Prometheus at `serverAddress` that scrapes the service (and
+ * dcgm-exporter for the GPU signal).
+ */
+export class KedaScaledObject extends Construct {
+  /** The ScaledObject API object. */
+  public readonly resource: ScaledObject;
+  /** Name of the ScaledObject. */
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly deploymentName: string;
+  public readonly minReplicas: number;
+  public readonly maxReplicas: number;
+  public readonly signals: ScalingSignals;
+  /** The behavior as written into the manifest (defaults filled in). */
+  public readonly behavior: ResolvedScalingBehavior;
+  /** The resolved metric scope of the queries. */
+  public readonly scope: MetricScope;
+  /** The triggers, in manifest order. */
+  public readonly triggers: readonly ScaledObjectSpecTriggers[];
+
+  constructor(scope: Construct, id: string, props: KedaScaledObjectProps) {
+    super(scope, id);
+    const p = parseOrThrow(kedaScaledObjectPropsSchema, props, `KedaScaledObject ${scope.node.path}/${id}`);
+    const names = objectNames(p.name);
+    this.name = names.scaledObject;
+    this.namespace = p.namespace;
+    this.deploymentName = p.deploymentName ?? names.deployment;
+    this.minReplicas = p.minReplicas;
+    this.maxReplicas = p.maxReplicas;
+    this.signals = p.signals;
+    this.behavior = resolveBehavior(p.behavior);
+    this.scope = {
+      namespace: p.scope?.namespace ?? p.namespace,
+      job: p.scope?.job ?? names.internal,
+      podRegex: p.scope?.podRegex ?? `${this.deploymentName}-.*`,
+    };
+    const options = {
+      preset: resolvePreset(p.preset),
+      dcgm: p.dcgm,
+      rateWindowSeconds: p.rateWindow ? seconds(p.rateWindow) : DEFAULT_RATE_WINDOW_SECONDS,
+    };
+    this.triggers = usedSignals(p.signals).map((s) => this.trigger(s, p, options));
+
+    this.resource = new ScaledObject(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace, labels: autoscalingLabels(p.name, p.labels) },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deploymentName },
+        minReplicaCount: this.minReplicas,
+        maxReplicaCount: this.maxReplicas,
+        pollingInterval: seconds(p.pollingInterval ?? KEDA_DEFAULTS.pollingInterval),
+        cooldownPeriod: seconds(p.cooldownPeriod ?? KEDA_DEFAULTS.cooldownPeriod),
+        advanced: {
+          horizontalPodAutoscalerConfig: {
+            behavior: {
+              scaleUp: { ...this.behavior.scaleUp, policies: [...this.behavior.scaleUp.policies] },
+              scaleDown: { ...this.behavior.scaleDown, policies: [...this.behavior.scaleDown.policies] },
+            },
+          },
+        },
+        triggers: [...this.triggers],
+      },
+    });
+  }
+
+  private trigger(
+    signal: SignalName,
+    p: KedaScaledObjectProps,
+    options: { preset: MetricPreset; dcgm?: Partial<DcgmConfig>; rateWindowSeconds: number },
+  ): ScaledObjectSpecTriggers {
+    const target = p.signals[signal]!;
+    if (signal === 'cpu' || signal === 'memory') {
+      return { type: signal, name: signal, metricType: 'Utilization', metadata: { value: decimalText(targetNumber(target)) } };
+    }
+    const q = kedaQuery(signal, this.scope, options);
+    const activation = p.activationThresholds?.[signal];
+    return {
+      type: 'prometheus',
+      name: signal,
+      metricType: q.metricType,
+      metadata: {
+        serverAddress: p.serverAddress,
+        query: q.query,
+        threshold: decimalText(targetNumber(target)),
+        ...(activation === undefined ? {} : { activationThreshold: decimalText(activation) }),
+      },
+    };
+  }
+}

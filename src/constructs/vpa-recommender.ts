@@ -1,0 +1,240 @@
+import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import {
+  VerticalPodAutoscaler,
+  VerticalPodAutoscalerSpecResourcePolicyContainerPolicies,
+  VerticalPodAutoscalerSpecResourcePolicyContainerPoliciesControlledValues,
+  VerticalPodAutoscalerSpecResourcePolicyContainerPoliciesMaxAllowed,
+  VerticalPodAutoscalerSpecResourcePolicyContainerPoliciesMinAllowed,
+  VerticalPodAutoscalerSpecUpdatePolicyUpdateMode,
+} from '../../imports/vpa-autoscaling.k8s.io';
+import { autoscalingLabels, zCpu, zIdentity } from '../autoscaling/common';
+import { objectNames } from '../conventions';
+import { ScalingSignals, scalingSignalsSchema } from '../metrics/signals';
+import { cpuCores, formatProblem, parseOrThrow, quantityOf, zDnsLabel, zSize } from '../private/validation';
+
+/**
+ * VPA update modes (autoscaling.k8s.io/v1, VPA CRD): `Off` only recommends; the others
+ * apply requests: `Initial` at pod creation, `Recreate` by evicting pods, `InPlace` and
+ * `InPlaceOrRecreate` by resizing running pods, `Auto` (today Recreate).
+ */
+export type VpaUpdateMode = 'Off' | 'Initial' | 'Recreate' | 'InPlaceOrRecreate' | 'InPlace' | 'Auto';
+
+/** Update modes that change pod requests, and so can fight an HPA on the same resource. */
+export const ACTING_UPDATE_MODES: readonly VpaUpdateMode[] = ['Initial', 'Recreate', 'InPlaceOrRecreate', 'InPlace', 'Auto'];
+
+/** Resources a VPA controls. */
+export type VpaResource = 'cpu' | 'memory';
+
+/** Bounds of a recommendation. */
+export interface VpaResourceBounds {
+  /** @default - no bound */
+  readonly cpu?: Cpu;
+  /** @default - no bound */
+  readonly memory?: Size;
+}
+
+/** Policy for one container of the pod. */
+export interface VpaContainerPolicy {
+  /** Container name, or `*` for every container without its own policy. */
+  readonly containerName: string;
+  /** Lowest recommendation (e.g. cpu 1, memory 4Gi). @default - no lower bound */
+  readonly minAllowed?: VpaResourceBounds;
+  /** Highest recommendation (e.g. cpu 8, memory 32Gi). @default - no upper bound */
+  readonly maxAllowed?: VpaResourceBounds;
+  /** Resources the VPA recommends (and, in an acting mode, sets). @default ['cpu', 'memory'] */
+  readonly controlledResources?: VpaResource[];
+  /**
+   * Whether an acting VPA sets requests only or requests and limits (keeping their ratio).
+   * @default - the VPA default, RequestsAndLimits
+   */
+  readonly controlledValues?: 'RequestsAndLimits' | 'RequestsOnly';
+}
+
+export interface VpaRecommenderProps {
+  /** Release name: the VPA is `<name>-vpa` (conventions.ts objectNames), e.g. `ai-inference-vpa`. */
+  readonly name: string;
+  /** Namespace of the VPA; the Deployment must be in the same one. @default - none (the chart's) */
+  readonly namespace?: string;
+  /** Name of the apps/v1 Deployment. @default - objectNames(name).deployment, the release name */
+  readonly deploymentName?: string;
+  /**
+   * `Off` (seed 000) only writes recommendations to the VPA's status. An acting mode is
+   * refused when `hpaSignals` scales on a resource the VPA controls.
+   * @default 'Off'
+   */
+  readonly updateMode?: VpaUpdateMode;
+  /** One policy per container (seed: container `inference`, cpu 1-8, memory 4Gi-32Gi). At least one. */
+  readonly containers: VpaContainerPolicy[];
+  /**
+   * The signals of the HPA (or KEDA ScaledObject) that scales the same Deployment. When
+   * given, a conflict between an acting update mode and an HPA on cpu/memory fails synth.
+   * @default - not checked here (the chart checks it)
+   */
+  readonly hpaSignals?: ScalingSignals;
+  /** Extra labels on the VPA. @default {} */
+  readonly labels?: Record<string, string>;
+}
+
+const UPDATE_MODES = ['Off', 'Initial', 'Recreate', 'InPlaceOrRecreate', 'InPlace', 'Auto'] as const;
+
+const zBounds = z.object({ cpu: zCpu.optional(), memory: zSize.optional() }).strict();
+
+const DEFAULT_CONTROLLED: readonly VpaResource[] = ['cpu', 'memory'];
+
+export const vpaRecommenderPropsSchema = z
+  .object({
+    ...zIdentity,
+    deploymentName: zDnsLabel.optional(),
+    updateMode: z
+      .enum(UPDATE_MODES, { errorMap: () => ({ message: `must be one of ${UPDATE_MODES.join(', ')}; pick one ("Off" only recommends)` }) })
+      .optional(),
+    containers: z
+      .array(
+        z
+          .object({
+            containerName: z.union([z.literal('*'), zDnsLabel]),
+            minAllowed: zBounds.optional(),
+            maxAllowed: zBounds.optional(),
+            controlledResources: z
+              .array(z.enum(['cpu', 'memory'], { errorMap: () => ({ message: 'must be "cpu" or "memory"; drop other resources' }) }))
+              .min(1, 'must name at least one resource; to leave a container alone drop its policy or remove it from the pod')
+              .optional(),
+            controlledValues: z.enum(['RequestsAndLimits', 'RequestsOnly']).optional(),
+          })
+          .strict(),
+      )
+      .min(1, 'must hold at least one container policy; add one for the inference container'),
+    hpaSignals: scalingSignalsSchema.optional(),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    const seen = new Set<string>();
+    p.containers.forEach((c, i) => {
+      if (seen.has(c.containerName)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['containers', i, 'containerName'],
+          message: 'appears twice; keep one policy per container',
+        });
+      }
+      seen.add(c.containerName);
+      const min = c.minAllowed;
+      const max = c.maxAllowed;
+      if (min?.cpu && max?.cpu && cpuCores(min.cpu.amount) > cpuCores(max.cpu.amount)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['containers', i, 'minAllowed', 'cpu'],
+          message: `must not exceed maxAllowed.cpu (${max.cpu.amount}); lower minAllowed or raise maxAllowed`,
+        });
+      }
+      if (min?.memory && max?.memory && kib(min.memory) > kib(max.memory)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['containers', i, 'minAllowed', 'memory'],
+          message: `must not exceed maxAllowed.memory (${quantityOf(max.memory)}); lower minAllowed or raise maxAllowed`,
+        });
+      }
+    });
+  }) satisfies z.ZodType<VpaRecommenderProps>;
+
+function kib(size: Size): number {
+  return size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+}
+
+/** What vpaHpaConflicts needs to know about the VPA. */
+export interface VpaActuation {
+  readonly updateMode: VpaUpdateMode;
+  /** Resources the VPA controls (union over its container policies). */
+  readonly controlledResources: readonly VpaResource[];
+}
+
+/**
+ * Conflicts between a VPA and an HPA on the same Deployment: a VPA in an acting update
+ * mode that controls cpu or memory while the HPA scales on that resource's utilization.
+ * Utilization is measured against the requests the VPA keeps changing, so each resize
+ * moves the HPA's measure and the two chase each other. Returns one message per
+ * conflicting resource; empty when there is none.
+ */
+export function vpaHpaConflicts(vpa: VpaActuation, hpaSignals: ScalingSignals): string[] {
+  if (!ACTING_UPDATE_MODES.includes(vpa.updateMode)) return [];
+  const resources = (['cpu', 'memory'] as const).filter((r) => vpa.controlledResources.includes(r) && hpaSignals[r] !== undefined);
+  return resources.map((r) =>
+    formatProblem(
+      ['updateMode'],
+      vpa.updateMode,
+      `lets the VPA change the pods' ${r} requests while the HPA scales on ${r} utilization (${hpaSignals[r]!.averageUtilization} % of those requests): every resize moves the HPA's measure and the two autoscalers fight; set updateMode "Off" so the VPA only recommends, or remove ${r} from the VPA's controlledResources or from the HPA's signals`,
+    ),
+  );
+}
+
+/**
+ * An autoscaling.k8s.io/v1 VerticalPodAutoscaler for the inference Deployment, by default
+ * in recommendation-only mode (`updateMode: "Off"`, seed 000): it sizes requests within
+ * `minAllowed`/`maxAllowed` per container and publishes the result in its status
+ * (`kubectl describe vpa`), changing nothing. Needs the VPA recommender installed.
+ *
+ * An acting mode may be chosen when no HPA scales on a resource the VPA controls; with
+ * `hpaSignals` given, a conflict fails synth (see vpaHpaConflicts). Containers without a
+ * policy get the VPA defaults (all resources controlled); add a `*` policy to change that.
+ */
+export class VpaRecommender extends Construct {
+  /** The VerticalPodAutoscaler API object. */
+  public readonly resource: VerticalPodAutoscaler;
+  /** Name of the VPA object. */
+  public readonly name: string;
+  public readonly namespace?: string;
+  public readonly deploymentName: string;
+  public readonly updateMode: VpaUpdateMode;
+  /** Resources controlled by any container policy. */
+  public readonly controlledResources: readonly VpaResource[];
+
+  constructor(scope: Construct, id: string, props: VpaRecommenderProps) {
+    super(scope, id);
+    const p = parseOrThrow(vpaRecommenderPropsSchema, props, `VpaRecommender ${scope.node.path}/${id}`);
+    const names = objectNames(p.name);
+    this.name = names.vpa;
+    this.namespace = p.namespace;
+    this.deploymentName = p.deploymentName ?? names.deployment;
+    this.updateMode = p.updateMode ?? 'Off';
+    const controlled = new Set(p.containers.flatMap((c) => c.controlledResources ?? DEFAULT_CONTROLLED));
+    this.controlledResources = DEFAULT_CONTROLLED.filter((r) => controlled.has(r));
+
+    this.resource = new VerticalPodAutoscaler(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace, labels: autoscalingLabels(p.name, p.labels) },
+      spec: {
+        targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deploymentName },
+        updatePolicy: { updateMode: this.updateMode as VerticalPodAutoscalerSpecUpdatePolicyUpdateMode },
+        resourcePolicy: { containerPolicies: p.containers.map(containerPolicy) },
+      },
+    });
+
+    const hpaSignals = p.hpaSignals;
+    if (hpaSignals) {
+      this.node.addValidation({
+        validate: () => vpaHpaConflicts({ updateMode: this.updateMode, controlledResources: this.controlledResources }, hpaSignals),
+      });
+    }
+  }
+}
+
+function containerPolicy(c: VpaContainerPolicy): VerticalPodAutoscalerSpecResourcePolicyContainerPolicies {
+  const bounds = <T>(b: VpaResourceBounds | undefined, make: (q: string) => T): { [key: string]: T } | undefined => {
+    if (!b || (b.cpu === undefined && b.memory === undefined)) return undefined;
+    return {
+      ...(b.cpu ? { cpu: make(b.cpu.amount) } : {}),
+      ...(b.memory ? { memory: make(quantityOf(b.memory)) } : {}),
+    };
+  };
+  return {
+    containerName: c.containerName,
+    controlledResources: [...(c.controlledResources ?? DEFAULT_CONTROLLED)],
+    ...(c.controlledValues
+      ? { controlledValues: c.controlledValues as VerticalPodAutoscalerSpecResourcePolicyContainerPoliciesControlledValues }
+      : {}),
+    minAllowed: bounds(c.minAllowed, (q) => VerticalPodAutoscalerSpecResourcePolicyContainerPoliciesMinAllowed.fromString(q)),
+    maxAllowed: bounds(c.maxAllowed, (q) => VerticalPodAutoscalerSpecResourcePolicyContainerPoliciesMaxAllowed.fromString(q)),
+  };
+}

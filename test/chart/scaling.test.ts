@@ -1,0 +1,141 @@
+import { Duration, Size, Testing } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { describe, expect, it } from 'vitest';
+import { AiInferenceChart, AiInferenceSpec, ScalingSpec } from '../../src';
+import { eksNlbSpec } from '../../examples/eks-nlb/spec';
+import { errorOf, only } from '../support';
+
+const seedScaling = eksNlbSpec.scaling!;
+const chartOf = (spec: AiInferenceSpec) => new AiInferenceChart(Testing.app(), 'eks-nlb', { spec });
+const synthSpec = (spec: AiInferenceSpec) => Testing.synth(chartOf(spec));
+const withScaling = (patch: Partial<ScalingSpec>, rest: Partial<AiInferenceSpec> = {}) =>
+  ({ ...eksNlbSpec, ...rest, scaling: { ...seedScaling, ...patch } }) as AiInferenceSpec;
+const scalingError = (patch: Partial<ScalingSpec>, rest: Partial<AiInferenceSpec> = {}) => errorOf(() => synthSpec(withScaling(patch, rest)));
+
+describe('AiInferenceChart autoscaling', () => {
+  it('emits an HPA between 3 and 20 replicas and leaves spec.replicas to it', () => {
+    const objects = synthSpec(eksNlbSpec);
+    const hpa = only(objects, 'HorizontalPodAutoscaler', 'ai-inference-hpa');
+    expect(hpa.spec.minReplicas).toBe(3);
+    expect(hpa.spec.maxReplicas).toBe(20);
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'ai-inference' });
+    expect(only(objects, 'Deployment').spec).not.toHaveProperty('replicas');
+    expect(objects.filter((o) => o.kind === 'ScaledObject')).toEqual([]);
+  });
+
+  it('serves exactly the metrics the HPA names through the adapter rules', () => {
+    const objects = synthSpec(eksNlbSpec);
+    const hpa = only(objects, 'HorizontalPodAutoscaler');
+    const named = hpa.spec.metrics
+      .filter((m: any) => m.type !== 'Resource')
+      .map((m: any) => (m.pods ?? m.object).metric.name)
+      .sort();
+    const config = only(objects, 'ConfigMap', 'ai-inference-adapter-rules').data['config.yaml'];
+    const served = [...config.matchAll(/as: (\S+)/g)].map((m) => m[1]).sort();
+    expect(served).toEqual(named);
+    expect(named).toEqual(['dcgm_gpu_utilization_per_pod', 'inference_queue_depth_per_pod', 'inference_request_rate', 'inference_response_time_p95_seconds']);
+  });
+
+  it('uses a ScaledObject and no HPA with the keda backend, with the same bounds and behavior', () => {
+    const objects = synthSpec(withScaling({ backend: 'keda', keda: { serverAddress: 'http://prometheus.monitoring.svc:9090' } }));
+    expect(objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')).toEqual([]);
+    expect(objects.filter((o) => o.metadata.name === 'ai-inference-adapter-rules')).toEqual([]);
+    const so = only(objects, 'ScaledObject', 'ai-inference-scaler');
+    expect(so.spec.minReplicaCount).toBe(3);
+    expect(so.spec.maxReplicaCount).toBe(20);
+    const hpa = only(synthSpec(eksNlbSpec), 'HorizontalPodAutoscaler');
+    expect(so.spec.advanced.horizontalPodAutoscalerConfig.behavior).toEqual(hpa.spec.behavior);
+    expect(so.spec.triggers.map((t: any) => `${t.type}:${t.metricType}:${t.metadata.value ?? t.metadata.threshold}`)).toEqual([
+      'cpu:Utilization:70',
+      'memory:Utilization:75',
+      'prometheus:AverageValue:70',
+      'prometheus:AverageValue:50',
+      'prometheus:Value:1.5',
+      'prometheus:AverageValue:10',
+    ]);
+  });
+
+  it('pins the replica count for load tests and says so on the HPA', () => {
+    const objects = synthSpec(withScaling({ minReplicas: undefined, maxReplicas: undefined, pinnedReplicas: 10 }, { disruption: { minAvailable: 2 }, slo: { ...eksNlbSpec.slo, throughputRps: 400 } }));
+    const hpa = only(objects, 'HorizontalPodAutoscaler');
+    expect(hpa.spec.minReplicas).toBe(10);
+    expect(hpa.spec.maxReplicas).toBe(10);
+    expect(hpa.metadata.annotations['ai-inference.cdk8s.io/pinned']).toContain('holds exactly 10 replicas for a sustained load test and never scales');
+  });
+
+  it('emits a recommendation-only VPA with the seed bounds', () => {
+    const vpa = only(synthSpec(eksNlbSpec), 'VerticalPodAutoscaler', 'ai-inference-vpa');
+    expect(vpa.spec.updatePolicy.updateMode).toBe('Off');
+    expect(vpa.spec.resourcePolicy.containerPolicies).toEqual([
+      { containerName: 'inference', controlledResources: ['cpu', 'memory'], minAllowed: { cpu: '1', memory: '4Gi' }, maxAllowed: { cpu: '8', memory: '32Gi' } },
+    ]);
+  });
+
+  describe('consistency with the SLO and the rest of the spec', () => {
+    it('refuses minReplicas above maxReplicas', () => {
+      expect(scalingError({ minReplicas: 5, maxReplicas: 4 })).toContain('scaling.maxReplicas (4) must be at least minReplicas (5)');
+    });
+
+    it('refuses a PDB that keeps as many pods as the autoscaler floor', () => {
+      expect(scalingError({ minReplicas: 2 })).toContain('disruption.minAvailable (2) must be below scaling.minReplicas (2), or node drains block');
+    });
+
+    it('refuses a latency target at or above the SLO p95', () => {
+      const signals = { ...seedScaling.signals, latencyP95: { type: 'Value' as const, value: 2 } };
+      expect(scalingError({ signals })).toContain(
+        'scaling.signals.latencyP95.value (2) must be below slo.latencyP95 (2s): at or above the objective the autoscaler adds pods only after the SLO is already broken',
+      );
+    });
+
+    it('refuses too little capacity for the throughput objective', () => {
+      expect(scalingError({ maxReplicas: 15 })).toContain(
+        'scaling.maxReplicas (15) caps capacity below slo.throughputRps (1000): 50 rps/pod × 15 replicas = 750 rps; raise scaling.maxReplicas to at least 20',
+      );
+    });
+
+    it('warns, without failing, when capacity exactly meets the throughput objective', () => {
+      const chart = chartOf(eksNlbSpec);
+      expect(chart.warnings).toEqual([
+        'scaling.maxReplicas (20) gives exactly slo.throughputRps (1000) at full scale (50 rps/pod × 20 replicas = 1000 rps): no headroom for a failed pod or a burst; consider raising scaling.maxReplicas',
+      ]);
+      expect(() => Testing.synth(chart)).not.toThrow();
+      expect(chartOf(withScaling({ maxReplicas: 24 })).warnings).toEqual([]);
+    });
+
+    it('refuses the GPU signal on a Deployment without a GPU', () => {
+      expect(scalingError({}, { resources: { ...eksNlbSpec.resources, gpu: { count: 0 } } })).toContain(
+        'scaling.signals.gpu ({"type":"AverageValue","averageValue":70}) needs a GPU on the Deployment',
+      );
+    });
+
+    it('refuses VPA bounds that do not contain the Deployment requests', () => {
+      const vpa = { minAllowed: { cpu: Cpu.units(3) }, maxAllowed: { memory: Size.gibibytes(6) } };
+      const message = scalingError({ vpa });
+      expect(message).toContain('scaling.vpa.minAllowed.cpu (3) must not exceed resources.cpu.request (2)');
+      expect(message).toContain('scaling.vpa.maxAllowed.memory (6Gi) must not be below resources.memory.request (8Gi)');
+    });
+
+    it('refuses an acting VPA on a resource the HPA scales on, naming both ways out', () => {
+      const message = scalingError({ vpa: { updateMode: 'Auto' } });
+      expect(message).toContain('scaling.vpa.updateMode ("Auto") lets the VPA change the pods\' cpu requests while the HPA scales on cpu utilization (70 % of those requests)');
+      expect(message).toContain('set updateMode "Off" so the VPA only recommends, or remove cpu from the VPA\'s controlledResources or from the HPA\'s signals');
+    });
+
+    it('allows an acting VPA when the HPA does not scale on what it controls', () => {
+      const signals = { gpu: seedScaling.signals!.gpu, requestRate: seedScaling.signals!.requestRate, queueDepth: seedScaling.signals!.queueDepth };
+      expect(() => synthSpec(withScaling({ signals, vpa: { updateMode: 'Auto' } }))).not.toThrow();
+    });
+
+    it('refuses replicas next to scaling, a keda backend without a server and missing bounds', () => {
+      expect(scalingError({}, { replicas: 3 })).toContain('replicas (3) is owned by the autoscaler when scaling is set');
+      expect(scalingError({ backend: 'keda' })).toContain('scaling.keda (undefined) is required with backend "keda"');
+      expect(scalingError({ maxReplicas: undefined })).toContain('scaling.maxReplicas (undefined) is required');
+      expect(scalingError({ behavior: { scaleUp: { stabilizationWindowSeconds: 4000 } } })).toContain('scaling.behavior.scaleUp.stabilizationWindowSeconds (4000)');
+    });
+
+    it('moves the latency check with the SLO objective', () => {
+      const tighter = { slo: { ...eksNlbSpec.slo, latencyP95: Duration.millis(1500), latencyP99: Duration.seconds(3) } };
+      expect(scalingError({}, tighter)).toContain('scaling.signals.latencyP95.value (1.5) must be below slo.latencyP95 (1500ms)');
+    });
+  });
+});
