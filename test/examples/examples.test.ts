@@ -34,8 +34,11 @@ describe('examples', () => {
     for (const f of files(fresh)) expect(readFileSync(join(again, f), 'utf8')).toBe(readFileSync(join(fresh, f), 'utf8'));
   });
 
-  it('produces the eks-nlb example', () => {
-    expect(files(dist)).toContain('eks-nlb.k8s.yaml');
+  it('produces the eks-nlb example and its KEDA twin, each with exactly one autoscaler', () => {
+    expect(files(dist)).toEqual(['eks-nlb-keda.k8s.yaml', 'eks-nlb.k8s.yaml']);
+    const kinds = (f: string) => load(join(dist, f)).map((o) => o.kind);
+    expect(kinds('eks-nlb.k8s.yaml').filter((k) => k === 'HorizontalPodAutoscaler' || k === 'ScaledObject')).toEqual(['HorizontalPodAutoscaler']);
+    expect(kinds('eks-nlb-keda.k8s.yaml').filter((k) => k === 'HorizontalPodAutoscaler' || k === 'ScaledObject')).toEqual(['ScaledObject']);
   });
 
   it('validates every object against the Kubernetes 1.28 and CRD schemas', () => {
