@@ -17,3 +17,6 @@ export * from './autoscaling/behavior';
 export * from './metrics/signals';
 export * from './dashboard';
 export * from './constructs/grafana-dashboard';
+export * from './alerts';
+export * from './constructs/prometheus-rules';
+export * from './constructs/service-monitor';

@@ -2,12 +2,19 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runbookMarkdown } from '../src/alerts';
 
 const root = resolve(__dirname, '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
 
 describe('README', () => {
+  it('carries the runbook of every alert, exactly as the catalogue generates it', () => {
+    const start = readme.indexOf('-->\n', readme.indexOf('<!-- runbooks:start')) + 4;
+    const end = readme.indexOf('\n<!-- runbooks:end -->');
+    expect(readme.slice(start, end)).toBe(runbookMarkdown().replace(/\n+$/, ''));
+  });
+
   it('states the two set-up commands', () => {
     expect(readme).toContain('npm ci && npm run synth');
     expect(readme).toContain('npm test');

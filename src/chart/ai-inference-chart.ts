@@ -10,12 +10,16 @@ import { NlbService } from '../constructs/nlb-service';
 import { PdbPolicy } from '../constructs/pdb-policy';
 import { PrometheusAdapterRules } from '../constructs/prometheus-adapter-rules';
 import { VpaRecommender } from '../constructs/vpa-recommender';
+import { GrafanaDashboard } from '../constructs/grafana-dashboard';
+import { PrometheusRules } from '../constructs/prometheus-rules';
+import { InferenceServiceMonitor } from '../constructs/service-monitor';
 import { AiInferenceSpec } from '../spec/spec';
 import { consistencyFindings } from './consistency';
 import {
   deploymentWiring,
   hpaWiring,
   kedaWiring,
+  monitoringWirings,
   networkPolicyWiring,
   nlbWiring,
   pdbWiring,
@@ -49,6 +53,9 @@ export class AiInferenceChart extends Chart {
   /** The ScaledObject (keda backend). */
   readonly scaledObject?: KedaScaledObject;
   readonly vpa?: VpaRecommender;
+  readonly serviceMonitor?: InferenceServiceMonitor;
+  readonly prometheusRules?: PrometheusRules;
+  readonly dashboard?: GrafanaDashboard;
   /** Findings that do not fail synth (e.g. no capacity headroom); also printed at synth. */
   readonly warnings: readonly string[];
 
@@ -65,6 +72,7 @@ export class AiInferenceChart extends Chart {
     const backend = scaling?.backend ?? 'prometheus-adapter';
     const bounds = scaling ? replicaBounds(scaling) : undefined;
     const hpa = scaling && backend === 'prometheus-adapter' ? hpaWiring(spec, scaling) : undefined;
+    const monitoring = monitoringWirings(spec);
     const wirings = {
       deployment: deploymentWiring(spec, scaling !== undefined),
       services: nlbWiring(spec),
@@ -76,6 +84,9 @@ export class AiInferenceChart extends Chart {
       adapter: hpa?.adapter,
       keda: scaling && backend === 'keda' ? kedaWiring(spec, scaling) : undefined,
       vpa: scaling ? vpaWiring(spec, scaling) : undefined,
+      serviceMonitor: monitoring?.serviceMonitor,
+      rules: monitoring?.rules,
+      dashboard: monitoring?.dashboard,
     };
     throwIfProblems(
       subject,
@@ -98,6 +109,17 @@ export class AiInferenceChart extends Chart {
     if (wirings.adapter) this.adapterRules = new PrometheusAdapterRules(this, 'AdapterRules', wirings.adapter.props);
     if (wirings.keda) this.scaledObject = new KedaScaledObject(this, 'ScaledObject', wirings.keda.props);
     if (wirings.vpa) this.vpa = new VpaRecommender(this, 'Vpa', wirings.vpa.props);
+    if (monitoring) {
+      this.serviceMonitor = new InferenceServiceMonitor(this, 'ServiceMonitor', monitoring.serviceMonitor.props);
+      this.prometheusRules = new PrometheusRules(this, 'Rules', {
+        name: monitoring.ruleName,
+        namespace: spec.namespace,
+        alerts: monitoring.rules.props,
+        operatorSelectorLabels: monitoring.operatorSelectorLabels,
+        labels: monitoring.labels,
+      });
+      if (monitoring.dashboard) this.dashboard = new GrafanaDashboard(this, 'Dashboard', monitoring.dashboard.props);
+    }
 
     // 3. Relations between objects, reported at synth with the chart's path.
     this.node.addValidation({

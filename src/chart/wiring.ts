@@ -7,9 +7,15 @@ import { GpuHpaProps, gpuHpaPropsSchema } from '../constructs/gpu-hpa';
 import { KedaScaledObjectProps, kedaScaledObjectPropsSchema } from '../constructs/keda-scaled-object';
 import { PrometheusAdapterRulesProps, prometheusAdapterRulesPropsSchema } from '../constructs/prometheus-adapter-rules';
 import { VpaRecommenderProps, vpaRecommenderPropsSchema } from '../constructs/vpa-recommender';
-import { INFERENCE_CONTAINER } from '../constructs/inference-deployment';
+import { INFERENCE_CONTAINER, INFERENCE_DEPLOYMENT_DEFAULTS } from '../constructs/inference-deployment';
 import { SEED_SIGNALS, ScalingSignals, usedCustomSignals } from '../metrics/signals';
-import { AiInferenceSpec, ScalingSpec, specShapeSchema } from '../spec/spec';
+import { AiInferenceSpec, DEFAULT_RUNBOOK_BASE_URL, DEFAULT_SLO_PERIOD, ScalingSpec, specShapeSchema } from '../spec/spec';
+import { AlertRulesInput, alertRulesInputSchema } from '../alerts/input';
+import { GrafanaDashboardProps, grafanaDashboardPropsSchema } from '../constructs/grafana-dashboard';
+import { DEFAULT_OPERATOR_SELECTOR_LABELS, InferenceServiceMonitorProps, inferenceServiceMonitorPropsSchema } from '../constructs/service-monitor';
+import { dashboardUid } from '../dashboard/input';
+import { DEFAULT_DCGM, METRIC_PRESETS, MetricScope } from '../metrics/presets';
+import { COMPONENT, SERVICE_ROLE_LABEL, commonLabels, objectNames, selectorLabels } from '../conventions';
 import { InferenceValidationError, formatProblem, zodProblems } from '../private/validation';
 
 /**
@@ -233,6 +239,120 @@ export function vpaWiring(spec: AiInferenceSpec, scaling: ScalingSpec): Wiring<V
     mapPath: (path) => (path[0] === 'containers' ? ['scaling.vpa', ...path.slice(2)] : undefined),
   };
 }
+
+/** The ServiceMonitor, the PrometheusRule and the dashboard, with the inputs they share. */
+export interface MonitoringWirings {
+  readonly labels: Record<string, string>;
+  readonly ruleName: string;
+  readonly serviceMonitor: Wiring<InferenceServiceMonitorProps>;
+  readonly rules: Wiring<AlertRulesInput>;
+  readonly dashboard?: Wiring<GrafanaDashboardProps>;
+  readonly operatorSelectorLabels: Record<string, string>;
+}
+
+export function monitoringWirings(spec: AiInferenceSpec): MonitoringWirings | undefined {
+  if (spec.monitoring === false) return undefined;
+  const m = spec.monitoring ?? {};
+  const names = objectNames(spec.release);
+  const scope: MetricScope = { namespace: spec.namespace, job: names.internal, podRegex: `${names.deployment}-.*` };
+  const preset = METRIC_PRESETS[spec.metrics?.preset ?? 'generic'];
+  const dcgm = { ...DEFAULT_DCGM, ...spec.metrics?.dcgm };
+  const operatorSelectorLabels = m.operatorSelectorLabels ?? { ...DEFAULT_OPERATOR_SELECTOR_LABELS };
+  const scaling = spec.scaling;
+  const bounds = scaling ? replicaBounds(scaling) : undefined;
+  const fixed = spec.replicas ?? INFERENCE_DEPLOYMENT_DEFAULTS.replicas;
+  const signals = scaling ? scalingSignals(scaling) : {};
+  // KEDA names the HPA it creates keda-hpa-<ScaledObject>.
+  const hpaName = scaling?.backend === 'keda' ? `keda-hpa-${names.scaledObject}` : names.hpa;
+  const queueDepthTarget = signals.queueDepth?.averageValue ?? DEFAULT_QUEUE_DEPTH_TARGET;
+  const slo = spec.slo;
+  const period = slo.period ?? DEFAULT_SLO_PERIOD;
+  // Without an autoscaler there is no HPA to watch.
+  const monitoringLabels = { ...commonLabels(spec.release, COMPONENT.monitoring), ...partOfLabel(spec) };
+  const hpaOff = scaling ? {} : { InferenceHpaAtMaxReplicas: { enabled: false }, InferenceHpaScalingStuck: { enabled: false } };
+
+  const rules: AlertRulesInput = {
+    scope,
+    deployment: names.deployment,
+    hpaName,
+    maxReplicas: bounds?.max ?? fixed,
+    preset,
+    dcgm,
+    slo: {
+      availabilityPercent: slo.availability,
+      latencyP95Seconds: slo.latencyP95.toMilliseconds() / 1000,
+      latencyP99Seconds: slo.latencyP99.toMilliseconds() / 1000,
+      errorRatePercent: slo.errorRate,
+      throughputRps: slo.throughputRps,
+      period,
+    },
+    queueDepthTargetPerPod: queueDepthTarget,
+    runbookBaseUrl: m.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL,
+    overrides: { ...hpaOff, ...m.alerts },
+    evaluationInterval: m.evaluationInterval,
+  };
+  const sloPaths = { slo: 'slo', overrides: 'monitoring.alerts', runbookBaseUrl: 'monitoring.runbookBaseUrl', evaluationInterval: 'monitoring.evaluationInterval' };
+  return {
+    operatorSelectorLabels,
+    labels: monitoringLabels,
+    ruleName: names.prometheusRule,
+    serviceMonitor: {
+      schema: inferenceServiceMonitorPropsSchema,
+      props: {
+        name: names.serviceMonitor,
+        namespace: spec.namespace,
+        serviceLabels: { ...selectorLabels(spec.release), [SERVICE_ROLE_LABEL]: 'internal' },
+        interval: m.scrapeInterval,
+        scrapeTimeout: m.scrapeTimeout,
+        operatorSelectorLabels,
+        labels: monitoringLabels,
+      },
+      paths: { interval: 'monitoring.scrapeInterval', scrapeTimeout: 'monitoring.scrapeTimeout', operatorSelectorLabels: 'monitoring.operatorSelectorLabels' },
+    },
+    rules: {
+      schema: alertRulesInputSchema,
+      props: rules,
+      paths: { ...sloPaths, queueDepthTargetPerPod: 'scaling.signals.queueDepth.averageValue', maxReplicas: bounds?.maxPath ?? 'replicas' },
+    },
+    dashboard:
+      m.dashboard === false
+        ? undefined
+        : {
+            schema: grafanaDashboardPropsSchema,
+            props: {
+              name: names.dashboard,
+              namespace: spec.namespace,
+              labels: monitoringLabels,
+              sidecarLabel: m.dashboard?.sidecarLabel,
+              folder: m.dashboard?.folder,
+              dashboard: {
+                title: `${spec.release} (${spec.namespace})`,
+                uid: dashboardUid(spec.namespace, spec.release),
+                scope,
+                preset,
+                dcgm,
+                deploymentName: names.deployment,
+                hpaName,
+                slo: {
+                  availabilityPercent: slo.availability,
+                  latencyP95Seconds: slo.latencyP95.toMilliseconds() / 1000,
+                  latencyP99Seconds: slo.latencyP99.toMilliseconds() / 1000,
+                  throughputRps: slo.throughputRps,
+                  periodDays: period.toMilliseconds() / 86_400_000,
+                },
+                queueDepthTarget,
+                minReplicas: bounds?.min ?? fixed,
+                maxReplicas: bounds?.max ?? fixed,
+              },
+            },
+            paths: { sidecarLabel: 'monitoring.dashboard.sidecarLabel', folder: 'monitoring.dashboard.folder' },
+            mapPath: (path) => (path[0] === 'dashboard' && path[1] === 'slo' ? ['slo', ...path.slice(2)] : undefined),
+          },
+  };
+}
+
+/** Queue depth per pod the alerts and dashboard compare against when no autoscaler sets one. */
+export const DEFAULT_QUEUE_DEPTH_TARGET = 10;
 
 function partOfLabel(spec: AiInferenceSpec): Record<string, string> | undefined {
   return spec.partOf ? { 'app.kubernetes.io/part-of': spec.partOf } : undefined;

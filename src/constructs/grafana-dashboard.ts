@@ -93,7 +93,7 @@ const zLabelValue = z
 /** GrafanaDashboardProps with defaults filled in. */
 type ResolvedGrafanaDashboardProps = Required<Omit<GrafanaDashboardProps, 'folder'>> & Pick<GrafanaDashboardProps, 'folder'>;
 
-const grafanaDashboardPropsSchema = z
+export const grafanaDashboardPropsSchema = z
   .object({
     name: zDnsSubdomain,
     namespace: zDnsLabel,

@@ -16,6 +16,8 @@ import { ScalingBehavior } from '../autoscaling/behavior';
 import { zDcgm } from '../autoscaling/common';
 import { DcgmConfig, MetricPresetName } from '../metrics/presets';
 import { ScalingSignals } from '../metrics/signals';
+import { AlertName } from '../alerts/catalogue';
+import { AlertOverride } from '../alerts/input';
 import { AppConfig } from '../private/app-config';
 import { formatDuration, zDnsLabel, zDuration } from '../private/validation';
 
@@ -144,6 +146,33 @@ export interface ScalingSpec {
   readonly vpa?: VpaSpec | false;
 }
 
+/** The ServiceMonitor, the PrometheusRule and the Grafana dashboard. */
+export interface MonitoringSpec {
+  /**
+   * Labels the Prometheus Operator selects ServiceMonitors and PrometheusRules by; put on
+   * both. @default { release: 'kube-prometheus-stack' }
+   */
+  readonly operatorSelectorLabels?: Record<string, string>;
+  /** @default Duration.seconds(30) */
+  readonly scrapeInterval?: Duration;
+  /** Not above the interval. @default Duration.seconds(10) */
+  readonly scrapeTimeout?: Duration;
+  /** Rule evaluation interval. @default Duration.seconds(30) */
+  readonly evaluationInterval?: Duration;
+  /**
+   * Runbook page; every alert links to `<base>#<alert name in lower case>`.
+   * @default - the runbook section of this library's README
+   */
+  readonly runbookBaseUrl?: string;
+  /** Per-alert overrides (disable, re-threshold, change `for`); unknown names are errors. @default {} */
+  readonly alerts?: Partial<Record<AlertName, AlertOverride>>;
+  /** The Grafana dashboard ConfigMap, or `false`. @default - sidecar label grafana_dashboard: "1" */
+  readonly dashboard?: false | { readonly sidecarLabel?: { readonly key: string; readonly value: string }; readonly folder?: string };
+}
+
+/** Where alerts link when the spec names no runbook page: this library's README. */
+export const DEFAULT_RUNBOOK_BASE_URL = 'https://www.npmjs.com/package/cdk8s-ai-inference';
+
 /** Everything about one inference service, in one typed spec. */
 export interface AiInferenceSpec {
   /** Release name: object names derive from it (`ai-inference`, `ai-inference-lb`, ...). */
@@ -193,6 +222,8 @@ export interface AiInferenceSpec {
   readonly scaling?: ScalingSpec;
   /** Metric names. @default - the generic preset */
   readonly metrics?: MetricsSpec;
+  /** Monitoring; `false` emits none. @default - ServiceMonitor, PrometheusRule and dashboard with defaults */
+  readonly monitoring?: MonitoringSpec | false;
 }
 
 /** Default SLO window. */
@@ -254,6 +285,7 @@ export const specShapeSchema = z
     networkPolicy: z.custom<NetworkPolicySpec | false>().optional(),
     slo: sloSchema,
     scaling: z.custom<ScalingSpec>().optional(),
+    monitoring: z.custom<MonitoringSpec | false>().optional(),
     metrics: z
       .object({
         preset: z.enum(['generic', 'vllm']).optional(),

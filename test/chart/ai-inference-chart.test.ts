@@ -31,6 +31,9 @@ describe('AiInferenceChart', () => {
       'HorizontalPodAutoscaler/ai-inference-hpa',
       'ConfigMap/ai-inference-adapter-rules',
       'VerticalPodAutoscaler/ai-inference-vpa',
+      'ServiceMonitor/ai-inference-monitor',
+      'PrometheusRule/ai-inference-rules',
+      'ConfigMap/ai-inference-dashboard',
     ]);
   });
 

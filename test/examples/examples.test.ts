@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { expectValidManifests } from '../helpers/k8s-schema';
+import { checkRules } from '../helpers/promtool';
 import { podSecurityRestrictedViolations, podTemplateOf } from '../helpers/pod-security';
 
 const root = resolve(__dirname, '../..');
@@ -56,6 +57,19 @@ describe('examples', () => {
       }
     }
     expect(checked).toBeGreaterThan(0);
+  });
+
+  it('passes promtool check rules for every synthesized PrometheusRule', () => {
+    let checked = 0;
+    for (const f of files(dist)) {
+      for (const rule of load(join(dist, f)).filter((o) => o.kind === 'PrometheusRule')) {
+        const result = checkRules(rule.spec);
+        expect(result.output, `${f} ${rule.metadata.name}`).toContain('SUCCESS');
+        expect(result.ok).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBe(2);
   });
 
   it('never writes a Secret or a credential value', () => {

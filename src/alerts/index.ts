@@ -1,0 +1,5 @@
+export * from './catalogue';
+export * from './format';
+export * from './input';
+export * from './rules';
+export * from './runbook';

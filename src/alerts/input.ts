@@ -1,0 +1,423 @@
+import { Duration } from 'cdk8s';
+import { z } from 'zod';
+import { DEFAULT_DCGM, DcgmConfig, MetricPreset, MetricScope } from '../metrics/presets';
+import { formatProblem, parseOrThrow, zDnsLabel, zDnsSubdomain, zDuration } from '../private/validation';
+import {
+  ALERT_CATALOGUE,
+  ALERT_NAMES,
+  AlertName,
+  AlertSeverity,
+  BURN_RATE_TIERS,
+  ThresholdSource,
+  ThresholdUnit,
+  catalogueEntry,
+  isAlertName,
+} from './catalogue';
+
+/** The service-level objective the SLO-derived alerts are computed from. */
+export interface SloObjectives {
+  /** Share of requests that must succeed, percent, e.g. 99.9. */
+  readonly availabilityPercent: number;
+  /** 95th-percentile response-time objective, seconds, e.g. 2. */
+  readonly latencyP95Seconds: number;
+  /** 99th-percentile response-time objective, seconds (not below the p95 one), e.g. 3. */
+  readonly latencyP99Seconds: number;
+  /**
+   * Error-rate objective, percent, e.g. 1. InferenceErrorRateHigh must stay above it, or
+   * it pages while the service meets its SLO.
+   */
+  readonly errorRatePercent: number;
+  /** Request rate the service must sustain, requests per second, e.g. 1000. */
+  readonly throughputRps: number;
+  /** Window over which availability and the error budget count, e.g. Duration.days(30). */
+  readonly period: Duration;
+}
+
+/** Per-alert change of the catalogue defaults. */
+export interface AlertOverride {
+  /** false leaves the alert out. @default true */
+  readonly enabled?: boolean;
+  /**
+   * New threshold, in the alert's unit (ALERT_CATALOGUE[].threshold.unit). Only for alerts
+   * with a numeric threshold. @default - the catalogue default or the SLO-derived value
+   */
+  readonly threshold?: number;
+  /** New `for` duration; not for the burn-rate alerts (their tiers fix it). @default - the catalogue's */
+  readonly for?: Duration;
+}
+
+/** Everything the alert rules of one inference service are derived from. */
+export interface AlertRulesInput {
+  /** Namespace, scrape job and pod-name regex of the service's series. */
+  readonly scope: MetricScope;
+  /** Name of the Deployment (names the rule groups and the `deployment` alert label). */
+  readonly deployment: string;
+  /**
+   * Name of the HorizontalPodAutoscaler as kube-state-metrics reports it. For KEDA this is
+   * the HPA KEDA creates: `keda-hpa-<ScaledObject name>`.
+   */
+  readonly hpaName: string;
+  /** The autoscaler's replica ceiling (InferenceHpaAtMaxReplicas fires at it). */
+  readonly maxReplicas: number;
+  /** Which metric names the inference server exports. */
+  readonly preset: MetricPreset;
+  /** dcgm-exporter metric and label names. @default DEFAULT_DCGM */
+  readonly dcgm?: DcgmConfig;
+  /** The objective the latency, burn-rate, budget and throughput alerts follow. */
+  readonly slo: SloObjectives;
+  /** Queue depth per pod the autoscaler aims for (InferenceQueueDepthHigh fires above it). */
+  readonly queueDepthTargetPerPod: number;
+  /** Runbook page; each alert links to `<base>#<alert name in lower case>`. */
+  readonly runbookBaseUrl: string;
+  /** Per-alert overrides keyed by alert name; unknown names are errors. @default - none */
+  readonly overrides?: Readonly<Partial<Record<AlertName, AlertOverride>>>;
+  /** Evaluation interval of the rule groups. @default Duration.seconds(30) */
+  readonly evaluationInterval?: Duration;
+}
+
+/** AlertRulesInput with its defaults filled in. */
+export interface ResolvedAlertRulesInput extends Required<Omit<AlertRulesInput, 'overrides'>> {
+  readonly overrides: Readonly<Partial<Record<AlertName, AlertOverride>>>;
+}
+
+// Prometheus data model: metric and label names (prometheus.io/docs/concepts/data_model).
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+const zMetricName = z.string().regex(METRIC_NAME, 'must be a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*); fix the name');
+const zLabelName = z.string().regex(LABEL_NAME, 'must be a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*); fix the name');
+const zSeriesRef = z.object({ metric: zMetricName, matchers: z.string().min(1, 'must not be empty; leave it out instead').optional() }).strict();
+
+const zPositive = (what: string) =>
+  z.number().finite().positive(`must be a positive number (${what}); set it above 0`);
+
+const zPreset = z
+  .object({
+    name: z.enum(['generic', 'vllm']),
+    requests: zSeriesRef,
+    errors: zSeriesRef,
+    latencyHistogram: zMetricName,
+    queueDepth: zSeriesRef,
+    cacheHitRatio: zSeriesRef.optional(),
+    highBiasScores: zSeriesRef.optional(),
+    modelLoadFailures: zSeriesRef.optional(),
+    dbPoolInUse: zSeriesRef.optional(),
+    dbPoolMax: zSeriesRef.optional(),
+  })
+  // Presets are shared data that may gain series for other consumers; unknown keys pass.
+  .passthrough();
+
+const zDcgm = z
+  .object({
+    utilizationMetric: zMetricName,
+    memoryUsedMetric: zMetricName,
+    memoryFreeMetric: zMetricName,
+    podLabel: zLabelName,
+    namespaceLabel: zLabelName,
+  })
+  .passthrough();
+
+const zScope = z
+  .object({
+    namespace: zDnsLabel,
+    job: z
+      .string()
+      .min(1, 'must not be empty; use the name of the scraped Service')
+      .regex(/^[^"\\\n]+$/, 'must not contain quotes, backslashes or newlines (it is a label value); use the scraped Service name'),
+    podRegex: z
+      .string()
+      .min(1, 'must not be empty; use e.g. "<deployment>-.*"')
+      .refine((re) => compiles(re), 'must be a valid regular expression (RE2 syntax); fix the pattern'),
+  })
+  .strict();
+
+function compiles(re: string): boolean {
+  try {
+    new RegExp(re);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const zWholeSeconds = (what: string) =>
+  zDuration.refine((d) => d.toMilliseconds() % 1000 === 0 && d.toMilliseconds() > 0, {
+    message: `must be a positive whole number of seconds (${what}); use Duration.seconds/minutes/hours/days`,
+  });
+
+const zSlo = z
+  .object({
+    availabilityPercent: z
+      .number()
+      .gt(0, 'must be above 0 % and below 100 %; e.g. 99.9')
+      .lt(100, 'must be below 100 % (a 100 % objective leaves no error budget); e.g. 99.9'),
+    latencyP95Seconds: zPositive('seconds'),
+    latencyP99Seconds: zPositive('seconds'),
+    errorRatePercent: z
+      .number()
+      .gt(0, 'must be above 0 % and below 100 %; e.g. 1')
+      .lt(100, 'must be above 0 % and below 100 %; e.g. 1'),
+    throughputRps: zPositive('requests per second'),
+    period: zWholeSeconds('SLO period'),
+  })
+  .strict();
+
+const zOverride = z
+  .object({
+    enabled: z.boolean().optional(),
+    threshold: z.number().finite('must be a finite number; fix the threshold').optional(),
+    for: zDuration
+      .refine((d) => d.toMilliseconds() >= 0 && d.toMilliseconds() % 1000 === 0, {
+        message: 'must be a whole number of seconds, 0 or more; use Duration.seconds/minutes/hours',
+      })
+      .optional(),
+  })
+  .strict();
+
+/**
+ * Schema of the per-alert overrides alone: keys must be catalogue alert names, values
+ * `{ enabled?, threshold?, for? }`. Threshold units and relations are checked by
+ * alertRulesInputSchema.
+ */
+export const alertOverridesSchema = z.record(z.string(), zOverride).superRefine((overrides, ctx) => {
+  for (const name of Object.keys(overrides)) {
+    if (!isAlertName(name)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [name],
+        message: `is not an alert of the catalogue; use one of: ${ALERT_NAMES.join(', ')}`,
+      });
+    }
+  }
+});
+
+/** Longest window any rule reads besides the period (the 3 d burn-rate tier). */
+const LONGEST_TIER_WINDOW_MS = Math.max(...BURN_RATE_TIERS.map((t) => t.longWindow.toMilliseconds()));
+
+/** Valid threshold range per unit: [exclusive minimum, inclusive maximum]. */
+const UNIT_RANGE: Record<ThresholdUnit, readonly [number, number, string]> = {
+  seconds: [0, Infinity, 'a positive number of seconds'],
+  ratio: [0, 1, 'a ratio above 0 and at most 1 (0.9 = 90 %)'],
+  percent: [0, 100, 'a percentage above 0 and at most 100'],
+  requests: [0, Infinity, 'a positive number of requests'],
+  replicas: [0, Infinity, 'a positive number of replicas'],
+  restarts: [0, Infinity, 'a positive number of restarts'],
+  'requests/s': [0, Infinity, 'a positive request rate'],
+};
+
+/**
+ * zod schema of AlertRulesInput: shapes and ranges, the override names and units, and the
+ * relations between values (p99 ≥ p95, burn thresholds below 100 %, error-rate alert above
+ * the objective, GPU low below GPU high, period longer than the longest burn window).
+ */
+export const alertRulesInputSchema = z
+  .object({
+    scope: zScope,
+    deployment: zDnsSubdomain,
+    hpaName: zDnsSubdomain,
+    maxReplicas: z.number().int('must be a whole number; fix maxReplicas').min(1, 'must be at least 1; fix maxReplicas'),
+    preset: zPreset,
+    dcgm: zDcgm.optional(),
+    slo: zSlo,
+    queueDepthTargetPerPod: zPositive('requests waiting per pod'),
+    runbookBaseUrl: z
+      .string()
+      .regex(/^https?:\/\/[^\s#]+$/, 'must be an http(s) URL without a "#" fragment (the alert name is appended as the anchor); fix the URL'),
+    overrides: alertOverridesSchema.optional(),
+    evaluationInterval: zWholeSeconds('rule evaluation interval').optional(),
+  })
+  .strict()
+  .superRefine((input, ctx) => {
+    const overrides = input.overrides ?? {};
+    for (const [name, override] of Object.entries(overrides)) {
+      if (!isAlertName(name)) continue; // reported by alertOverridesSchema
+      const entry = catalogueEntry(name);
+      const kind = entry.threshold.kind;
+      if (override.threshold !== undefined) {
+        if (kind === 'none' || kind === 'burn-rate') {
+          const why = kind === 'none' ? 'has no numeric threshold' : 'takes its thresholds from the burn-rate tiers and slo.availabilityPercent';
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['overrides', name, 'threshold'], message: `${name} ${why}; remove threshold` });
+        } else {
+          const [min, max, text] = UNIT_RANGE[entry.threshold.unit];
+          if (!(override.threshold > min && override.threshold <= max)) {
+            ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['overrides', name, 'threshold'], message: `must be ${text} (${name} compares ${entry.threshold.unit}); fix the threshold` });
+          }
+        }
+      }
+      if (override.for !== undefined && kind === 'burn-rate') {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['overrides', name, 'for'], message: `${name} takes its \`for\` from the burn-rate tiers; remove for` });
+      }
+    }
+
+    const slo = input.slo;
+    if (slo.latencyP99Seconds < slo.latencyP95Seconds) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['slo', 'latencyP99Seconds'],
+        message: `must not be below slo.latencyP95Seconds (${slo.latencyP95Seconds}), a 99th percentile is never faster than the 95th; raise latencyP99Seconds or lower latencyP95Seconds`,
+      });
+    }
+    const budget = errorBudget(slo.availabilityPercent);
+    for (const tier of BURN_RATE_TIERS) {
+      if (overrides[tier.alert]?.enabled === false) continue;
+      if (tier.burnRate * budget >= 1) {
+        const minimum = 100 * (1 - 1 / tier.burnRate);
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['slo', 'availabilityPercent'],
+          message: `makes the ${tier.burnRate}× burn threshold of ${tier.alert} ${Number((tier.burnRate * budget).toPrecision(4))}, an error ratio above 100 % that can never occur; use an objective above ${Number(minimum.toPrecision(4))} % or disable ${tier.alert}`,
+        });
+      }
+    }
+    if (input.slo.period.toMilliseconds() < LONGEST_TIER_WINDOW_MS) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['slo', 'period'],
+        message: `must be at least ${LONGEST_TIER_WINDOW_MS / 86_400_000} days, the longest burn-rate window; use a longer SLO period (30 days is the usual)`,
+      });
+    }
+    const errorRateHigh = overrides.InferenceErrorRateHigh;
+    const errorRateThreshold = errorRateHigh?.threshold ?? fixedDefault('InferenceErrorRateHigh');
+    if (errorRateHigh?.enabled !== false && errorRateThreshold <= slo.errorRatePercent / 100) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: errorRateHigh?.threshold !== undefined ? ['overrides', 'InferenceErrorRateHigh', 'threshold'] : ['slo', 'errorRatePercent'],
+        message: `puts InferenceErrorRateHigh (error ratio > ${errorRateThreshold}) at or below the error-rate objective (${slo.errorRatePercent} %), so it pages while the SLO is met; raise the alert threshold or lower slo.errorRatePercent`,
+      });
+    }
+    const high = overrides.InferenceGpuUtilizationHigh;
+    const low = overrides.InferenceGpuUnderutilized;
+    const highValue = high?.threshold ?? fixedDefault('InferenceGpuUtilizationHigh');
+    const lowValue = low?.threshold ?? fixedDefault('InferenceGpuUnderutilized');
+    if (high?.enabled !== false && low?.enabled !== false && lowValue >= highValue) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['overrides', low?.threshold !== undefined ? 'InferenceGpuUnderutilized' : 'InferenceGpuUtilizationHigh', 'threshold'],
+        message: `leaves InferenceGpuUnderutilized (< ${lowValue} %) not below InferenceGpuUtilizationHigh (> ${highValue} %), so both can fire at once; keep the low threshold below the high one`,
+      });
+    }
+  }) satisfies z.ZodType<AlertRulesInput, z.ZodTypeDef, unknown>;
+
+function fixedDefault(name: AlertName): number {
+  const t = catalogueEntry(name).threshold;
+  if (t.kind !== 'fixed') throw new Error(`${name} has no fixed default threshold`);
+  return t.value;
+}
+
+/** 1 − objective, as a ratio, rounded to 12 significant digits (99.9 → 0.001). */
+export function errorBudget(availabilityPercent: number): number {
+  return Number(((100 - availabilityPercent) / 100).toPrecision(12));
+}
+
+/**
+ * Validates `input` and returns the problems, one `path (value) rule; fix` line each;
+ * empty when the input is valid.
+ */
+export function validateAlertRulesInput(input: unknown): string[] {
+  const result = alertRulesInputSchema.safeParse(input);
+  if (result.success) return [];
+  return result.error.issues.map((issue) => formatProblem(issue.path, valueAt(input, issue.path), issue.message));
+}
+
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let cur: unknown = root;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[key];
+  }
+  return cur;
+}
+
+/** Validates (throwing an InferenceValidationError naming every problem) and fills defaults. */
+export function resolveAlertRulesInput(input: AlertRulesInput): ResolvedAlertRulesInput {
+  parseOrThrow(alertRulesInputSchema, input, 'AlertRulesInput');
+  return {
+    ...input,
+    dcgm: input.dcgm ?? DEFAULT_DCGM,
+    overrides: input.overrides ?? {},
+    evaluationInterval: input.evaluationInterval ?? Duration.seconds(30),
+  };
+}
+
+/** One alert after defaults, SLO and overrides are applied. */
+export interface ResolvedAlert {
+  readonly name: AlertName;
+  readonly severity: AlertSeverity;
+  /** false when disabled by an override or left out because the preset lacks a series. */
+  readonly included: boolean;
+  /** Why the alert is left out, when it is. */
+  readonly omittedBecause?: string;
+  /** The threshold its expression compares, in `unit`; undefined for state and burn-rate alerts. */
+  readonly threshold?: number;
+  readonly unit?: ThresholdUnit;
+  /** Its `for`; undefined for the burn-rate alerts (see BURN_RATE_TIERS). */
+  readonly for?: Duration;
+}
+
+/**
+ * Why an alert cannot be built from `preset`, or undefined when it can. The generic preset
+ * has every series; vLLM exports no cache hit ratio, database pool or bias score series.
+ */
+export function missingSeries(name: AlertName, preset: MetricPreset): string | undefined {
+  switch (name) {
+    case 'InferenceCacheHitRateLow':
+      return preset.cacheHitRatio ? undefined : `the ${preset.name} metric preset has no cache hit ratio series`;
+    case 'InferenceDbPoolSaturated':
+      return preset.dbPoolInUse && preset.dbPoolMax ? undefined : `the ${preset.name} metric preset has no database pool series`;
+    case 'InferenceBiasScoreHigh':
+      return preset.highBiasScores ? undefined : `the ${preset.name} metric preset has no high bias score series`;
+    default:
+      return undefined;
+  }
+}
+
+function derivedValue(from: ThresholdSource, input: AlertRulesInput): number {
+  switch (from) {
+    case 'slo.latencyP95Seconds':
+      return input.slo.latencyP95Seconds;
+    case 'slo.latencyP99Seconds':
+      return input.slo.latencyP99Seconds;
+    case 'slo.availability':
+      return Number((input.slo.availabilityPercent / 100).toPrecision(12));
+    case 'slo.throughputRps':
+      return input.slo.throughputRps;
+    case 'queueDepthTargetPerPod':
+      return input.queueDepthTargetPerPod;
+    case 'maxReplicas':
+      return input.maxReplicas;
+  }
+}
+
+/**
+ * Every alert of the catalogue with its effective severity, threshold and `for` for
+ * `input` (validated first). Disabled and not-applicable alerts are listed with
+ * included: false.
+ */
+export function resolveAlerts(input: AlertRulesInput): Record<AlertName, ResolvedAlert> {
+  const resolved = resolveAlertRulesInput(input);
+  const out = {} as Record<AlertName, ResolvedAlert>;
+  for (const entry of ALERT_CATALOGUE) {
+    const override = resolved.overrides[entry.name] ?? {};
+    const missing = missingSeries(entry.name, resolved.preset);
+    const t = entry.threshold;
+    let threshold: number | undefined;
+    let unit: ThresholdUnit | undefined;
+    if (t.kind === 'fixed') {
+      threshold = override.threshold ?? t.value;
+      unit = t.unit;
+    } else if (t.kind === 'derived') {
+      threshold = override.threshold ?? derivedValue(t.from, resolved);
+      unit = t.unit;
+    }
+    out[entry.name] = {
+      name: entry.name,
+      severity: entry.severity,
+      included: override.enabled !== false && missing === undefined,
+      omittedBecause: override.enabled === false ? 'disabled by an override' : missing,
+      threshold,
+      unit,
+      for: entry.for === undefined ? undefined : override.for ?? entry.for,
+    };
+  }
+  return out;
+}

@@ -1,0 +1,140 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { ServiceMonitor } from '../../imports/servicemonitor-monitoring.coreos.com';
+import { toPromDuration } from '../alerts/format';
+import { METRICS_PORT_NAME } from '../conventions';
+import { parseOrThrow, seconds, zDnsLabel, zDnsSubdomain, zDuration } from '../private/validation';
+
+/**
+ * Labels the Prometheus Operator of kube-prometheus-stack selects ServiceMonitors and
+ * PrometheusRules by (its `serviceMonitorSelector` / `ruleSelector` match
+ * `release: <helm release>`; REFERENCE.md "SLO alerting").
+ */
+export const DEFAULT_OPERATOR_SELECTOR_LABELS: Readonly<Record<string, string>> = { release: 'kube-prometheus-stack' };
+
+export interface InferenceServiceMonitorProps {
+  /** metadata.name of the ServiceMonitor. */
+  readonly name: string;
+  /** Namespace of the ServiceMonitor. */
+  readonly namespace: string;
+  /**
+   * Labels of the one Service to scrape (`spec.selector.matchLabels`). Choose labels only
+   * that Service carries (e.g. the internal Service's role label), or the pods are scraped
+   * once per matching Service.
+   */
+  readonly serviceLabels: Readonly<Record<string, string>>;
+  /** Namespace of the Service (`namespaceSelector.matchNames`). @default - the ServiceMonitor's namespace */
+  readonly serviceNamespace?: string;
+  /** Name of the Service port to scrape. @default 'metrics' */
+  readonly port?: string;
+  /** HTTP path of the metrics endpoint. @default '/metrics' */
+  readonly path?: string;
+  /** Scrape interval. @default Duration.seconds(30) */
+  readonly interval?: Duration;
+  /** Scrape timeout, at most the interval. @default Duration.seconds(10) */
+  readonly scrapeTimeout?: Duration;
+  /**
+   * Labels the Prometheus Operator's `serviceMonitorSelector` matches.
+   * @default { release: 'kube-prometheus-stack' }
+   */
+  readonly operatorSelectorLabels?: Readonly<Record<string, string>>;
+  /** More metadata labels (e.g. the release's recommended labels). @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+// Kubernetes label syntax (kubernetes.io/docs/concepts/overview/working-with-objects/labels).
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+
+/** A map of Kubernetes labels: valid keys and values. */
+export const zLabelMap = z.record(z.string(), z.string()).superRefine((labels, ctx) => {
+  for (const [key, value] of Object.entries(labels)) {
+    if (!LABEL_KEY.test(key)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: 'is not a valid label key ([prefix/]name, name up to 63 characters of letters, digits, "-", "_", "."); rename it' });
+    }
+    if (!LABEL_VALUE.test(value)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: 'is not a valid label value (up to 63 characters of letters, digits, "-", "_", ".", starting and ending with a letter or digit); fix the value' });
+    }
+  }
+});
+
+const zScrapeDuration = (what: string) =>
+  zDuration.refine((d) => d.toMilliseconds() >= 1000 && d.toMilliseconds() % 1000 === 0, {
+    message: `must be a whole number of seconds, at least 1 s (${what}); use Duration.seconds(n)`,
+  });
+
+export const inferenceServiceMonitorPropsSchema = z
+  .object({
+    name: zDnsSubdomain,
+    namespace: zDnsLabel,
+    serviceLabels: zLabelMap.refine((l) => Object.keys(l).length > 0, {
+      message: 'must not be empty, or the ServiceMonitor selects every Service of the namespace; give the labels of the internal Service',
+    }),
+    serviceNamespace: zDnsLabel.optional(),
+    port: z
+      .string()
+      .max(15, 'must be at most 15 characters (IANA_SVC_NAME); use the port\'s name')
+      .regex(/^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Service port name (IANA_SVC_NAME: lower-case letters, digits and "-", with a letter); use the port\'s name, not its number')
+      .optional(),
+    path: z.string().regex(/^\/\S*$/, 'must be an HTTP path starting with "/"; e.g. /metrics').optional(),
+    interval: zScrapeDuration('scrape interval').optional(),
+    scrapeTimeout: zScrapeDuration('scrape timeout').optional(),
+    operatorSelectorLabels: zLabelMap.optional(),
+    labels: zLabelMap.optional(),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    const interval = p.interval ?? Duration.seconds(30);
+    const timeout = p.scrapeTimeout ?? Duration.seconds(10);
+    const usable = (d: unknown) => d instanceof Duration && d.toMilliseconds() >= 1000 && d.toMilliseconds() % 1000 === 0;
+    if (usable(interval) && usable(timeout) && timeout.toMilliseconds() > interval.toMilliseconds()) {
+      ctx.addIssue(
+        p.scrapeTimeout === undefined
+          ? {
+            code: z.ZodIssueCode.custom,
+            path: ['interval'],
+            message: `must not be below the default scrape timeout (${seconds(timeout)} s), or Prometheus rejects the scrape config; raise interval or set a shorter scrapeTimeout`,
+          }
+          : {
+            code: z.ZodIssueCode.custom,
+            path: ['scrapeTimeout'],
+            message: `must not exceed the scrape interval (${seconds(interval)} s), or Prometheus rejects the scrape config; lower scrapeTimeout or raise interval`,
+          },
+      );
+    }
+  }) satisfies z.ZodType<InferenceServiceMonitorProps, z.ZodTypeDef, unknown>;
+
+/**
+ * A `monitoring.coreos.com/v1` ServiceMonitor that scrapes one inference Service: selected
+ * by its labels in its namespace, on the named `metrics` port at `/metrics`. The Prometheus
+ * Operator sets the series' `job` label to the Service's name, which is the MetricScope
+ * `job` the alert rules select by.
+ */
+export class InferenceServiceMonitor extends Construct {
+  readonly resource: ServiceMonitor;
+
+  constructor(scope: Construct, id: string, props: InferenceServiceMonitorProps) {
+    super(scope, id);
+    const p = parseOrThrow(inferenceServiceMonitorPropsSchema, props, `InferenceServiceMonitor ${scope.node.path}/${id}`);
+    this.resource = new ServiceMonitor(this, 'Resource', {
+      metadata: {
+        name: p.name,
+        namespace: p.namespace,
+        labels: { ...p.labels, ...(p.operatorSelectorLabels ?? DEFAULT_OPERATOR_SELECTOR_LABELS) },
+      },
+      spec: {
+        selector: { matchLabels: { ...p.serviceLabels } },
+        namespaceSelector: { matchNames: [p.serviceNamespace ?? p.namespace] },
+        endpoints: [
+          {
+            port: p.port ?? METRICS_PORT_NAME,
+            path: p.path ?? '/metrics',
+            interval: toPromDuration(p.interval ?? Duration.seconds(30)),
+            scrapeTimeout: toPromDuration(p.scrapeTimeout ?? Duration.seconds(10)),
+          },
+        ],
+      },
+    });
+  }
+}
