@@ -102,3 +102,34 @@ export const COMPONENT = {
   monitoring: 'monitoring',
   config: 'config',
 } as const;
+
+/**
+ * Names under which the prometheus-adapter rules serve the custom scaling signals, and
+ * which the HPA therefore references. Distinct from what the adapter chart's default
+ * rules derive from the raw series (`X_total` -> `X_per_second`), so the two never compete
+ * for a name, and distinct per metric preset, so services on different presets can share
+ * one adapter.
+ */
+export const ADAPTER_METRIC_NAMES = {
+  gpu: 'dcgm_gpu_utilization_per_pod',
+  presets: {
+    generic: {
+      requestRate: 'inference_request_rate',
+      latencyP95: 'inference_response_time_p95_seconds',
+      queueDepth: 'inference_queue_depth_per_pod',
+    },
+    vllm: {
+      requestRate: 'vllm_request_rate',
+      latencyP95: 'vllm_e2e_request_latency_p95_seconds',
+      queueDepth: 'vllm_num_requests_waiting_per_pod',
+    },
+  },
+} as const;
+
+/** Recording-rule names of the SLI ratios, by Prometheus window (`5m`, `30d`, ...). */
+export const RECORDING_RULES = {
+  /** Error ratio (errors / requests) of the service over the window. */
+  errorRatio: (window: string) => `inference:request_errors:ratio_rate${window}`,
+  /** Share of requests answered within the p95 latency objective over the window. */
+  withinLatencyObjective: (window: string) => `inference:requests_within_latency_objective:ratio_rate${window}`,
+} as const;

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { z } from 'zod';
 import { DEFAULT_DCGM, DcgmConfig, MetricPreset, MetricScope } from '../metrics/presets';
+import { dcgmConfigSchema, metricPresetSchema } from '../metrics/schemas';
 import { formatProblem, parseOrThrow, zDnsLabel, zDnsSubdomain, zDuration } from '../private/validation';
 import {
   ALERT_CATALOGUE,
@@ -80,42 +81,11 @@ export interface ResolvedAlertRulesInput extends Required<Omit<AlertRulesInput, 
   readonly overrides: Readonly<Partial<Record<AlertName, AlertOverride>>>;
 }
 
-// Prometheus data model: metric and label names (prometheus.io/docs/concepts/data_model).
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
-const zMetricName = z.string().regex(METRIC_NAME, 'must be a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*); fix the name');
-const zLabelName = z.string().regex(LABEL_NAME, 'must be a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*); fix the name');
-const zSeriesRef = z.object({ metric: zMetricName, matchers: z.string().min(1, 'must not be empty; leave it out instead').optional() }).strict();
-
 const zPositive = (what: string) =>
   z.number().finite().positive(`must be a positive number (${what}); set it above 0`);
 
-const zPreset = z
-  .object({
-    name: z.enum(['generic', 'vllm']),
-    requests: zSeriesRef,
-    errors: zSeriesRef,
-    latencyHistogram: zMetricName,
-    queueDepth: zSeriesRef,
-    cacheHitRatio: zSeriesRef.optional(),
-    highBiasScores: zSeriesRef.optional(),
-    modelLoadFailures: zSeriesRef.optional(),
-    dbPoolInUse: zSeriesRef.optional(),
-    dbPoolMax: zSeriesRef.optional(),
-  })
-  // Presets are shared data that may gain series for other consumers; unknown keys pass.
-  .passthrough();
-
-const zDcgm = z
-  .object({
-    utilizationMetric: zMetricName,
-    memoryUsedMetric: zMetricName,
-    memoryFreeMetric: zMetricName,
-    podLabel: zLabelName,
-    namespaceLabel: zLabelName,
-  })
-  .passthrough();
+const zPreset = metricPresetSchema;
+const zDcgm = dcgmConfigSchema;
 
 const zScope = z
   .object({

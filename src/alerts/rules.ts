@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { RECORDING_RULES } from '../conventions';
 import { MetricScope, SeriesRef, leRegex, selector } from '../metrics/presets';
 import { assertPromql } from '../metrics/promql';
 import { AlertName, AlertSeverity, BURN_RATE_TIERS, BurnRateTier } from './catalogue';
@@ -48,7 +49,7 @@ export function isAlertingRule(rule: Rule): rule is AlertingRule {
 
 /** Recording rule: error ratio (errors / requests) of the service over `window`. */
 export function errorRatioRecordName(window: Duration): string {
-  return `inference:request_errors:ratio_rate${toPromDuration(window)}`;
+  return RECORDING_RULES.errorRatio(toPromDuration(window));
 }
 
 /**
@@ -57,7 +58,7 @@ export function errorRatioRecordName(window: Duration): string {
  * be a bucket boundary of the server's histogram).
  */
 export function latencyWithinObjectiveRecordName(window: Duration): string {
-  return `inference:requests_within_latency_objective:ratio_rate${toPromDuration(window)}`;
+  return RECORDING_RULES.withinLatencyObjective(toPromDuration(window));
 }
 
 /** The windows the SLI ratios are recorded over: every burn-rate window plus the SLO period. */

@@ -4,6 +4,7 @@
  */
 import { Cpu } from 'cdk8s-plus-28';
 import { z } from 'zod';
+import { dcgmConfigSchema, metricPresetSchema } from '../metrics/schemas';
 import { COMPONENT, commonLabels } from '../conventions';
 import { DcgmConfig, MetricPreset, MetricPresetName } from '../metrics/presets';
 import { zDnsLabel } from '../private/validation';
@@ -30,38 +31,13 @@ export const zMaxReplicas = z
   .int('must be a whole number of pods; round it')
   .min(1, 'must be at least 1; raise it');
 
-/** Prometheus label name. */
-const zPromLabel = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*); fix it');
-/** Prometheus metric name. */
-const zPromMetric = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*); fix it');
-
 /** dcgm-exporter overrides, field by field. */
-export const zDcgm = z
-  .object({
-    utilizationMetric: zPromMetric.optional(),
-    memoryUsedMetric: zPromMetric.optional(),
-    memoryFreeMetric: zPromMetric.optional(),
-    podLabel: zPromLabel.optional(),
-    namespaceLabel: zPromLabel.optional(),
-  })
-  .strict() satisfies z.ZodType<Partial<DcgmConfig>>;
-
-const zSeriesRef = z.object({ metric: z.string(), matchers: z.string().optional() });
+export const zDcgm = dcgmConfigSchema.partial() satisfies z.ZodType<Partial<DcgmConfig>>;
 
 /** A preset by name, or a full preset object (its queries are parsed when used). */
-export const zPreset = z.union(
-  [
-    z.enum(['generic', 'vllm']),
-    z.object({
-      name: z.enum(['generic', 'vllm']),
-      requests: zSeriesRef,
-      errors: zSeriesRef,
-      latencyHistogram: z.string(),
-      queueDepth: zSeriesRef,
-    }).passthrough(),
-  ],
-  { errorMap: () => ({ message: 'must be "generic", "vllm" or a MetricPreset object; pick a preset' }) },
-) as z.ZodType<MetricPresetName | MetricPreset>;
+export const zPreset = z.union([z.enum(['generic', 'vllm']), metricPresetSchema], {
+  errorMap: () => ({ message: 'must be "generic", "vllm" or a MetricPreset object; pick a preset' }),
+}) as z.ZodType<MetricPresetName | MetricPreset>;
 
 /** Fields every autoscaling construct has: release name, namespace, extra labels. */
 export const zIdentity = {

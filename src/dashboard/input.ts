@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { dcgmConfigSchema, metricPresetSchema } from '../metrics/schemas';
 import { MANAGED_BY } from '../conventions';
 import { DEFAULT_DCGM, DcgmConfig, MetricPreset, MetricScope } from '../metrics/presets';
 import { parseOrThrow } from '../private/validation';
@@ -68,16 +69,10 @@ export type ResolvedDashboardInput = Required<Omit<DashboardInput, 'slo'>> & {
   readonly slo: Required<DashboardSlo>;
 };
 
-// Prometheus data model: metric and label names (prometheus.io/docs/concepts/data_model).
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 // Grafana dashboard uid: at most 40 characters, letters, digits, '-' and '_'.
 const GRAFANA_UID = /^[a-zA-Z0-9_-]{1,40}$/;
 const GRAFANA_INTERVAL = /^[1-9][0-9]*(ms|s|m|h|d|w|y)$/;
 
-const zMetricName = z.string().regex(METRIC_NAME, 'must be a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*); fix the name');
-const zLabelName = z.string().regex(LABEL_NAME, 'must be a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*); fix the name');
-const zSeriesRef = z.object({ metric: zMetricName, matchers: z.string().min(1).optional() });
 const zLabelValue = z.string().min(1, 'must not be empty; set the name').refine((v) => !/["\\\n]/.test(v), {
   message: 'must not contain quotes, backslashes or newlines (it is embedded in PromQL); fix the name',
 });
@@ -111,27 +106,8 @@ export const dashboardInputSchema = z
     title: z.string().trim().min(1, 'must not be empty; set a title'),
     uid: z.string().regex(GRAFANA_UID, 'must be 1-40 letters, digits, "-" or "_" (Grafana uid); use dashboardUid(namespace, release)'),
     scope: z.object({ namespace: zLabelValue, job: zLabelValue, podRegex: zLabelValue }),
-    preset: z.object({
-      name: z.enum(['generic', 'vllm']),
-      requests: zSeriesRef,
-      errors: zSeriesRef,
-      latencyHistogram: zMetricName,
-      queueDepth: zSeriesRef,
-      cacheHitRatio: zSeriesRef.optional(),
-      highBiasScores: zSeriesRef.optional(),
-      modelLoadFailures: zSeriesRef.optional(),
-      dbPoolInUse: zSeriesRef.optional(),
-      dbPoolMax: zSeriesRef.optional(),
-    }),
-    dcgm: z
-      .object({
-        utilizationMetric: zMetricName,
-        memoryUsedMetric: zMetricName,
-        memoryFreeMetric: zMetricName,
-        podLabel: zLabelName,
-        namespaceLabel: zLabelName,
-      })
-      .default(DEFAULT_DCGM),
+    preset: metricPresetSchema,
+    dcgm: dcgmConfigSchema.default(DEFAULT_DCGM),
     deploymentName: zLabelValue,
     hpaName: zLabelValue,
     slo: zSlo,

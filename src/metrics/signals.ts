@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_DCGM, DcgmConfig, METRIC_PRESETS, MetricPreset, MetricPresetName, MetricScope, selector } from './presets';
+import { ADAPTER_METRIC_NAMES } from '../conventions';
 import { assertPromql, renderAdapterTemplate } from './promql';
 
 // ---- targets -----------------------------------------------------------------------------
@@ -255,32 +256,6 @@ export function promDuration(totalSeconds: number): string {
 }
 
 // ---- metric names served by the adapter -------------------------------------------------
-
-/**
- * Names under which the prometheus-adapter rules serve the custom signals, and which the
- * HPA therefore references. Invented by this library (they belong with conventions.ts):
- * distinct from what the adapter chart's default rules derive from the raw series
- * (`X_total` -> `X_per_second`, gauges unchanged), so the two never compete for a name,
- * and distinct per preset, so services on different presets can share one adapter.
- */
-export const ADAPTER_METRIC_NAMES: {
-  readonly gpu: string;
-  readonly presets: { readonly [P in MetricPresetName]: { readonly [S in Exclude<CustomSignalName, 'gpu'>]: string } };
-} = {
-  gpu: 'dcgm_gpu_utilization_per_pod',
-  presets: {
-    generic: {
-      requestRate: 'inference_request_rate',
-      latencyP95: 'inference_response_time_p95_seconds',
-      queueDepth: 'inference_queue_depth_per_pod',
-    },
-    vllm: {
-      requestRate: 'vllm_request_rate',
-      latencyP95: 'vllm_e2e_request_latency_p95_seconds',
-      queueDepth: 'vllm_num_requests_waiting_per_pod',
-    },
-  },
-};
 
 /** The custom-metrics API name the HPA references for a custom signal. */
 export function adapterMetricName(signal: CustomSignalName, preset?: MetricPresetName | MetricPreset): string {

@@ -139,7 +139,7 @@ describe('PrometheusAdapterRules', () => {
 
   it('refuses a DCGM label that is not a Prometheus label name and a rate window out of range', () => {
     expect(errorOf(() => configMapOf({ dcgm: { podLabel: 'exported-pod' } }))).toContain(
-      'dcgm.podLabel ("exported-pod") must be a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*); fix it',
+      'dcgm.podLabel ("exported-pod") must be a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*); fix the name',
     );
     expect(errorOf(() => configMapOf({ rateWindow: Duration.seconds(10) }))).toContain(
       'rateWindow (10s) must be a whole number of seconds within 30-3600 s (rate window: at least two scrapes, at most an hour); pick a value in range',
