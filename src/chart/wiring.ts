@@ -321,7 +321,7 @@ export function monitoringWirings(spec: AiInferenceSpec): MonitoringWirings | un
             schema: grafanaDashboardPropsSchema,
             props: {
               name: names.dashboard,
-              namespace: spec.namespace,
+              namespace: m.dashboard?.namespace ?? spec.namespace,
               labels: monitoringLabels,
               sidecarLabel: m.dashboard?.sidecarLabel,
               folder: m.dashboard?.folder,
@@ -345,7 +345,7 @@ export function monitoringWirings(spec: AiInferenceSpec): MonitoringWirings | un
                 maxReplicas: bounds?.max ?? fixed,
               },
             },
-            paths: { sidecarLabel: 'monitoring.dashboard.sidecarLabel', folder: 'monitoring.dashboard.folder' },
+            paths: { sidecarLabel: 'monitoring.dashboard.sidecarLabel', folder: 'monitoring.dashboard.folder', namespace: 'monitoring.dashboard.namespace' },
             mapPath: (path) => (path[0] === 'dashboard' && path[1] === 'slo' ? ['slo', ...path.slice(2)] : undefined),
           },
   };

@@ -167,7 +167,22 @@ export interface MonitoringSpec {
   /** Per-alert overrides (disable, re-threshold, change `for`); unknown names are errors. @default {} */
   readonly alerts?: Partial<Record<AlertName, AlertOverride>>;
   /** The Grafana dashboard ConfigMap, or `false`. @default - sidecar label grafana_dashboard: "1" */
-  readonly dashboard?: false | { readonly sidecarLabel?: { readonly key: string; readonly value: string }; readonly folder?: string };
+  readonly dashboard?: false | DashboardSpec;
+}
+
+/** Where the dashboard ConfigMap goes and how the Grafana sidecar finds it. */
+export interface DashboardSpec {
+  /** @default { key: 'grafana_dashboard', value: '1' } */
+  readonly sidecarLabel?: { readonly key: string; readonly value: string };
+  /** Grafana folder (annotation `grafana_folder`). @default - none */
+  readonly folder?: string;
+  /**
+   * Namespace of the ConfigMap. The Grafana sidecar reads only its own namespace unless
+   * `sidecar.dashboards.searchNamespace` is `ALL` (not the kube-prometheus-stack default):
+   * set this to Grafana's namespace (e.g. `monitoring`) or widen the sidecar's search.
+   * @default - the service namespace
+   */
+  readonly namespace?: string;
 }
 
 /** Where alerts link when the spec names no runbook page: this library's README. */

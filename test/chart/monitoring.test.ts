@@ -99,5 +99,12 @@ describe('AiInferenceChart monitoring', () => {
     const cm = only(synthSpec(eksNlbSpec), 'ConfigMap', 'ai-inference-dashboard');
     expect(cm.metadata.labels.grafana_dashboard).toBe('1');
     expect(Object.keys(cm.data)).toEqual(['pixelated-prod-ai-inference.json']);
+    expect(cm.metadata.namespace).toBe('pixelated-prod');
+  });
+
+  it('puts the dashboard in Grafana\'s namespace when asked, since the sidecar reads only its own by default', () => {
+    const cm = only(synthSpec(withMonitoring({ dashboard: { namespace: 'monitoring', folder: 'Inference' } })), 'ConfigMap', 'ai-inference-dashboard');
+    expect(cm.metadata.namespace).toBe('monitoring');
+    expect(cm.metadata.annotations).toEqual({ grafana_folder: 'Inference' });
   });
 });
