@@ -9,9 +9,9 @@ const version = (name: string) => JSON.parse(readFileSync(join(root, 'node_modul
 let project: string;
 
 const CONSUMER = `
-import { App, Chart, Size } from 'cdk8s';
+import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { InferenceDeployment, NlbService, PdbPolicy } from 'cdk8s-ai-inference';
+import { AiInferenceChart, InferenceDeployment, NlbService, PdbPolicy } from 'cdk8s-ai-inference';
 
 const app = new App({ outdir: 'out' });
 const chart = new Chart(app, 'consumer');
@@ -26,6 +26,22 @@ new InferenceDeployment(chart, 'Inference', {
 });
 new NlbService(chart, 'Services', { name: 'ai-inference', namespace: 'prod' });
 new PdbPolicy(chart, 'Pdb', { name: 'ai-inference', namespace: 'prod', minAvailable: 2 });
+// The whole chart: autoscaling (KEDA classes from imports/), alert rules, Grafana dashboard.
+new AiInferenceChart(app, 'full', {
+  spec: {
+    release: 'llm',
+    namespace: 'prod',
+    image: 'ghcr.io/acme/llm:2.0.0',
+    model: { name: 'llama' },
+    resources: {
+      cpu: { request: Cpu.units(2), limit: Cpu.units(4) },
+      memory: { request: Size.gibibytes(8), limit: Size.gibibytes(16) },
+    },
+    scaling: { backend: 'keda', keda: { serverAddress: 'http://prometheus:9090' }, minReplicas: 3, maxReplicas: 30 },
+    metrics: { preset: 'vllm' },
+    slo: { availability: 99.9, latencyP95: Duration.seconds(2), latencyP99: Duration.seconds(3), errorRate: 1, throughputRps: 1000 },
+  },
+});
 app.synth();
 `;
 
@@ -67,6 +83,12 @@ describe('the packed npm package', () => {
     expect(yaml).toContain('name: ai-inference-internal');
     expect(yaml).toContain('minAvailable: 2');
     expect(yaml).toContain('nvidia.com/gpu: 1');
+    const full = readFileSync(join(project, 'out', 'full.k8s.yaml'), 'utf8');
+    for (const kind of ['Deployment', 'ScaledObject', 'VerticalPodAutoscaler', 'ServiceMonitor', 'PrometheusRule']) {
+      expect(full).toContain(`kind: ${kind}`);
+    }
+    expect(full).toContain('vllm:num_requests_waiting');
+    expect(full).toContain('grafana_dashboard: "1"');
   });
 
   it('ships only the compiled library and its declarations', () => {
