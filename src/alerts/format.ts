@@ -1,37 +1,11 @@
-import { Duration } from 'cdk8s';
+import { promDuration } from '../private/duration';
 
 /**
  * Small formatting helpers for PromQL and rule files. Pure functions.
  */
 
-const UNITS: readonly (readonly [string, number])[] = [
-  ['d', 86_400_000],
-  ['h', 3_600_000],
-  ['m', 60_000],
-  ['s', 1000],
-  ['ms', 1],
-];
-
-/**
- * Prometheus duration text of a Duration: `5m`, `1h`, `30d`, `1h30m`, `0s`. Days are the
- * largest unit (weeks and years are valid Prometheus units but read worse).
- */
-export function toPromDuration(d: Duration): string {
-  let ms = d.toMilliseconds();
-  if (!Number.isInteger(ms) || ms < 0) {
-    throw new Error(`duration (${ms} ms) must be a non-negative whole number of milliseconds`);
-  }
-  if (ms === 0) return '0s';
-  let text = '';
-  for (const [unit, size] of UNITS) {
-    const n = Math.floor(ms / size);
-    if (n > 0) {
-      text += `${n}${unit}`;
-      ms -= n * size;
-    }
-  }
-  return text;
-}
+/** Prometheus duration text of a Duration (`5m`, `1h30m`); see private/duration.ts. */
+export const toPromDuration = promDuration;
 
 /**
  * A number as short PromQL text: 12 significant digits, so 14.4 × (1 − 0.999) prints as

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { dcgmConfigSchema, metricPresetSchema } from '../metrics/schemas';
 import { COMPONENT, commonLabels } from '../conventions';
 import { DcgmConfig, MetricPreset, MetricPresetName } from '../metrics/presets';
-import { zDnsLabel } from '../private/validation';
+import { zDnsLabel, zLabelMap } from '../private/validation';
 
 /** A cdk8s-plus Cpu. */
 export const zCpu = z.custom<Cpu>((v) => v instanceof Cpu, {
@@ -15,10 +15,7 @@ export const zCpu = z.custom<Cpu>((v) => v instanceof Cpu, {
 });
 
 /** Extra labels: Kubernetes label keys and values. */
-export const zLabels = z.record(
-  z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'must be a Kubernetes label key; fix the key'),
-  z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, 'must be a Kubernetes label value (at most 63 of [A-Za-z0-9_.-]); fix the value').max(63, 'must be at most 63 characters; shorten it'),
-);
+export const zLabels = zLabelMap;
 
 /** Replica bounds shared by GpuHpa and KedaScaledObject. */
 export const zMinReplicas = z

@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { buildDashboard, DashboardInput, dashboardToJson, GrafanaDashboardJson } from '../dashboard';
-import { parseOrThrow, zDnsLabel, zDnsSubdomain } from '../private/validation';
+import { parseOrThrow, zDnsLabel, zDnsSubdomain, zLabelKey, zLabelValue } from '../private/validation';
 
 /** A label key and value. */
 export interface SidecarLabel {
@@ -79,16 +79,7 @@ export const DEFAULT_SIDECAR_LABEL: SidecarLabel = { key: 'grafana_dashboard', v
 /** Default folder annotation of the grafana chart's dashboard sidecar. */
 export const DEFAULT_FOLDER_ANNOTATION = 'grafana_folder';
 
-// Kubernetes label and annotation syntax (kubernetes.io/docs/concepts/overview/working-with-objects/labels):
-// an optional DNS-subdomain prefix and "/", then a name of at most 63 characters.
-const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
-const zKey = z.string().regex(QUALIFIED_NAME, 'must be a Kubernetes label/annotation key ([prefix/]name, name at most 63 characters of letters, digits, "-", "_", "."); fix the key');
-const zLabelValue = z
-  .string()
-  .max(63, 'must be at most 63 characters (label value); shorten it')
-  .regex(LABEL_VALUE, 'must be a Kubernetes label value (letters, digits, "-", "_", ".", starting and ending with a letter or digit); fix the value');
+const zKey = zLabelKey;
 
 /** GrafanaDashboardProps with defaults filled in. */
 type ResolvedGrafanaDashboardProps = Required<Omit<GrafanaDashboardProps, 'folder'>> & Pick<GrafanaDashboardProps, 'folder'>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ApiObject, Duration, Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
@@ -16,11 +16,11 @@ import { AppConfig, appConfigData, appConfigSchema } from '../private/app-config
 import {
   cpuCores,
   parseOrThrow,
-  quantityOf,
   seconds,
   zDnsLabel,
   zDnsSubdomain,
   zDuration,
+  zPort,
   zSize,
   formatDuration,
 } from '../private/validation';
@@ -281,8 +281,6 @@ const zImage = z.string().superRefine((image, ctx) => {
   if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
 });
 
-const zPort = z.number().int().min(1, 'must be a port 1-65535').max(65535, 'must be a port 1-65535');
-
 const zHttpPath = z.string().regex(/^\/\S*$/, 'must be an absolute HTTP path starting with "/"; e.g. /api/v1/health');
 
 const zProbeTiming = z
@@ -495,7 +493,7 @@ export class InferenceDeployment extends Construct {
   readonly deployment: k8s.KubeDeployment;
   /** Labels that select exactly this Deployment's pods. */
   readonly selectorLabels: Record<string, string>;
-  /** The resolved props (defaults filled in). */
+  /** Release name, namespace and the resolved ports (defaults filled in). */
   readonly name: string;
   readonly namespace?: string;
   readonly httpPort: number;
@@ -555,7 +553,7 @@ export class InferenceDeployment extends Construct {
           spec: {
             accessModes: [claim.accessMode ?? d.accessMode],
             storageClassName: claim.storageClassName,
-            resources: { requests: { storage: k8s.Quantity.fromString(quantityOf(claim.size)) } },
+            resources: { requests: { storage: k8s.Quantity.fromString(claim.size.asString()) } },
           },
         });
       }
@@ -565,7 +563,7 @@ export class InferenceDeployment extends Construct {
     claimVolume('models', names.modelsClaim);
     claimVolume('data', names.dataClaim);
     const emptyDir = (name: 'cache' | 'tmp' | 'shm', sizeLimit: Size, medium?: string) => {
-      volumes.push({ name, emptyDir: { medium, sizeLimit: k8s.Quantity.fromString(quantityOf(sizeLimit)) } });
+      volumes.push({ name, emptyDir: { medium, sizeLimit: k8s.Quantity.fromString(sizeLimit.asString()) } });
       mounts.push({ name, mountPath: MOUNT_PATHS[name] });
     };
     emptyDir('cache', p.storage?.cacheSizeLimit ?? d.cacheSizeLimit);
@@ -575,11 +573,11 @@ export class InferenceDeployment extends Construct {
     // Resources: the GPU is a limit; a request (when given) equals it.
     const limits: Record<string, k8s.Quantity> = {
       cpu: k8s.Quantity.fromString(p.resources.cpu.limit.amount),
-      memory: k8s.Quantity.fromString(quantityOf(p.resources.memory.limit)),
+      memory: k8s.Quantity.fromString(p.resources.memory.limit.asString()),
     };
     const requests: Record<string, k8s.Quantity> = {
       cpu: k8s.Quantity.fromString(p.resources.cpu.request.amount),
-      memory: k8s.Quantity.fromString(quantityOf(p.resources.memory.request)),
+      memory: k8s.Quantity.fromString(p.resources.memory.request.asString()),
     };
     if (gpu.count > 0) limits[gpu.resourceName] = k8s.Quantity.fromNumber(gpu.count);
     if (gpu.count > 0 && gpu.request !== undefined) requests[gpu.resourceName] = k8s.Quantity.fromNumber(gpu.request);
@@ -709,10 +707,6 @@ export class InferenceDeployment extends Construct {
     });
   }
 
-  /** The Deployment's ApiObject (for escape hatches and references). */
-  get apiObject(): ApiObject {
-    return this.deployment;
-  }
 }
 
 /** The image tag used as app.kubernetes.io/version (digests give none). */

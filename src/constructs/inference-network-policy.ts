@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { COMPONENT, HTTP_PORT_NAME, METRICS_PORT_NAME, commonLabels, objectNames, selectorLabels } from '../conventions';
-import { parseOrThrow, zDnsLabel } from '../private/validation';
+import { parseOrThrow, zCidr, zDnsLabel } from '../private/validation';
 
 /** Who a rule allows: an address block, or pods by labels (optionally in another namespace). */
 export type NetworkPeer =
@@ -37,8 +37,6 @@ export interface InferenceNetworkPolicyProps {
   readonly labels?: Record<string, string>;
 }
 
-const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/\d{1,3}$/;
-const zCidr = z.string().regex(CIDR, 'must be a CIDR such as 10.0.0.0/16');
 const zPeer = z.union([
   z.object({ cidr: zCidr, except: z.array(zCidr).optional() }).strict(),
   z.object({ podLabels: z.record(z.string()).optional(), namespace: zDnsLabel.optional() }).strict(),

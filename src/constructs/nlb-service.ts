@@ -11,7 +11,7 @@ import {
   objectNames,
   selectorLabels,
 } from '../conventions';
-import { parseOrThrow, seconds, zDnsLabel, zDuration } from '../private/validation';
+import { parseOrThrow, seconds, zCidr, zDnsLabel, zDuration, zPort } from '../private/validation';
 
 /**
  * Ranges the AWS Load Balancer Controller (v2.9+, checked at v3.5.0) and the ELBv2 API
@@ -122,7 +122,6 @@ export interface NlbServiceProps {
 }
 
 const ACM_OR_IAM_ARN = /^arn:aws(-[a-z]+)*:(acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}|iam::\d{12}:server-certificate\/[\w+=,.@/-]+)$/;
-const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/\d{1,3}$/;
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 const range = (key: keyof typeof NLB_LIMITS, unit: string) => {
@@ -139,7 +138,6 @@ const threshold = z
   .int()
   .min(NLB_LIMITS.healthCheckThreshold[0], range('healthCheckThreshold', ''))
   .max(NLB_LIMITS.healthCheckThreshold[1], range('healthCheckThreshold', ''));
-const zPort = z.number().int().min(1, 'must be a port 1-65535').max(65535, 'must be a port 1-65535');
 
 function successCodesOk(codes: string): boolean {
   const [min, max] = NLB_LIMITS.successCodes;
@@ -197,7 +195,7 @@ export const nlbLoadBalancerSchema = z
       })
       .strict()
       .optional(),
-    sourceRanges: z.array(z.string().regex(CIDR, 'must be a CIDR such as 203.0.113.0/24')).optional(),
+    sourceRanges: z.array(zCidr).optional(),
     extraAnnotations: z.record(z.string()).optional(),
   })
   .strict()

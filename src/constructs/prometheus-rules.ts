@@ -8,7 +8,8 @@ import {
 import { AlertRulesInput, alertRulesInputSchema, buildAlertRuleGroups } from '../alerts';
 import { assertPromql } from '../metrics/promql';
 import { parseOrThrow, zDnsLabel, zDnsSubdomain } from '../private/validation';
-import { DEFAULT_OPERATOR_SELECTOR_LABELS, zLabelMap } from './service-monitor';
+import { zLabelMap } from '../private/validation';
+import { DEFAULT_OPERATOR_SELECTOR_LABELS } from './service-monitor';
 
 /** One recording (`record`) or alerting (`alert`) rule of a group. */
 export interface PrometheusRuleGroupRule {

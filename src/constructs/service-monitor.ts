@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ServiceMonitor } from '../../imports/servicemonitor-monitoring.coreos.com';
 import { toPromDuration } from '../alerts/format';
 import { METRICS_PORT_NAME } from '../conventions';
-import { parseOrThrow, seconds, zDnsLabel, zDnsSubdomain, zDuration } from '../private/validation';
+import { parseOrThrow, seconds, zDnsLabel, zDnsSubdomain, zDuration, zLabelMap } from '../private/validation';
 
 /**
  * Labels the Prometheus Operator of kube-prometheus-stack selects ServiceMonitors and
@@ -42,22 +42,6 @@ export interface InferenceServiceMonitorProps {
   /** More metadata labels (e.g. the release's recommended labels). @default - none */
   readonly labels?: Readonly<Record<string, string>>;
 }
-
-// Kubernetes label syntax (kubernetes.io/docs/concepts/overview/working-with-objects/labels).
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
-
-/** A map of Kubernetes labels: valid keys and values. */
-export const zLabelMap = z.record(z.string(), z.string()).superRefine((labels, ctx) => {
-  for (const [key, value] of Object.entries(labels)) {
-    if (!LABEL_KEY.test(key)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: 'is not a valid label key ([prefix/]name, name up to 63 characters of letters, digits, "-", "_", "."); rename it' });
-    }
-    if (!LABEL_VALUE.test(value)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: 'is not a valid label value (up to 63 characters of letters, digits, "-", "_", ".", starting and ending with a letter or digit); fix the value' });
-    }
-  }
-});
 
 const zScrapeDuration = (what: string) =>
   zDuration.refine((d) => d.toMilliseconds() >= 1000 && d.toMilliseconds() % 1000 === 0, {

@@ -13,7 +13,7 @@ import {
 import { autoscalingLabels, zCpu, zIdentity } from '../autoscaling/common';
 import { objectNames } from '../conventions';
 import { ScalingSignals, scalingSignalsSchema } from '../metrics/signals';
-import { cpuCores, formatProblem, parseOrThrow, quantityOf, zDnsLabel, zSize } from '../private/validation';
+import { cpuCores, formatProblem, parseOrThrow, zDnsLabel, zSize } from '../private/validation';
 
 /**
  * VPA update modes (autoscaling.k8s.io/v1, VPA CRD): `Off` only recommends; the others
@@ -134,7 +134,7 @@ export const vpaRecommenderPropsSchema = z
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
           path: ['containers', i, 'minAllowed', 'memory'],
-          message: `must not exceed maxAllowed.memory (${quantityOf(max.memory)}); lower minAllowed or raise maxAllowed`,
+          message: `must not exceed maxAllowed.memory (${max.memory.asString()}); lower minAllowed or raise maxAllowed`,
         });
       }
     });
@@ -225,7 +225,7 @@ function containerPolicy(c: VpaContainerPolicy): VerticalPodAutoscalerSpecResour
     if (!b || (b.cpu === undefined && b.memory === undefined)) return undefined;
     return {
       ...(b.cpu ? { cpu: make(b.cpu.amount) } : {}),
-      ...(b.memory ? { memory: make(quantityOf(b.memory)) } : {}),
+      ...(b.memory ? { memory: make(b.memory.asString()) } : {}),
     };
   };
   return {

@@ -2,12 +2,14 @@
  * The six scaling signals of an inference service (seed 000) and, for each custom one,
  * how its value reaches an autoscaler: the prometheus-adapter rule that serves it to an
  * HPA through the custom metrics API, or the PromQL a KEDA prometheus trigger runs.
- * Pure data and functions; no cdk8s here.
+ * Pure data and functions; no constructs here (only the cdk8s Duration value type).
  *
  * Every query built here is parsed with the Prometheus grammar (assertPromql); a syntax
  * error throws an Error naming the signal and the metric.
  */
+import { Duration } from 'cdk8s';
 import { z } from 'zod';
+import { promDuration } from '../private/duration';
 import { DEFAULT_DCGM, DcgmConfig, METRIC_PRESETS, MetricPreset, MetricPresetName, MetricScope, selector } from './presets';
 import { ADAPTER_METRIC_NAMES } from '../conventions';
 import { assertPromql, renderAdapterTemplate } from './promql';
@@ -248,12 +250,6 @@ export function resolveDcgm(dcgm: Partial<DcgmConfig> | undefined): DcgmConfig {
   return { ...DEFAULT_DCGM, ...dcgm };
 }
 
-/** PromQL duration text: `2m`, `90s`, `1h`. */
-export function promDuration(totalSeconds: number): string {
-  if (totalSeconds % 3600 === 0) return `${totalSeconds / 3600}h`;
-  if (totalSeconds % 60 === 0) return `${totalSeconds / 60}m`;
-  return `${totalSeconds}s`;
-}
 
 // ---- metric names served by the adapter -------------------------------------------------
 
@@ -311,7 +307,7 @@ function seriesQuery(series: string, extra: string | undefined, labels: readonly
  */
 export function adapterRule(signal: CustomSignalName, options: SignalQueryOptions = {}): SignalAdapterRule {
   const preset = resolvePreset(options.preset);
-  const window = promDuration(options.rateWindowSeconds ?? DEFAULT_RATE_WINDOW_SECONDS);
+  const window = promDuration(Duration.seconds(options.rateWindowSeconds ?? DEFAULT_RATE_WINDOW_SECONDS));
   const metricName = adapterMetricName(signal, preset);
   const podResources = { namespace: { resource: 'namespace' }, pod: { resource: 'pod' } };
   let built: Omit<SignalAdapterRule, 'signal' | 'metricName'>;
@@ -406,7 +402,7 @@ export interface KedaSignalQuery {
  */
 export function kedaQuery(signal: CustomSignalName, scope: MetricScope, options: SignalQueryOptions = {}): KedaSignalQuery {
   const preset = resolvePreset(options.preset);
-  const window = promDuration(options.rateWindowSeconds ?? DEFAULT_RATE_WINDOW_SECONDS);
+  const window = promDuration(Duration.seconds(options.rateWindowSeconds ?? DEFAULT_RATE_WINDOW_SECONDS));
   let query: string;
   let series: string;
   switch (signal) {

@@ -1,5 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import { z } from 'zod';
+import { promDuration } from './duration';
 
 /**
  * Thrown when props or a spec fail validation. The message lists every problem, one per
@@ -12,16 +13,8 @@ export class InferenceValidationError extends Error {
   }
 }
 
-/**
- * A Duration in the largest unit that divides it exactly, Prometheus style (`5m`, `90s`,
- * `1500ms`). cdk8s' toHumanString() prints Duration.hours(2) as "1 hour 60 minutes".
- */
-export function formatDuration(d: Duration): string {
-  const ms = d.toMilliseconds();
-  const units: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
-  for (const [unit, size] of units) if (ms % size === 0 && ms >= size) return `${ms / size}${unit}`;
-  return `${ms}ms`;
-}
+/** A Duration as Prometheus writes it (`5m`, `1h30m`, `1500ms` as `1s500ms`). */
+export const formatDuration = promDuration;
 
 /** A value the user did not write: the default that applied. */
 class DefaultedValue {
@@ -127,6 +120,38 @@ export const zDnsSubdomain = z
   .max(253, 'must be at most 253 characters (RFC 1123 subdomain); shorten it')
   .regex(DNS_SUBDOMAIN, 'must be an RFC 1123 subdomain (lower-case letters, digits, "-" and "."); rename it');
 
+// Kubernetes label syntax (kubernetes.io/docs/concepts/overview/working-with-objects/labels):
+// an optional DNS-subdomain prefix and "/", then a name of at most 63 characters; values
+// at most 63 characters, starting and ending with a letter or digit.
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+
+export const zLabelKey = z
+  .string()
+  .regex(LABEL_KEY, 'must be a Kubernetes label/annotation key ([prefix/]name, name up to 63 letters, digits, "-", "_", "."); fix the key');
+
+export const zLabelValue = z
+  .string()
+  .regex(LABEL_VALUE, 'must be a Kubernetes label value (up to 63 letters, digits, "-", "_", ".", starting and ending with a letter or digit); fix the value');
+
+/** A map of Kubernetes labels; a bad key or value is reported at its key's path. */
+export const zLabelMap = z.record(z.string(), z.string()).superRefine((labels, ctx) => {
+  for (const [key, value] of Object.entries(labels)) {
+    for (const [schema, what] of [[zLabelKey, key], [zLabelValue, value]] as const) {
+      const result = schema.safeParse(what);
+      if (!result.success) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: result.error.issues[0].message });
+    }
+  }
+});
+
+const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$|^[0-9a-fA-F:]+\/\d{1,3}$/;
+
+/** An IPv4 or IPv6 CIDR block. */
+export const zCidr = z.string().regex(CIDR, 'must be a CIDR such as 10.0.0.0/16');
+
+/** A TCP/UDP port number. */
+export const zPort = z.number().int().min(1, 'must be a port 1-65535').max(65535, 'must be a port 1-65535');
+
 /** Seconds within an inclusive range, as a Duration. */
 export function zDurationBetween(minSeconds: number, maxSeconds: number, what: string) {
   return zDuration.refine(
@@ -143,10 +168,6 @@ export function seconds(d: Duration): number {
   return Math.ceil(d.toMilliseconds() / 1000);
 }
 
-/** Kubernetes quantity string of a Size in the largest exact binary unit. */
-export function quantityOf(size: Size): string {
-  return size.asString();
-}
 
 /** Kubernetes quantity of a cdk8s-plus Cpu as a number of cores. */
 export function cpuCores(amount: string): number {

@@ -46,7 +46,7 @@ describe('AiInferenceChart monitoring', () => {
 
     // The same change, lowered under the autoscaler's 1.5 s target, fails the HPA check.
     const tooLow = { ...eksNlbSpec.slo, latencyP95: Duration.millis(1200) };
-    expect(errorOf(() => synthSpec({ ...eksNlbSpec, slo: tooLow }))).toContain('scaling.signals.latencyP95.value (1.5) must be below slo.latencyP95 (1200ms)');
+    expect(errorOf(() => synthSpec({ ...eksNlbSpec, slo: tooLow }))).toContain('scaling.signals.latencyP95.value (1.5) must be below slo.latencyP95 (1s200ms)');
   });
 
   it('points the autoscaler alerts at the HPA KEDA creates with the keda backend', () => {

@@ -135,7 +135,7 @@ describe('AiInferenceChart autoscaling', () => {
 
     it('moves the latency check with the SLO objective', () => {
       const tighter = { slo: { ...eksNlbSpec.slo, latencyP95: Duration.millis(1500), latencyP99: Duration.seconds(3) } };
-      expect(scalingError({}, tighter)).toContain('scaling.signals.latencyP95.value (1.5) must be below slo.latencyP95 (1500ms)');
+      expect(scalingError({}, tighter)).toContain('scaling.signals.latencyP95.value (1.5) must be below slo.latencyP95 (1s500ms)');
     });
   });
 });

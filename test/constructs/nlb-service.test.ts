@@ -112,10 +112,10 @@ describe('NlbService', () => {
     });
 
     it('refuses health-check intervals, thresholds and deregistration delays out of range', () => {
-      expect(lbError({ healthCheck: { interval: Duration.seconds(400) } })).toContain('loadBalancer.healthCheck.interval (400s) must be within 5-300 s');
+      expect(lbError({ healthCheck: { interval: Duration.seconds(400) } })).toContain('loadBalancer.healthCheck.interval (6m40s) must be within 5-300 s');
       expect(lbError({ healthCheck: { healthyThreshold: 11 } })).toContain('loadBalancer.healthCheck.healthyThreshold (11) must be within 2-10');
       expect(lbError({ healthCheck: { unhealthyThreshold: 1 } })).toContain('loadBalancer.healthCheck.unhealthyThreshold (1) must be within 2-10');
-      expect(lbError({ deregistrationDelay: Duration.seconds(4000) })).toContain('loadBalancer.deregistrationDelay (4000s) must be within 0-3600 s');
+      expect(lbError({ deregistrationDelay: Duration.seconds(4000) })).toContain('loadBalancer.deregistrationDelay (1h6m40s) must be within 0-3600 s');
       expect(lbError({ healthCheck: { successCodes: '100-200' } })).toContain('loadBalancer.healthCheck.successCodes ("100-200") must be HTTP codes within 200-599');
     });
 

@@ -73,6 +73,6 @@ describe('InferenceServiceMonitor', () => {
   });
 
   it('rejects an invalid label value', () => {
-    expect(errorOf(() => monitorOf({ operatorSelectorLabels: { release: 'kube prometheus' } }))).toContain('operatorSelectorLabels.release ("kube prometheus") is not a valid label value');
+    expect(errorOf(() => monitorOf({ operatorSelectorLabels: { release: 'kube prometheus' } }))).toContain('operatorSelectorLabels.release ("kube prometheus") must be a Kubernetes label value');
   });
 });

@@ -10,7 +10,6 @@ import {
   adapterRule,
   adapterRules,
   kedaQuery,
-  promDuration,
   quantityText,
   scalingSignalsSchema,
 } from '../../src/metrics/signals';
@@ -119,9 +118,11 @@ describe('scaling signals', () => {
     expect(quantityText(50)).toBe('50');
     expect(quantityText(1.5)).toBe('1500m');
     expect(quantityText(0.25)).toBe('250m');
-    expect(promDuration(120)).toBe('2m');
-    expect(promDuration(90)).toBe('90s');
-    expect(promDuration(3600)).toBe('1h');
+  });
+
+  it('writes the rate window of adapter and KEDA queries as a Prometheus duration', () => {
+    expect(adapterRule('requestRate', { rateWindowSeconds: 90 }).rule.metricsQuery).toContain('[1m30s]');
+    expect(kedaQuery('requestRate', SCOPE, { rateWindowSeconds: 3600 }).query).toContain('[1h]');
   });
 });
 
