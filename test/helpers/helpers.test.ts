@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { describe, expect, it } from 'vitest';
-import { expectValidManifests, knownKinds, validateManifest } from './k8s-schema';
+import { SCHEMA_DIR, expectValidManifests, knownKinds, validateManifest } from './k8s-schema';
 import { podSecurityRestrictedViolations, podSpecOf, podTemplateOf } from './pod-security';
 
 type Json = Record<string, any>;
@@ -189,7 +192,7 @@ describe('expectValidManifests', () => {
 });
 
 describe('knownKinds', () => {
-  it('lists core kinds and the served versions of the shared CRDs', () => {
+  it('lists core kinds and the served versions of the CRDs in crds/', () => {
     const kinds = knownKinds();
     for (const k of [
       'apps/v1 Deployment',
@@ -201,13 +204,30 @@ describe('knownKinds', () => {
       'monitoring.coreos.com/v1 ServiceMonitor',
       'autoscaling.k8s.io/v1 VerticalPodAutoscaler',
       'keda.sh/v1alpha1 ScaledObject',
-      'autoscaling.x-k8s.io/v1 ProvisioningRequest',
     ]) {
       expect(kinds).toContain(k);
     }
     // v1beta2 of the VPA CRD is defined but not served, so the API server would refuse it.
     expect(kinds).not.toContain('autoscaling.k8s.io/v1beta2 VerticalPodAutoscaler');
     expect(kinds).not.toContain('v1 Status');
+  });
+});
+
+describe('schema sources', () => {
+  it('reads the schemas from crds/ inside the repository', () => {
+    expect(relative(resolve(__dirname, '../..'), SCHEMA_DIR)).toBe('crds');
+  });
+
+  it('crds/ holds the unmodified files SOURCES.md lists', () => {
+    const sources = readFileSync(join(SCHEMA_DIR, 'SOURCES.md'), 'utf8');
+    const listed = new Map([...sources.matchAll(/^([0-9a-f]{64}) {2}(\S+)$/gm)].map((m) => [m[2], m[1]]));
+    const files = readdirSync(SCHEMA_DIR).filter((f) => f !== 'SOURCES.md').sort();
+    expect([...listed.keys()].sort()).toEqual(files);
+    for (const f of files) {
+      expect(sources, `${f} has no row in the table of crds/SOURCES.md`).toContain(`| \`${f}\` |`);
+      const sha = createHash('sha256').update(readFileSync(join(SCHEMA_DIR, f))).digest('hex');
+      expect(sha, `crds/${f} differs from the upstream copy SOURCES.md records`).toBe(listed.get(f));
+    }
   });
 });
 
@@ -381,26 +401,6 @@ describe('validateManifest on custom resources', () => {
       'ScaledObject/web: spec.scaleTargetRef: required field is missing',
       'ScaledObject/web: spec.triggers[0].type: required field is missing',
       'ScaledObject/web: spec.triggers[0].metadata.threshold: must be string, got number 5',
-    ]);
-  });
-
-  const provisioningRequest = (): Json => ({
-    apiVersion: 'autoscaling.x-k8s.io/v1',
-    kind: 'ProvisioningRequest',
-    metadata: { name: 'web-gpus' },
-    spec: {
-      provisioningClassName: 'queued-provisioning.gke.io',
-      parameters: { maxRunDurationSeconds: '3600' },
-      podSets: [{ count: 2, podTemplateRef: { name: 'web-gpus' } }],
-    },
-  });
-
-  it('accepts a valid ProvisioningRequest and rejects a numeric parameter value', () => {
-    const pr = provisioningRequest();
-    expect(validateManifest(pr)).toEqual([]);
-    pr.spec.parameters.maxRunDurationSeconds = 3600;
-    expect(validateManifest(pr)).toEqual([
-      'ProvisioningRequest/web-gpus: spec.parameters.maxRunDurationSeconds: must be string, got number 3600',
     ]);
   });
 });

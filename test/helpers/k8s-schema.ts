@@ -2,13 +2,33 @@
  * Schema validation of synthesized manifests (the plain objects `Testing.synth(chart)`
  * returns) against the real API schemas, for tests only.
  *
- * - Core kinds: the Kubernetes v1.28.0 JSON-schema definitions in
- *   ../shared/crds/k8s-1.28-definitions.json, picked by `x-kubernetes-group-version-kind`.
- * - Custom resources: every CustomResourceDefinition in ../shared/crds/*.yaml, from
- *   `spec.versions[].schema.openAPIV3Schema` of each served version.
+ * Every schema is read from the repository's own `crds/` folder (unmodified upstream files;
+ * crds/SOURCES.md records repository, path, release and licence of each), so the tests
+ * need nothing beside the repository:
+ * - Core kinds: crds/k8s-1.28-definitions.json, the Kubernetes v1.28.0 JSON-schema
+ *   definitions (the file `cdk8s import k8s@1.28.0` downloads), picked by
+ *   `x-kubernetes-group-version-kind`.
+ * - Custom resources: every CustomResourceDefinition in crds/*.yaml, from
+ *   `spec.versions[].schema.openAPIV3Schema` of each served version: prometheus-operator
+ *   v0.89.0 PrometheusRule and ServiceMonitor, KEDA v2.20.2 ScaledObject, VPA v1.7.1
+ *   (autoscaling.k8s.io/v1). They are also the inputs of `npm run import`.
  *
- * The schemas are read from ../shared at test time (never copied into the repository) and
- * tightened where the upstream JSON schema is looser than the API server:
+ * Why not the npm model packages (checked when these schemas were moved into the repo):
+ * - kubernetes-models 4.4+ (the devDependency is 4.5.1: Kubernetes v1.33.0, merged with
+ *   the removed APIs of older releases) ships no JSON schema, only ajv functions compiled
+ *   from it, with every object open to unknown fields and every optional field nullable:
+ *   `spec.replicass` passes. 4.3.x still ships schemas, but for Kubernetes v1.27.1, with
+ *   every property named `description` dropped and the removed API versions (autoscaling/
+ *   v2beta2, policy/v1beta1, ...) served; 5.x is ESM-only for Node 22+. None is 1.28.
+ * - @kubernetes-models/prometheus-operator 4.4.4 (CRDs v0.65.1), @kubernetes-models/keda
+ *   0.4.x (v2.10.1) and @kubernetes-models/autoscaler 3.3.4 (VPA v0.13.0: no
+ *   "InPlaceOrRecreate" update mode) are compiled the same open way, and older than the
+ *   releases the library targets; their current majors (prometheus-operator 5/6 with
+ *   v0.90.1+, keda 1/2 with v2.19.0+, autoscaler 5) are ESM-only for Node 22+ and compiled
+ *   the same way. No package ships the VPA v1.7.1 CRD; @kubernetes-models/gke carries none
+ *   of these groups.
+ *
+ * The schemas are tightened where the upstream JSON schema is looser than the API server:
  * - every object schema that declares `properties` rejects unknown fields (the API server
  *   does with field validation "Strict", the kubectl default; escape hatches are where
  *   typos hide), unless it carries `x-kubernetes-preserve-unknown-fields`;
@@ -25,8 +45,8 @@ import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 
-/** Folder of the upstream schema files (see its SOURCES.md). */
-const SCHEMA_DIR = path.resolve(__dirname, '../../../shared/crds');
+/** Folder of the upstream schema files, inside the repository (see its SOURCES.md). */
+export const SCHEMA_DIR = path.resolve(__dirname, '../../crds');
 const CORE_FILE = 'k8s-1.28-definitions.json';
 /** `$id` under which the core definitions document is registered in ajv. */
 const CORE_ID = 'k8s-1.28-definitions.json';
