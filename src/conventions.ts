@@ -32,6 +32,12 @@ export const POD_READINESS_GATE_LABEL = 'elbv2.k8s.aws/pod-readiness-gate-inject
 export const HTTP_PORT_NAME = 'http';
 export const METRICS_PORT_NAME = 'metrics';
 
+/** Name of the inference container. */
+export const INFERENCE_CONTAINER = 'inference';
+
+/** Mount paths of the pod's volumes. */
+export const MOUNT_PATHS = { models: '/models', data: '/data', cache: '/cache', tmp: '/tmp', shm: '/dev/shm' } as const;
+
 /** Names of the objects of one release, derived in this one place. */
 export interface ObjectNames {
   readonly deployment: string;
@@ -74,6 +80,40 @@ export function objectNames(release: string): ObjectNames {
     dataClaim: `${release}-data`,
   };
 }
+
+/**
+ * The longest derived name that must be an RFC 1035 label (63 characters at most): the
+ * Service names, which become DNS names. Other objects take DNS subdomains (253).
+ */
+export function longestDerivedName(release: string): string {
+  const n = objectNames(release);
+  return [n.loadBalancer, n.headless, n.internal].reduce((a, b) => (b.length > a.length ? b : a));
+}
+
+/**
+ * ConfigMap keys the library generates from typed settings (the application reads them
+ * as environment variables); `config.extra` may not override them. Feature flags become
+ * `FEATURE_<NAME>`.
+ */
+export const APP_CONFIG_KEYS = [
+  'MODEL_NAME',
+  'MODEL_VERSION',
+  'MODEL_PATH',
+  'MAX_BATCH_SIZE',
+  'BATCH_TIMEOUT_MS',
+  'WORKERS',
+  'DB_POOL_SIZE',
+  'CACHE_ENABLED',
+  'CACHE_BACKEND',
+  'CACHE_TTL_SECONDS',
+  'CACHE_MAX_SIZE_BYTES',
+  'RATE_LIMIT_ENABLED',
+  'RATE_LIMIT_RPS',
+  'RATE_LIMIT_BURST',
+] as const;
+
+/** Prefix of the ConfigMap keys of feature flags. */
+export const FEATURE_FLAG_PREFIX = 'FEATURE_';
 
 /** The labels that select the pods of one release. Never derived from a construct path. */
 export function selectorLabels(release: string): Record<string, string> {
@@ -133,3 +173,31 @@ export const RECORDING_RULES = {
   /** Share of requests answered within the p95 latency objective over the window. */
   withinLatencyObjective: (window: string) => `inference:requests_within_latency_objective:ratio_rate${window}`,
 } as const;
+
+/** Every alert name the library emits, in catalogue order (critical, warning, info). */
+export const ALERT_NAMES = [
+  'InferenceLatencyP95SLOBreach',
+  'InferenceErrorRateHigh',
+  'InferencePodNotReady',
+  'InferenceModelLoadFailed',
+  'InferenceErrorBudgetBurnFast',
+  'InferenceErrorBudgetExhausted',
+  'InferenceLatencyP99High',
+  'InferenceErrorBudgetBurnSlow',
+  'InferenceGpuUtilizationHigh',
+  'InferenceMemoryUsageHigh',
+  'InferenceQueueDepthHigh',
+  'InferenceCacheHitRateLow',
+  'InferenceDbPoolSaturated',
+  'InferenceHpaAtMaxReplicas',
+  'InferenceHpaScalingStuck',
+  'InferenceThroughputLow',
+  'InferenceBiasScoreHigh',
+  'InferenceGpuUnderutilized',
+] as const;
+
+export type AlertName = (typeof ALERT_NAMES)[number];
+
+export function isAlertName(name: string): name is AlertName {
+  return (ALERT_NAMES as readonly string[]).includes(name);
+}

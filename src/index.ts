@@ -1,22 +1,75 @@
-export * from './conventions';
-export * from './spec/spec';
-export * from './chart/ai-inference-chart';
-export * from './constructs/inference-deployment';
-export * from './constructs/nlb-service';
-export * from './constructs/pdb-policy';
-export * from './constructs/inference-network-policy';
-export * from './metrics/presets';
-export * from './metrics/promql';
-export { AppConfig } from './private/app-config';
-export { InferenceValidationError } from './private/validation';
-export * from './constructs/gpu-hpa';
-export * from './constructs/prometheus-adapter-rules';
-export * from './constructs/keda-scaled-object';
-export * from './constructs/vpa-recommender';
-export * from './autoscaling/behavior';
-export * from './metrics/signals';
-export * from './dashboard';
-export * from './constructs/grafana-dashboard';
+// The public API, by explicit list: constructs and their props, the spec's types, the
+// value types and errors a user handles, and the pure builders meant for reuse. zod schemas
+// and internal default tables stay private.
+
+// The chart and the spec.
+export { AiInferenceChart, AiInferenceChartProps } from './chart/ai-inference-chart';
+export { validateSpec } from './chart/validate';
+export type { AiInferenceSpec, DisruptionSpec, ModelSpec, SloSpec } from './spec/spec';
+export type { AppConfig } from './spec/config';
+export type { MetricsSpec, MetricPreset, MetricPresetName, DcgmConfig, MetricScope, SeriesRef } from './spec/metrics';
+export type { AlertOverride, DashboardSpec, MonitoringSpec } from './spec/monitoring';
+export type { NetworkPeer, NetworkPolicySpec } from './spec/network';
+export type {
+  AdapterScalingSpec,
+  KedaScalingSpec,
+  KedaSpec,
+  ScalingBackend,
+  ScalingSpec,
+  VpaContainerPolicy,
+  VpaResource,
+  VpaResourceBounds,
+  VpaSpec,
+  VpaUpdateMode,
+} from './spec/scaling';
+export type { ScalingBehavior, ScalingPolicy, ScalingRules, ResolvedScalingBehavior, ResolvedScalingRules } from './spec/behavior';
+export { SEED_BEHAVIOR } from './spec/behavior';
+export type {
+  AverageValueTarget,
+  CustomSignalName,
+  MetricTarget,
+  MetricTargetType,
+  ScalingSignals,
+  SignalName,
+  UtilizationTarget,
+  ValueTarget,
+} from './spec/signals';
+export { SEED_SIGNALS, SIGNALS } from './spec/signals';
+export type { NlbHealthCheck, NlbLoadBalancerOptions, NlbPort, TrafficSpec } from './spec/traffic';
+export type {
+  ExistingVolumeClaim,
+  GpuResources,
+  GpuScheduling,
+  GracefulShutdown,
+  InferencePorts,
+  InferenceProbes,
+  InferenceResources,
+  InferenceStorage,
+  NewVolumeClaim,
+  PodIdentity,
+  ProbeTiming,
+  SecretEnvVar,
+  VolumeClaim,
+} from './spec/workload';
+export type { CpuValue } from './spec/values';
+export { InferenceValidationError } from './spec/problems';
+
+// Constructs.
+export { InferenceDeployment, InferenceDeploymentProps } from './constructs/inference-deployment';
+export { NlbService, NlbServiceProps } from './constructs/nlb-service';
+export { PdbPolicy, PdbPolicyProps } from './constructs/pdb-policy';
+export { InferenceNetworkPolicy, InferenceNetworkPolicyProps } from './constructs/inference-network-policy';
+export { GpuHpa, GpuHpaProps, GpuHpaPinnedProps, PINNED_ANNOTATION } from './constructs/gpu-hpa';
+export { PrometheusAdapterRules, PrometheusAdapterRulesProps } from './constructs/prometheus-adapter-rules';
+export { KedaScaledObject, KedaScaledObjectProps, KedaActivationThresholds } from './constructs/keda-scaled-object';
+export { VpaRecommender, VpaRecommenderProps, vpaHpaConflicts } from './constructs/vpa-recommender';
+export { InferenceServiceMonitor, InferenceServiceMonitorProps } from './constructs/service-monitor';
+export { PrometheusRules, PrometheusRulesProps } from './constructs/prometheus-rules';
+export { GrafanaDashboard, GrafanaDashboardProps } from './constructs/grafana-dashboard';
+
+// Names, metric presets and pure builders.
+export { objectNames, selectorLabels, commonLabels, ObjectNames, ALERT_NAMES, AlertName } from './conventions';
+export { DEFAULT_DCGM, GENERIC_PRESET, VLLM_PRESET, METRIC_PRESETS } from './metrics/presets';
+export { adapterMetricName, adapterRules, kedaQuery } from './metrics/signals';
 export * from './alerts';
-export * from './constructs/prometheus-rules';
-export * from './constructs/service-monitor';
+export * from './dashboard';

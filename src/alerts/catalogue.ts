@@ -6,29 +6,10 @@ import { Duration } from 'cdk8s';
  * is generated from. Pure data; no cdk8s constructs here (Duration is a value type).
  */
 
-/** Every alert name the library emits, in catalogue order (critical, warning, info). */
-export const ALERT_NAMES = [
-  'InferenceLatencyP95SLOBreach',
-  'InferenceErrorRateHigh',
-  'InferencePodNotReady',
-  'InferenceModelLoadFailed',
-  'InferenceErrorBudgetBurnFast',
-  'InferenceErrorBudgetExhausted',
-  'InferenceLatencyP99High',
-  'InferenceErrorBudgetBurnSlow',
-  'InferenceGpuUtilizationHigh',
-  'InferenceMemoryUsageHigh',
-  'InferenceQueueDepthHigh',
-  'InferenceCacheHitRateLow',
-  'InferenceDbPoolSaturated',
-  'InferenceHpaAtMaxReplicas',
-  'InferenceHpaScalingStuck',
-  'InferenceThroughputLow',
-  'InferenceBiasScoreHigh',
-  'InferenceGpuUnderutilized',
-] as const;
+import { ALERT_NAMES, AlertName } from '../conventions';
 
-export type AlertName = (typeof ALERT_NAMES)[number];
+export { ALERT_NAMES };
+export type { AlertName };
 
 /**
  * Severity label values (monitoring-mixin convention, REFERENCE.md "SLO alerting"):
@@ -37,9 +18,7 @@ export type AlertName = (typeof ALERT_NAMES)[number];
 export type AlertSeverity = 'critical' | 'warning' | 'info';
 
 /** True when `name` is one of ALERT_NAMES. */
-export function isAlertName(name: string): name is AlertName {
-  return (ALERT_NAMES as readonly string[]).includes(name);
-}
+export { isAlertName } from '../conventions';
 
 /**
  * Where an SLO- or spec-derived default threshold comes from. The value is read from the

@@ -1,19 +1,14 @@
 import { Duration } from 'cdk8s';
 import { z } from 'zod';
 import { DEFAULT_DCGM, DcgmConfig, MetricPreset, MetricScope } from '../metrics/presets';
-import { dcgmConfigSchema, metricPresetSchema } from '../metrics/schemas';
-import { formatProblem, parseOrThrow, zDnsLabel, zDnsSubdomain, zDuration } from '../private/validation';
-import {
-  ALERT_CATALOGUE,
-  ALERT_NAMES,
-  AlertName,
-  AlertSeverity,
-  BURN_RATE_TIERS,
-  ThresholdSource,
-  ThresholdUnit,
-  catalogueEntry,
-  isAlertName,
-} from './catalogue';
+import { dcgmConfigSchema, metricPresetSchema } from '../spec/metrics';
+import { parseOrThrow, zodProblems } from '../spec/problems';
+import { zDnsLabel, zDnsSubdomain, zDuration } from '../spec/values';
+import { AlertOverride, alertOverridesSchema } from '../spec/monitoring';
+
+export type { AlertOverride };
+export { alertOverridesSchema };
+import { ALERT_CATALOGUE, AlertName, AlertSeverity, BURN_RATE_TIERS, ThresholdSource, ThresholdUnit, catalogueEntry, isAlertName } from './catalogue';
 
 /** The service-level objective the SLO-derived alerts are computed from. */
 export interface SloObjectives {
@@ -32,19 +27,6 @@ export interface SloObjectives {
   readonly throughputRps: number;
   /** Window over which availability and the error budget count, e.g. Duration.days(30). */
   readonly period: Duration;
-}
-
-/** Per-alert change of the catalogue defaults. */
-export interface AlertOverride {
-  /** false leaves the alert out. @default true */
-  readonly enabled?: boolean;
-  /**
-   * New threshold, in the alert's unit (ALERT_CATALOGUE[].threshold.unit). Only for alerts
-   * with a numeric threshold. @default - the catalogue default or the SLO-derived value
-   */
-  readonly threshold?: number;
-  /** New `for` duration; not for the burn-rate alerts (their tiers fix it). @default - the catalogue's */
-  readonly for?: Duration;
 }
 
 /** Everything the alert rules of one inference service are derived from. */
@@ -131,35 +113,6 @@ const zSlo = z
     period: zWholeSeconds('SLO period'),
   })
   .strict();
-
-const zOverride = z
-  .object({
-    enabled: z.boolean().optional(),
-    threshold: z.number().finite('must be a finite number; fix the threshold').optional(),
-    for: zDuration
-      .refine((d) => d.toMilliseconds() >= 0 && d.toMilliseconds() % 1000 === 0, {
-        message: 'must be a whole number of seconds, 0 or more; use Duration.seconds/minutes/hours',
-      })
-      .optional(),
-  })
-  .strict();
-
-/**
- * Schema of the per-alert overrides alone: keys must be catalogue alert names, values
- * `{ enabled?, threshold?, for? }`. Threshold units and relations are checked by
- * alertRulesInputSchema.
- */
-export const alertOverridesSchema = z.record(z.string(), zOverride).superRefine((overrides, ctx) => {
-  for (const name of Object.keys(overrides)) {
-    if (!isAlertName(name)) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: [name],
-        message: `is not an alert of the catalogue; use one of: ${ALERT_NAMES.join(', ')}`,
-      });
-    }
-  }
-});
 
 /** Longest window any rule reads besides the period (the 3 d burn-rate tier). */
 const LONGEST_TIER_WINDOW_MS = Math.max(...BURN_RATE_TIERS.map((t) => t.longWindow.toMilliseconds()));
@@ -284,18 +237,7 @@ export function errorBudget(availabilityPercent: number): number {
  * empty when the input is valid.
  */
 export function validateAlertRulesInput(input: unknown): string[] {
-  const result = alertRulesInputSchema.safeParse(input);
-  if (result.success) return [];
-  return result.error.issues.map((issue) => formatProblem(issue.path, valueAt(input, issue.path), issue.message));
-}
-
-function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
-  let cur: unknown = root;
-  for (const key of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[key];
-  }
-  return cur;
+  return zodProblems(alertRulesInputSchema, input);
 }
 
 /** Validates (throwing an InferenceValidationError naming every problem) and fills defaults. */

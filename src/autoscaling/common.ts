@@ -4,10 +4,10 @@
  */
 import { Cpu } from 'cdk8s-plus-28';
 import { z } from 'zod';
-import { dcgmConfigSchema, metricPresetSchema } from '../metrics/schemas';
+import { dcgmConfigSchema, metricPresetSchema } from '../spec/metrics';
 import { COMPONENT, commonLabels } from '../conventions';
 import { DcgmConfig, MetricPreset, MetricPresetName } from '../metrics/presets';
-import { zDnsLabel, zLabelMap } from '../private/validation';
+import { zDnsLabel, zLabelMap } from '../spec/values';
 
 /** A cdk8s-plus Cpu. */
 export const zCpu = z.custom<Cpu>((v) => v instanceof Cpu, {

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { LABEL_MANAGED_BY, MANAGED_BY, POD_READINESS_GATE_LABEL } from '../conventions';
 import { GpuHpa } from '../constructs/gpu-hpa';
-import { InferenceDeployment, INFERENCE_DEPLOYMENT_DEFAULTS } from '../constructs/inference-deployment';
+import { InferenceDeployment } from '../constructs/inference-deployment';
 import { InferenceNetworkPolicy } from '../constructs/inference-network-policy';
 import { KedaScaledObject } from '../constructs/keda-scaled-object';
 import { NlbService } from '../constructs/nlb-service';
@@ -15,21 +15,7 @@ import { PrometheusRules } from '../constructs/prometheus-rules';
 import { InferenceServiceMonitor } from '../constructs/service-monitor';
 import { AiInferenceSpec } from '../spec/spec';
 import { consistencyFindings } from './consistency';
-import {
-  deploymentWiring,
-  hpaWiring,
-  kedaWiring,
-  monitoringWirings,
-  networkPolicyWiring,
-  nlbWiring,
-  pdbWiring,
-  replicaBounds,
-  scalingShapeProblems,
-  shapeProblems,
-  throwIfProblems,
-  vpaWiring,
-  wiringProblems,
-} from './wiring';
+import { checkedWirings } from './validate';
 
 export interface AiInferenceChartProps extends ChartProps {
   /** The whole service, in one typed spec. */
@@ -64,34 +50,10 @@ export class AiInferenceChart extends Chart {
     super(scope, id, props);
     const spec = props.spec;
     this.spec = spec;
-    const subject = `AiInferenceChart ${id}: spec`;
 
-    // 1. Validate everything first: spec shape, then each construct's props.
-    throwIfProblems(subject, [...shapeProblems(spec), ...(spec?.scaling ? scalingShapeProblems(spec) : [])]);
-    const scaling = spec.scaling;
-    const backend = scaling?.backend ?? 'prometheus-adapter';
-    const bounds = scaling ? replicaBounds(scaling) : undefined;
-    const hpa = scaling && backend === 'prometheus-adapter' ? hpaWiring(spec, scaling) : undefined;
-    const monitoring = monitoringWirings(spec);
-    const wirings = {
-      deployment: deploymentWiring(spec, scaling !== undefined),
-      services: nlbWiring(spec),
-      pdb: bounds
-        ? pdbWiring(spec, bounds.min, bounds.minPath)
-        : pdbWiring(spec, spec.replicas ?? INFERENCE_DEPLOYMENT_DEFAULTS.replicas, 'replicas'),
-      networkPolicy: networkPolicyWiring(spec),
-      hpa: hpa?.hpa,
-      adapter: hpa?.adapter,
-      keda: scaling && backend === 'keda' ? kedaWiring(spec, scaling) : undefined,
-      vpa: scaling ? vpaWiring(spec, scaling) : undefined,
-      serviceMonitor: monitoring?.serviceMonitor,
-      rules: monitoring?.rules,
-      dashboard: monitoring?.dashboard,
-    };
-    throwIfProblems(
-      subject,
-      Object.values(wirings).flatMap((w) => (w ? wiringProblems(w) : [])),
-    );
+    // 1. Validate everything first: spec shape and relations, then each construct's props.
+    const { wirings } = checkedWirings(`AiInferenceChart ${id}: spec`, spec);
+    const monitoring = wirings.monitoring;
     const findings = consistencyFindings(spec);
     this.warnings = findings.warnings;
 

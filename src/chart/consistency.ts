@@ -1,7 +1,9 @@
-import { INFERENCE_DEPLOYMENT_DEFAULTS } from '../constructs/inference-deployment';
-import { NLB_DEFAULTS } from '../constructs/nlb-service';
+import { INFERENCE_DEPLOYMENT_DEFAULTS } from '../spec/workload';
+import { NLB_DEFAULTS } from '../spec/traffic';
 import { vpaHpaConflicts } from '../constructs/vpa-recommender';
-import { cpuCores, formatDuration, formatProblem, seconds } from '../private/validation';
+import { cpuCores } from '../spec/values';
+import { formatDuration, formatProblem } from '../spec/problems';
+import { seconds } from '../spec/workload';
 import { AiInferenceSpec } from '../spec/spec';
 import { replicaBounds, scalingSignals } from './wiring';
 

@@ -7,16 +7,17 @@ import { GpuHpaProps, gpuHpaPropsSchema } from '../constructs/gpu-hpa';
 import { KedaScaledObjectProps, kedaScaledObjectPropsSchema } from '../constructs/keda-scaled-object';
 import { PrometheusAdapterRulesProps, prometheusAdapterRulesPropsSchema } from '../constructs/prometheus-adapter-rules';
 import { VpaRecommenderProps, vpaRecommenderPropsSchema } from '../constructs/vpa-recommender';
-import { INFERENCE_CONTAINER, INFERENCE_DEPLOYMENT_DEFAULTS } from '../constructs/inference-deployment';
-import { SEED_SIGNALS, ScalingSignals, usedCustomSignals } from '../metrics/signals';
-import { AiInferenceSpec, DEFAULT_RUNBOOK_BASE_URL, DEFAULT_SLO_PERIOD, ScalingSpec, specShapeSchema } from '../spec/spec';
+import { INFERENCE_DEPLOYMENT_DEFAULTS } from '../spec/workload';
+import { SEED_SIGNALS, ScalingSignals, usedCustomSignals } from '../spec/signals';
+import { AiInferenceSpec, DEFAULT_RUNBOOK_BASE_URL, DEFAULT_SLO_PERIOD } from '../spec/spec';
+import { KedaScalingSpec, ScalingSpec } from '../spec/scaling';
 import { AlertRulesInput, alertRulesInputSchema } from '../alerts/input';
 import { GrafanaDashboardProps, grafanaDashboardPropsSchema } from '../constructs/grafana-dashboard';
 import { DEFAULT_OPERATOR_SELECTOR_LABELS, InferenceServiceMonitorProps, inferenceServiceMonitorPropsSchema } from '../constructs/service-monitor';
 import { dashboardUid } from '../dashboard/input';
 import { DEFAULT_DCGM, METRIC_PRESETS, MetricScope } from '../metrics/presets';
-import { COMPONENT, SERVICE_ROLE_LABEL, commonLabels, objectNames, selectorLabels } from '../conventions';
-import { InferenceValidationError, formatProblem, zodProblems } from '../private/validation';
+import { COMPONENT, INFERENCE_CONTAINER, SERVICE_ROLE_LABEL, commonLabels, objectNames, selectorLabels } from '../conventions';
+import { zodProblems } from '../spec/problems';
 
 /**
  * The spec, mapped onto each construct's props. Each mapping comes with the spec path of
@@ -132,32 +133,6 @@ export function scalingSignals(scaling: ScalingSpec): ScalingSignals {
   return scaling.signals ?? SEED_SIGNALS;
 }
 
-/** Spec-level rules of the scaling section that no construct can see. */
-export function scalingShapeProblems(spec: AiInferenceSpec): string[] {
-  const scaling = spec.scaling;
-  if (!scaling) return [];
-  const problems: string[] = [];
-  if (spec.replicas !== undefined) {
-    problems.push(formatProblem(['replicas'], spec.replicas, 'is owned by the autoscaler when scaling is set; remove replicas (use scaling.minReplicas)'));
-  }
-  if (scaling.pinnedReplicas !== undefined && (scaling.minReplicas !== undefined || scaling.maxReplicas !== undefined)) {
-    problems.push(
-      formatProblem(['scaling', 'pinnedReplicas'], scaling.pinnedReplicas, 'sets minReplicas = maxReplicas itself; remove scaling.minReplicas and scaling.maxReplicas'),
-    );
-  }
-  if (scaling.pinnedReplicas === undefined) {
-    for (const key of ['minReplicas', 'maxReplicas'] as const) {
-      if (scaling[key] === undefined) problems.push(formatProblem(['scaling', key], undefined, 'is required (or set scaling.pinnedReplicas for a fixed count)'));
-    }
-  }
-  if ((scaling.backend ?? 'prometheus-adapter') === 'keda' && !scaling.keda) {
-    problems.push(
-      formatProblem(['scaling', 'keda'], undefined, 'is required with backend "keda": give keda.serverAddress, the Prometheus the triggers query'),
-    );
-  }
-  return problems;
-}
-
 /** The HPA (prometheus-adapter backend) and the adapter rules for its custom signals. */
 export function hpaWiring(spec: AiInferenceSpec, scaling: ScalingSpec): { hpa: Wiring<GpuHpaProps>; adapter?: Wiring<PrometheusAdapterRulesProps> } {
   const bounds = replicaBounds(scaling);
@@ -181,7 +156,7 @@ export function hpaWiring(spec: AiInferenceSpec, scaling: ScalingSpec): { hpa: W
 }
 
 /** The KEDA ScaledObject (keda backend). */
-export function kedaWiring(spec: AiInferenceSpec, scaling: ScalingSpec): Wiring<KedaScaledObjectProps> {
+export function kedaWiring(spec: AiInferenceSpec, scaling: KedaScalingSpec): Wiring<KedaScaledObjectProps> {
   const bounds = replicaBounds(scaling);
   return {
     schema: kedaScaledObjectPropsSchema,
@@ -193,9 +168,9 @@ export function kedaWiring(spec: AiInferenceSpec, scaling: ScalingSpec): Wiring<
       maxReplicas: bounds.max,
       signals: scalingSignals(scaling),
       behavior: scaling.behavior,
-      serverAddress: scaling.keda?.serverAddress ?? '',
-      pollingInterval: scaling.keda?.pollingInterval,
-      cooldownPeriod: scaling.keda?.cooldownPeriod,
+      serverAddress: scaling.keda.serverAddress,
+      pollingInterval: scaling.keda.pollingInterval,
+      cooldownPeriod: scaling.keda.cooldownPeriod,
       preset: spec.metrics?.preset,
       dcgm: spec.metrics?.dcgm,
     },
@@ -373,12 +348,41 @@ export function wiringProblems(w: {
   });
 }
 
-/** Spec-level shape problems. */
-export function shapeProblems(spec: unknown): string[] {
-  return zodProblems(specShapeSchema, spec);
+
+/** Every construct's wiring of one spec, and the shared monitoring inputs. */
+export interface ChartWirings {
+  readonly deployment: Wiring<InferenceDeploymentProps>;
+  readonly services: Wiring<NlbServiceProps>;
+  readonly pdb: Wiring<PdbPolicyProps>;
+  readonly networkPolicy?: Wiring<InferenceNetworkPolicyProps>;
+  readonly hpa?: Wiring<GpuHpaProps>;
+  readonly adapter?: Wiring<PrometheusAdapterRulesProps>;
+  readonly keda?: Wiring<KedaScaledObjectProps>;
+  readonly vpa?: Wiring<VpaRecommenderProps>;
+  readonly monitoring?: MonitoringWirings;
+  /** All of the above that validate props, for reporting. */
+  readonly all: Record<string, Wiring<any> | undefined>;
 }
 
-/** Throws an InferenceValidationError listing every problem, or returns when there is none. */
-export function throwIfProblems(subject: string, problems: string[]): void {
-  if (problems.length > 0) throw new InferenceValidationError(subject, [...new Set(problems)]);
+/** Maps a shape-valid spec onto every construct's props. */
+export function chartWirings(spec: AiInferenceSpec): ChartWirings {
+  const scaling = spec.scaling;
+  const bounds = scaling ? replicaBounds(scaling) : undefined;
+  const hpa = scaling && scaling.backend !== 'keda' ? hpaWiring(spec, scaling) : undefined;
+  const monitoring = monitoringWirings(spec);
+  const w = {
+    deployment: deploymentWiring(spec, scaling !== undefined),
+    services: nlbWiring(spec),
+    pdb: bounds ? pdbWiring(spec, bounds.min, bounds.minPath) : pdbWiring(spec, spec.replicas ?? INFERENCE_DEPLOYMENT_DEFAULTS.replicas, 'replicas'),
+    networkPolicy: networkPolicyWiring(spec),
+    hpa: hpa?.hpa,
+    adapter: hpa?.adapter,
+    keda: scaling && scaling.backend === 'keda' ? kedaWiring(spec, scaling) : undefined,
+    vpa: scaling ? vpaWiring(spec, scaling) : undefined,
+  };
+  return {
+    ...w,
+    monitoring,
+    all: { ...w, serviceMonitor: monitoring?.serviceMonitor, rules: monitoring?.rules, dashboard: monitoring?.dashboard },
+  };
 }

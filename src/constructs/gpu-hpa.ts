@@ -1,28 +1,14 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import {
-  autoscalingLabels,
-  replicaBoundsIssue,
-  zIdentity,
-  zMaxReplicas,
-  zMinReplicas,
-  zPreset,
-} from '../autoscaling/common';
-import { ResolvedScalingBehavior, ScalingBehavior, resolveBehavior, scalingBehaviorSchema } from '../autoscaling/behavior';
+import { autoscalingLabels, replicaBoundsIssue, zIdentity, zMaxReplicas, zMinReplicas, zPreset } from '../autoscaling/common';
+import { ResolvedScalingBehavior, ScalingBehavior, resolveBehavior, scalingBehaviorSchema } from '../spec/behavior';
 import { objectNames } from '../conventions';
 import { MetricPreset, MetricPresetName } from '../metrics/presets';
-import {
-  SIGNALS,
-  ScalingSignals,
-  SignalName,
-  adapterMetricName,
-  quantityText,
-  resolvePreset,
-  scalingSignalsSchema,
-  usedSignals,
-} from '../metrics/signals';
-import { parseOrThrow, zDnsLabel } from '../private/validation';
+import { SIGNALS, ScalingSignals, SignalName, scalingSignalsSchema, usedSignals } from '../spec/signals';
+import { adapterMetricName, quantityText, resolvePreset } from '../metrics/signals';
+import { parseOrThrow } from '../spec/problems';
+import { zDnsLabel } from '../spec/values';
 
 export interface GpuHpaProps {
   /** Release name: the HPA is `<name>-hpa` (conventions.ts objectNames), e.g. `ai-inference-hpa`. */

@@ -2,7 +2,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { buildDashboard, DashboardInput, dashboardToJson, GrafanaDashboardJson } from '../dashboard';
-import { parseOrThrow, zDnsLabel, zDnsSubdomain, zLabelKey, zLabelValue } from '../private/validation';
+import { parseOrThrow } from '../spec/problems';
+import { zDnsLabel, zDnsSubdomain, zLabelKey, zLabelValue } from '../spec/values';
 
 /** A label key and value. */
 export interface SidecarLabel {

@@ -1,188 +1,45 @@
 import { createHash } from 'node:crypto';
 import { Duration, Size } from 'cdk8s';
-import { Cpu, k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import {
   COMPONENT,
   CONFIG_CHECKSUM_ANNOTATION,
   HTTP_PORT_NAME,
+  INFERENCE_CONTAINER,
   METRICS_PORT_NAME,
+  MOUNT_PATHS,
   commonLabels,
   objectNames,
   selectorLabels,
 } from '../conventions';
-import { AppConfig, appConfigData, appConfigSchema } from '../private/app-config';
+import { appConfigData } from '../private/app-config';
+import { AppConfig, appConfigSchema } from '../spec/config';
+import { parseOrThrow } from '../spec/problems';
+import { CpuValue, zDnsLabel, zDuration, zImage, zInt, zLabelMap } from '../spec/values';
 import {
-  cpuCores,
-  parseOrThrow,
+  GpuScheduling,
+  GracefulShutdown,
+  INFERENCE_DEPLOYMENT_DEFAULTS,
+  InferencePorts,
+  InferenceProbes,
+  InferenceResources,
+  InferenceStorage,
+  PodIdentity,
+  ProbeTiming,
+  SecretEnvVar,
+  identitySchema,
+  portsSchema,
+  probesSchema,
+  resourcesSchema,
+  schedulingSchema,
+  secretEnvSchema,
   seconds,
-  zDnsLabel,
-  zDnsSubdomain,
-  zDuration,
-  zPort,
-  zSize,
-  formatDuration,
-} from '../private/validation';
-
-/** CPU, memory and GPU of the inference container. */
-export interface InferenceResources {
-  /** CPU request and limit, e.g. `{ request: Cpu.units(2), limit: Cpu.units(4) }`. */
-  readonly cpu: { readonly request: Cpu; readonly limit: Cpu };
-  /** Memory request and limit, e.g. `{ request: Size.gibibytes(8), limit: Size.gibibytes(16) }`. */
-  readonly memory: { readonly request: Size; readonly limit: Size };
-  /**
-   * GPUs per pod, set as a limit of `resourceName`. Extended resources cannot be
-   * overcommitted, so a request, when given, must equal the limit.
-   * @default - { count: 1 }
-   */
-  readonly gpu?: GpuResources;
-  /**
-   * Allocatable memory of the GPU nodes (seed 004: a 48 GB node). When set, the memory
-   * limit must stay below it, or the kernel OOM-kills on the node instead of in the pod.
-   * @default - not checked
-   */
-  readonly nodeAllocatableMemory?: Size;
-}
-
-export interface GpuResources {
-  /** GPUs per pod (the limit). 0 runs on CPU only. */
-  readonly count: number;
-  /** An explicit request; must equal `count`. @default - no request (the limit implies it) */
-  readonly request?: number;
-  /** Extended resource name of the device plugin. @default 'nvidia.com/gpu' */
-  readonly resourceName?: string;
-}
-
-/** Where the pods may run and how they spread. */
-export interface GpuScheduling {
-  /** Required node labels of GPU nodes (node affinity). @default { 'node-type': 'gpu-inference' } */
-  readonly nodeLabels?: Record<string, string>;
-  /** Taint keys tolerated (NoSchedule, operator Exists). @default ['nvidia.com/gpu'] */
-  readonly tolerateTaints?: string[];
-  /**
-   * One pod per node: `required` refuses to co-locate, `preferred` (weight 100) co-locates
-   * only when no other node fits.
-   * @default 'preferred'
-   */
-  readonly hostAntiAffinity?: 'required' | 'preferred' | 'none';
-  /**
-   * Zone spread (`topologySpreadConstraints` on `topology.kubernetes.io/zone`, maxSkew 1).
-   * `DoNotSchedule` keeps pods Pending rather than skew the zones; GPU capacity is often
-   * uneven across zones, hence the default.
-   * @default 'ScheduleAnyway'
-   */
-  readonly zoneSpread?: 'DoNotSchedule' | 'ScheduleAnyway' | 'none';
-  /** Pod priority class. @default - none */
-  readonly priorityClassName?: string;
-}
-
-/** One HTTP probe's timing. */
-export interface ProbeTiming {
-  /** @default - liveness 30 s, readiness 10 s */
-  readonly period?: Duration;
-  /** @default Duration.seconds(5) */
-  readonly timeout?: Duration;
-  /** @default 3 */
-  readonly failureThreshold?: number;
-}
-
-/** HTTP probes on the `http` port. */
-export interface InferenceProbes {
-  /** Path of all three probes unless overridden. @default '/api/v1/health' */
-  readonly path?: string;
-  /** @default - `path` */
-  readonly livenessPath?: string;
-  /** @default - `path` */
-  readonly readinessPath?: string;
-  /** @default - period 30 s, timeout 5 s, 3 failures */
-  readonly liveness?: ProbeTiming;
-  /** @default - period 10 s, timeout 5 s, 3 failures */
-  readonly readiness?: ProbeTiming;
-  /**
-   * How long the startup probe lets the server load its model before liveness takes
-   * over: failureThreshold = budget / startupPeriod.
-   * @default Duration.minutes(5)
-   */
-  readonly startupBudget?: Duration;
-  /** @default Duration.seconds(10) */
-  readonly startupPeriod?: Duration;
-}
-
-/** A PersistentVolumeClaim the Deployment creates, or an existing one. */
-export type VolumeClaim = NewVolumeClaim | ExistingVolumeClaim;
-
-export interface NewVolumeClaim {
-  readonly size: Size;
-  /** @default - the cluster's default StorageClass */
-  readonly storageClassName?: string;
-  /**
-   * Every replica mounts the same claim, on different nodes: ReadWriteOnce cannot attach
-   * to more than one node, so it is only allowed with a single replica.
-   * @default 'ReadWriteMany'
-   */
-  readonly accessMode?: 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
-  /** Mount read-only. @default false */
-  readonly readOnly?: boolean;
-}
-
-export interface ExistingVolumeClaim {
-  /** Name of an existing PersistentVolumeClaim in the namespace. */
-  readonly existingClaim: string;
-  /** @default false */
-  readonly readOnly?: boolean;
-}
-
-/** Volumes of the inference pod. The root filesystem is read-only. */
-export interface InferenceStorage {
-  /** Model weights, mounted at /models. @default - a new 50Gi ReadWriteMany claim */
-  readonly models?: VolumeClaim;
-  /** Application data, mounted at /data. @default - a new 20Gi ReadWriteMany claim */
-  readonly data?: VolumeClaim;
-  /** emptyDir at /cache. @default Size.gibibytes(1) */
-  readonly cacheSizeLimit?: Size;
-  /** emptyDir at /tmp. @default Size.gibibytes(1) */
-  readonly tmpSizeLimit?: Size;
-  /**
-   * Memory-backed emptyDir at /dev/shm (PyTorch data loaders and NCCL need more than the
-   * container runtime's 64Mi). Counts against the memory limit.
-   * @default - no /dev/shm volume
-   */
-  readonly sharedMemorySizeLimit?: Size;
-}
-
-/** An environment variable read from a Secret key: the value never enters the manifest. */
-export interface SecretEnvVar {
-  /** Environment variable name, e.g. `POSTGRES_PASSWORD`. */
-  readonly name: string;
-  /** Secret name, e.g. `ai-inference-secrets`. */
-  readonly secretName: string;
-  /** Key in the Secret, e.g. `postgres-password`. */
-  readonly key: string;
-  /** @default false */
-  readonly optional?: boolean;
-}
-
-/** Shutdown timing. */
-export interface GracefulShutdown {
-  /** terminationGracePeriodSeconds. @default Duration.seconds(60) */
-  readonly gracePeriod?: Duration;
-  /**
-   * preStop sleep: keeps the server serving while the load balancer deregisters the pod.
-   * Must be shorter than the grace period. @default Duration.seconds(15)
-   */
-  readonly preStopSleep?: Duration;
-}
-
-/** Pod identity. */
-export interface PodIdentity {
-  /** @default 1001 */
-  readonly runAsUser?: number;
-  /** @default 1001 */
-  readonly runAsGroup?: number;
-  /** @default 1001 */
-  readonly fsGroup?: number;
-}
+  shutdownSchema,
+  storageSchema,
+  workloadRelationProblems,
+} from '../spec/workload';
 
 export interface InferenceDeploymentProps {
   /** Release name: the Deployment's name and the `app.kubernetes.io/instance` label. */
@@ -204,7 +61,7 @@ export interface InferenceDeploymentProps {
    */
   readonly autoscaled?: boolean;
   /** Container ports; named `http` and `metrics`. @default { http: 8000, metrics: 9090 } */
-  readonly ports?: { readonly http?: number; readonly metrics?: number };
+  readonly ports?: InferencePorts;
   readonly resources: InferenceResources;
   /** @default - GPU nodes labelled node-type=gpu-inference, preferred host spread, zone spread */
   readonly scheduling?: GpuScheduling;
@@ -229,81 +86,7 @@ export interface InferenceDeploymentProps {
   readonly labels?: Record<string, string>;
 }
 
-// ---- defaults (seed 000/001 values) ----------------------------------------------------
-
-export const INFERENCE_DEPLOYMENT_DEFAULTS = {
-  replicas: 3,
-  ports: { http: 8000, metrics: 9090 },
-  gpu: { count: 1, resourceName: 'nvidia.com/gpu' },
-  nodeLabels: { 'node-type': 'gpu-inference' } as Record<string, string>,
-  tolerateTaints: ['nvidia.com/gpu'],
-  hostAntiAffinity: 'preferred' as const,
-  zoneSpread: 'ScheduleAnyway' as const,
-  probePath: '/api/v1/health',
-  liveness: { period: Duration.seconds(30), timeout: Duration.seconds(5), failureThreshold: 3 },
-  readiness: { period: Duration.seconds(10), timeout: Duration.seconds(5), failureThreshold: 3 },
-  startupBudget: Duration.minutes(5),
-  startupPeriod: Duration.seconds(10),
-  models: { size: Size.gibibytes(50) } as VolumeClaim,
-  data: { size: Size.gibibytes(20) } as VolumeClaim,
-  accessMode: 'ReadWriteMany' as const,
-  cacheSizeLimit: Size.gibibytes(1),
-  tmpSizeLimit: Size.gibibytes(1),
-  gracePeriod: Duration.seconds(60),
-  preStopSleep: Duration.seconds(15),
-  uid: 1001,
-};
-
-/** Mount paths of the pod's volumes. */
-export const MOUNT_PATHS = { models: '/models', data: '/data', cache: '/cache', tmp: '/tmp', shm: '/dev/shm' };
-
-/** Name of the inference container. */
-export const INFERENCE_CONTAINER = 'inference';
-
 // ---- validation ------------------------------------------------------------------------
-
-const zCpu = z.custom<Cpu>((v) => v instanceof Cpu, { message: 'must be a cdk8s-plus Cpu; use Cpu.units(n) or Cpu.millis(n)' });
-
-/** A tag (`name:tag`, not `latest`) or a digest (`name@sha256:<64 hex>`). */
-export function imageProblem(image: string): string | undefined {
-  if (/@sha256:[a-f0-9]{64}$/.test(image)) return undefined;
-  const lastSlash = image.lastIndexOf('/');
-  const tagSep = image.indexOf(':', lastSlash + 1);
-  if (tagSep < 0) return 'must be pinned by tag or digest (no tag means :latest); add an immutable tag such as :1.4.2 or @sha256:<digest>';
-  const tag = image.slice(tagSep + 1);
-  if (tag === 'latest') return 'must not use the mutable :latest tag; pin a version tag or @sha256:<digest>';
-  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) return 'has an invalid tag; tags are 1-128 of [A-Za-z0-9_.-]';
-  return undefined;
-}
-
-const zImage = z.string().superRefine((image, ctx) => {
-  const problem = imageProblem(image);
-  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
-});
-
-const zHttpPath = z.string().regex(/^\/\S*$/, 'must be an absolute HTTP path starting with "/"; e.g. /api/v1/health');
-
-const zProbeTiming = z
-  .object({
-    period: zDuration.optional(),
-    timeout: zDuration.optional(),
-    failureThreshold: z.number().int().min(1, 'must be at least 1').optional(),
-  })
-  .strict();
-
-const zClaim = z.union([
-  z
-    .object({
-      size: zSize,
-      storageClassName: zDnsSubdomain.optional(),
-      accessMode: z.enum(['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod']).optional(),
-      readOnly: z.boolean().optional(),
-    })
-    .strict(),
-  z.object({ existingClaim: zDnsSubdomain, readOnly: z.boolean().optional() }).strict(),
-]);
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const inferenceDeploymentPropsSchema = z
   .object({
@@ -311,177 +94,24 @@ export const inferenceDeploymentPropsSchema = z
     namespace: zDnsLabel.optional(),
     image: zImage,
     imagePullPolicy: z.enum(['IfNotPresent', 'Always']).optional(),
-    replicas: z.number().int().min(1, 'must be at least 1; use autoscaled for an HPA-owned Deployment').optional(),
+    replicas: zInt(1, 10_000, 'replicas; use autoscaled for an HPA-owned Deployment').optional(),
     autoscaled: z.boolean().optional(),
-    ports: z.object({ http: zPort.optional(), metrics: zPort.optional() }).strict().optional(),
-    resources: z
-      .object({
-        cpu: z.object({ request: zCpu, limit: zCpu }).strict(),
-        memory: z.object({ request: zSize, limit: zSize }).strict(),
-        gpu: z
-          .object({
-            count: z.number().int().min(0, 'must be 0 or more'),
-            request: z.number().int().optional(),
-            resourceName: z.string().regex(/^[a-z0-9.-]+\/[a-z0-9.-]+$/, 'must be an extended resource name like nvidia.com/gpu').optional(),
-          })
-          .strict()
-          .optional(),
-        nodeAllocatableMemory: zSize.optional(),
-      })
-      .strict(),
-    scheduling: z
-      .object({
-        nodeLabels: z.record(z.string()).optional(),
-        tolerateTaints: z.array(z.string().min(1)).optional(),
-        hostAntiAffinity: z.enum(['required', 'preferred', 'none']).optional(),
-        zoneSpread: z.enum(['DoNotSchedule', 'ScheduleAnyway', 'none']).optional(),
-        priorityClassName: zDnsSubdomain.optional(),
-      })
-      .strict()
-      .optional(),
-    probes: z
-      .object({
-        path: zHttpPath.optional(),
-        livenessPath: zHttpPath.optional(),
-        readinessPath: zHttpPath.optional(),
-        liveness: zProbeTiming.optional(),
-        readiness: zProbeTiming.optional(),
-        startupBudget: zDuration.optional(),
-        startupPeriod: zDuration.optional(),
-      })
-      .strict()
-      .optional(),
+    ports: portsSchema.optional(),
+    resources: resourcesSchema,
+    scheduling: schedulingSchema.optional(),
+    probes: probesSchema.optional(),
     modelLoadTime: zDuration.optional(),
-    storage: z
-      .object({
-        models: zClaim.optional(),
-        data: zClaim.optional(),
-        cacheSizeLimit: zSize.optional(),
-        tmpSizeLimit: zSize.optional(),
-        sharedMemorySizeLimit: zSize.optional(),
-      })
-      .strict()
-      .optional(),
+    storage: storageSchema.optional(),
     config: appConfigSchema.optional(),
-    secretEnv: z
-      .array(
-        z
-          .object({
-            name: z.string().regex(ENV_NAME, 'must be a valid environment variable name ([A-Za-z_][A-Za-z0-9_]*)'),
-            secretName: zDnsSubdomain,
-            key: z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a valid Secret key ([-._a-zA-Z0-9]+)'),
-            optional: z.boolean().optional(),
-          })
-          .strict(),
-      )
-      .optional(),
-    shutdown: z.object({ gracePeriod: zDuration.optional(), preStopSleep: zDuration.optional() }).strict().optional(),
-    identity: z
-      .object({
-        runAsUser: z.number().int().min(1, 'must not be 0 (root); Pod Security "restricted" forbids UID 0').optional(),
-        runAsGroup: z.number().int().min(0).optional(),
-        fsGroup: z.number().int().min(0).optional(),
-      })
-      .strict()
-      .optional(),
-    labels: z.record(z.string()).optional(),
+    secretEnv: secretEnvSchema.optional(),
+    shutdown: shutdownSchema.optional(),
+    identity: identitySchema.optional(),
+    labels: zLabelMap.optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
-    for (const problem of deploymentRelationProblems(p)) ctx.addIssue({ code: z.ZodIssueCode.custom, ...problem });
+    for (const problem of workloadRelationProblems(p)) ctx.addIssue({ code: z.ZodIssueCode.custom, ...problem });
   }) satisfies z.ZodType<InferenceDeploymentProps>;
-
-interface PathProblem {
-  path: (string | number)[];
-  message: string;
-  /** The effective value when the field was left to its default. */
-  params?: { value: unknown };
-}
-
-/** Rules between fields of one Deployment (request vs limit, probes vs model load, ...). */
-function deploymentRelationProblems(p: InferenceDeploymentProps): PathProblem[] {
-  const problems: PathProblem[] = [];
-  const d = INFERENCE_DEPLOYMENT_DEFAULTS;
-  const { cpu, memory, gpu, nodeAllocatableMemory } = p.resources;
-  if (cpuCores(cpu.request.amount) > cpuCores(cpu.limit.amount)) {
-    problems.push({
-      path: ['resources', 'cpu', 'request'],
-      message: `must not exceed resources.cpu.limit (${cpu.limit.amount}); lower the request or raise the limit`,
-    });
-  }
-  if (memory.request.toKibibytes() > memory.limit.toKibibytes()) {
-    problems.push({
-      path: ['resources', 'memory', 'request'],
-      message: `must not exceed resources.memory.limit (${memory.limit.asString()}); lower the request or raise the limit`,
-    });
-  }
-  if (nodeAllocatableMemory && memory.limit.toKibibytes() >= nodeAllocatableMemory.toKibibytes()) {
-    problems.push({
-      path: ['resources', 'memory', 'limit'],
-      message: `must stay below resources.nodeAllocatableMemory (${nodeAllocatableMemory.asString()}), or the node runs out of memory before the pod's limit stops it; lower the limit (seed 004: 40Gi on a 48 GB node)`,
-    });
-  }
-  if (gpu && gpu.request !== undefined && gpu.request !== gpu.count) {
-    problems.push({
-      path: ['resources', 'gpu', 'request'],
-      message: `must equal resources.gpu.count (${gpu.count}): extended resources cannot be overcommitted; drop the request or set it to ${gpu.count}`,
-    });
-  }
-  const startupBudget = p.probes?.startupBudget ?? d.startupBudget;
-  const startupPeriod = p.probes?.startupPeriod ?? d.startupPeriod;
-  if (p.modelLoadTime && seconds(startupBudget) < seconds(p.modelLoadTime)) {
-    problems.push({
-      path: ['probes', 'startupBudget'],
-      params: { value: startupBudget },
-      message: `is shorter than the declared model load time (${formatDuration(p.modelLoadTime)}): the kubelet would kill the pod while the model is still loading; raise probes.startupBudget to at least ${seconds(p.modelLoadTime)} s`,
-    });
-  }
-  if (seconds(startupPeriod) > seconds(startupBudget)) {
-    problems.push({
-      path: ['probes', 'startupPeriod'],
-      message: `must not exceed probes.startupBudget (${formatDuration(startupBudget)}); shorten the period`,
-    });
-  }
-  for (const kind of ['liveness', 'readiness'] as const) {
-    const timing = { ...d[kind], ...p.probes?.[kind] };
-    if (seconds(timing.timeout) >= seconds(timing.period)) {
-      problems.push({
-        path: ['probes', kind, 'timeout'],
-        params: { value: timing.timeout },
-        message: `must be shorter than probes.${kind}.period (${formatDuration(timing.period)}); probes would overlap`,
-      });
-    }
-  }
-  const grace = p.shutdown?.gracePeriod ?? d.gracePeriod;
-  const preStop = p.shutdown?.preStopSleep ?? d.preStopSleep;
-  if (seconds(grace) <= seconds(preStop)) {
-    problems.push({
-      path: ['shutdown', 'gracePeriod'],
-      params: { value: grace },
-      message: `must be longer than shutdown.preStopSleep (${formatDuration(preStop)}), or the pod is killed before the server drains; raise the grace period or shorten the sleep`,
-    });
-  }
-  const ports = { ...d.ports, ...p.ports };
-  if (ports.http === ports.metrics) {
-    problems.push({ path: ['ports', 'metrics'], message: `must differ from ports.http (${ports.http}); give metrics its own port` });
-  }
-  const multiReplica = p.autoscaled || (p.replicas ?? d.replicas) > 1;
-  for (const vol of ['models', 'data'] as const) {
-    const claim = p.storage?.[vol] ?? d[vol];
-    if ('size' in claim && multiReplica && (claim.accessMode === 'ReadWriteOnce' || claim.accessMode === 'ReadWriteOncePod')) {
-      problems.push({
-        path: ['storage', vol, 'accessMode'],
-        message: `attaches to one node (or pod) only, but several replicas spread across nodes mount this claim; use ReadWriteMany (e.g. EFS) or ReadOnlyMany, or an existingClaim`,
-      });
-    }
-  }
-  const secretNames = new Set<string>();
-  (p.secretEnv ?? []).forEach((s, i) => {
-    if (secretNames.has(s.name)) problems.push({ path: ['secretEnv', i, 'name'], message: 'is defined twice; keep one entry per variable' });
-    secretNames.add(s.name);
-  });
-  return problems;
-}
 
 /**
  * The GPU inference Deployment with its ServiceAccount, application ConfigMap and
@@ -503,7 +133,7 @@ export class InferenceDeployment extends Construct {
   /** GPUs per pod. */
   readonly gpuCount: number;
   /** CPU and memory requests, for cross-checks (VPA bounds, HPA utilization). */
-  readonly requests: { readonly cpu: Cpu; readonly memory: Size };
+  readonly requests: { readonly cpu: CpuValue; readonly memory: Size };
   /** Name of the application ConfigMap. */
   readonly configMapName: string;
 

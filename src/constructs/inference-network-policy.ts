@@ -2,17 +2,14 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { COMPONENT, HTTP_PORT_NAME, METRICS_PORT_NAME, commonLabels, objectNames, selectorLabels } from '../conventions';
-import { parseOrThrow, zCidr, zDnsLabel } from '../private/validation';
-
-/** Who a rule allows: an address block, or pods by labels (optionally in another namespace). */
-export type NetworkPeer =
-  | { readonly cidr: string; readonly except?: string[] }
-  | { readonly podLabels?: Record<string, string>; readonly namespace?: string };
+import { NetworkPeer, NetworkPolicySpec, networkPolicyFields } from '../spec/network';
+import { parseOrThrow } from '../spec/problems';
+import { zCidr, zDnsLabel, zLabelMap } from '../spec/values';
 
 /** Well-known database ports (seed 000: PostgreSQL, Redis, MongoDB). */
 export const DATABASE_PORTS = { postgres: 5432, redis: 6379, mongodb: 27017 } as const;
 
-export interface InferenceNetworkPolicyProps {
+export interface InferenceNetworkPolicyProps extends NetworkPolicySpec {
   /** Release name: the policy is `<name>-netpol` and selects the release's pods. */
   readonly name: string;
   /** @default - none */
@@ -23,36 +20,17 @@ export interface InferenceNetworkPolicyProps {
    * @default []
    */
   readonly loadBalancerSourceRanges?: string[];
-  /** VPC CIDR: NLB health checks and (without client IP preservation) all NLB traffic. @default - none */
-  readonly vpcCidr?: string;
-  /** The web application's pods, allowed to the http port. @default - none */
-  readonly webApp?: { readonly podLabels: Record<string, string>; readonly namespace?: string };
-  /** Namespace of Prometheus, allowed to the metrics port. @default 'monitoring' */
-  readonly monitoringNamespace?: string;
-  /** Databases the pods may reach, each by CIDR or selector. @default {} */
-  readonly databases?: { readonly postgres?: NetworkPeer; readonly redis?: NetworkPeer; readonly mongodb?: NetworkPeer };
-  /** HTTPS egress (external APIs, model hubs). `false` disables it. @default - 0.0.0.0/0 on 443 */
-  readonly httpsEgress?: false | { readonly cidr: string; readonly except?: string[] };
   /** @default {} */
   readonly labels?: Record<string, string>;
 }
-
-const zPeer = z.union([
-  z.object({ cidr: zCidr, except: z.array(zCidr).optional() }).strict(),
-  z.object({ podLabels: z.record(z.string()).optional(), namespace: zDnsLabel.optional() }).strict(),
-]);
 
 export const inferenceNetworkPolicyPropsSchema = z
   .object({
     name: zDnsLabel,
     namespace: zDnsLabel.optional(),
     loadBalancerSourceRanges: z.array(zCidr).optional(),
-    vpcCidr: zCidr.optional(),
-    webApp: z.object({ podLabels: z.record(z.string()), namespace: zDnsLabel.optional() }).strict().optional(),
-    monitoringNamespace: zDnsLabel.optional(),
-    databases: z.object({ postgres: zPeer.optional(), redis: zPeer.optional(), mongodb: zPeer.optional() }).strict().optional(),
-    httpsEgress: z.union([z.literal(false), z.object({ cidr: zCidr, except: z.array(zCidr).optional() }).strict()]).optional(),
-    labels: z.record(z.string()).optional(),
+    ...networkPolicyFields,
+    labels: zLabelMap.optional(),
   })
   .strict() satisfies z.ZodType<InferenceNetworkPolicyProps>;
 

@@ -2,30 +2,15 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { ScaledObject, ScaledObjectSpecTriggers } from '../../imports/keda-keda.sh';
-import { ResolvedScalingBehavior, ScalingBehavior, resolveBehavior, scalingBehaviorSchema } from '../autoscaling/behavior';
-import {
-  autoscalingLabels,
-  replicaBoundsIssue,
-  zDcgm,
-  zIdentity,
-  zMaxReplicas,
-  zPreset,
-} from '../autoscaling/common';
+import { ResolvedScalingBehavior, ScalingBehavior, resolveBehavior, scalingBehaviorSchema } from '../spec/behavior';
+import { autoscalingLabels, replicaBoundsIssue, zDcgm, zIdentity, zMaxReplicas, zPreset } from '../autoscaling/common';
 import { objectNames } from '../conventions';
 import { DcgmConfig, MetricPreset, MetricPresetName, MetricScope } from '../metrics/presets';
-import {
-  CustomSignalName,
-  DEFAULT_RATE_WINDOW_SECONDS,
-  ScalingSignals,
-  SignalName,
-  decimalText,
-  kedaQuery,
-  resolvePreset,
-  scalingSignalsSchema,
-  targetNumber,
-  usedSignals,
-} from '../metrics/signals';
-import { parseOrThrow, seconds, zDnsLabel, zDurationBetween } from '../private/validation';
+import { CustomSignalName, ScalingSignals, SignalName, scalingSignalsSchema, targetNumber, usedSignals } from '../spec/signals';
+import { DEFAULT_RATE_WINDOW_SECONDS, decimalText, kedaQuery, resolvePreset } from '../metrics/signals';
+import { parseOrThrow } from '../spec/problems';
+import { seconds } from '../spec/workload';
+import { zDnsLabel, zDurationBetween } from '../spec/values';
 
 /** KEDA activation thresholds per custom signal (only used when scaling from or to zero). */
 export interface KedaActivationThresholds {

@@ -2,7 +2,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { COMPONENT, commonLabels, objectNames, selectorLabels } from '../conventions';
-import { formatProblem, parseOrThrow, zDnsLabel } from '../private/validation';
+import { formatProblem, parseOrThrow } from '../spec/problems';
+import { zDnsLabel } from '../spec/values';
 
 export interface PdbPolicyProps {
   /** Release name: the PDB is `<name>-pdb` and selects the release's pods. */

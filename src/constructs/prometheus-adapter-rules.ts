@@ -6,16 +6,11 @@ import { z } from 'zod';
 import { autoscalingLabels, zDcgm, zIdentity, zPreset } from '../autoscaling/common';
 import { objectNames } from '../conventions';
 import { DcgmConfig, MetricPreset, MetricPresetName } from '../metrics/presets';
-import {
-  AdapterRule,
-  DEFAULT_RATE_WINDOW_SECONDS,
-  ScalingSignals,
-  SignalAdapterRule,
-  adapterRules,
-  scalingSignalsSchema,
-  usedCustomSignals,
-} from '../metrics/signals';
-import { parseOrThrow, seconds, zDurationBetween } from '../private/validation';
+import { AdapterRule, DEFAULT_RATE_WINDOW_SECONDS, SignalAdapterRule, adapterRules } from '../metrics/signals';
+import { ScalingSignals, scalingSignalsSchema, usedCustomSignals } from '../spec/signals';
+import { parseOrThrow } from '../spec/problems';
+import { seconds } from '../spec/workload';
+import { zDurationBetween } from '../spec/values';
 
 export interface PrometheusAdapterRulesProps {
   /** Release name: the ConfigMap is `<name>-adapter-rules` (conventions.ts objectNames). */

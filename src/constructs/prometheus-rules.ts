@@ -7,8 +7,9 @@ import {
 } from '../../imports/prometheusrule-monitoring.coreos.com';
 import { AlertRulesInput, alertRulesInputSchema, buildAlertRuleGroups } from '../alerts';
 import { assertPromql } from '../metrics/promql';
-import { parseOrThrow, zDnsLabel, zDnsSubdomain } from '../private/validation';
-import { zLabelMap } from '../private/validation';
+import { parseOrThrow } from '../spec/problems';
+import { zDnsLabel, zDnsSubdomain } from '../spec/values';
+import { zLabelMap } from '../spec/values';
 import { DEFAULT_OPERATOR_SELECTOR_LABELS } from './service-monitor';
 
 /** One recording (`record`) or alerting (`alert`) rule of a group. */

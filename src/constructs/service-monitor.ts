@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { ServiceMonitor } from '../../imports/servicemonitor-monitoring.coreos.com';
 import { toPromDuration } from '../alerts/format';
 import { METRICS_PORT_NAME } from '../conventions';
-import { parseOrThrow, seconds, zDnsLabel, zDnsSubdomain, zDuration, zLabelMap } from '../private/validation';
+import { parseOrThrow } from '../spec/problems';
+import { seconds } from '../spec/workload';
+import { zDnsLabel, zDnsSubdomain, zDuration, zLabelMap } from '../spec/values';
 
 /**
  * Labels the Prometheus Operator of kube-prometheus-stack selects ServiceMonitors and

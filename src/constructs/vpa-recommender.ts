@@ -1,5 +1,4 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import {
@@ -10,48 +9,21 @@ import {
   VerticalPodAutoscalerSpecResourcePolicyContainerPoliciesMinAllowed,
   VerticalPodAutoscalerSpecUpdatePolicyUpdateMode,
 } from '../../imports/vpa-autoscaling.k8s.io';
-import { autoscalingLabels, zCpu, zIdentity } from '../autoscaling/common';
+import { autoscalingLabels, zIdentity } from '../autoscaling/common';
+import {
+  ACTING_UPDATE_MODES,
+  DEFAULT_CONTROLLED_RESOURCES as DEFAULT_CONTROLLED,
+  VPA_UPDATE_MODES as UPDATE_MODES,
+  VpaContainerPolicy,
+  VpaResource,
+  VpaResourceBounds,
+  VpaUpdateMode,
+  vpaBoundsSchema as zBounds,
+} from '../spec/scaling';
 import { objectNames } from '../conventions';
-import { ScalingSignals, scalingSignalsSchema } from '../metrics/signals';
-import { cpuCores, formatProblem, parseOrThrow, zDnsLabel, zSize } from '../private/validation';
-
-/**
- * VPA update modes (autoscaling.k8s.io/v1, VPA CRD): `Off` only recommends; the others
- * apply requests: `Initial` at pod creation, `Recreate` by evicting pods, `InPlace` and
- * `InPlaceOrRecreate` by resizing running pods, `Auto` (today Recreate).
- */
-export type VpaUpdateMode = 'Off' | 'Initial' | 'Recreate' | 'InPlaceOrRecreate' | 'InPlace' | 'Auto';
-
-/** Update modes that change pod requests, and so can fight an HPA on the same resource. */
-export const ACTING_UPDATE_MODES: readonly VpaUpdateMode[] = ['Initial', 'Recreate', 'InPlaceOrRecreate', 'InPlace', 'Auto'];
-
-/** Resources a VPA controls. */
-export type VpaResource = 'cpu' | 'memory';
-
-/** Bounds of a recommendation. */
-export interface VpaResourceBounds {
-  /** @default - no bound */
-  readonly cpu?: Cpu;
-  /** @default - no bound */
-  readonly memory?: Size;
-}
-
-/** Policy for one container of the pod. */
-export interface VpaContainerPolicy {
-  /** Container name, or `*` for every container without its own policy. */
-  readonly containerName: string;
-  /** Lowest recommendation (e.g. cpu 1, memory 4Gi). @default - no lower bound */
-  readonly minAllowed?: VpaResourceBounds;
-  /** Highest recommendation (e.g. cpu 8, memory 32Gi). @default - no upper bound */
-  readonly maxAllowed?: VpaResourceBounds;
-  /** Resources the VPA recommends (and, in an acting mode, sets). @default ['cpu', 'memory'] */
-  readonly controlledResources?: VpaResource[];
-  /**
-   * Whether an acting VPA sets requests only or requests and limits (keeping their ratio).
-   * @default - the VPA default, RequestsAndLimits
-   */
-  readonly controlledValues?: 'RequestsAndLimits' | 'RequestsOnly';
-}
+import { ScalingSignals, scalingSignalsSchema } from '../spec/signals';
+import { cpuCores, zDnsLabel } from '../spec/values';
+import { formatProblem, parseOrThrow } from '../spec/problems';
 
 export interface VpaRecommenderProps {
   /** Release name: the VPA is `<name>-vpa` (conventions.ts objectNames), e.g. `ai-inference-vpa`. */
@@ -77,12 +49,6 @@ export interface VpaRecommenderProps {
   /** Extra labels on the VPA. @default {} */
   readonly labels?: Record<string, string>;
 }
-
-const UPDATE_MODES = ['Off', 'Initial', 'Recreate', 'InPlaceOrRecreate', 'InPlace', 'Auto'] as const;
-
-const zBounds = z.object({ cpu: zCpu.optional(), memory: zSize.optional() }).strict();
-
-const DEFAULT_CONTROLLED: readonly VpaResource[] = ['cpu', 'memory'];
 
 export const vpaRecommenderPropsSchema = z
   .object({

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { dcgmConfigSchema, metricPresetSchema } from '../metrics/schemas';
+import { dcgmConfigSchema, metricPresetSchema } from '../spec/metrics';
 import { MANAGED_BY } from '../conventions';
 import { DEFAULT_DCGM, DcgmConfig, MetricPreset, MetricScope } from '../metrics/presets';
-import { parseOrThrow } from '../private/validation';
+import { parseOrThrow } from '../spec/problems';
 
 /** The service-level objective the dashboard draws its thresholds from. */
 export interface DashboardSlo {

@@ -1,25 +1,42 @@
+/**
+ * The one typed input: every section's type and the schema of the whole spec. Every
+ * section, nested object and union is checked; unknown keys are errors naming the nearest
+ * valid one; relations that can be known from the spec alone are checked here too, so
+ * `validateSpec` reports every problem of a spec at once.
+ */
 import { Duration } from 'cdk8s';
 import { z } from 'zod';
+import { APP_CONFIG_KEYS, longestDerivedName } from '../conventions';
+import { AppConfig, appConfigSchema } from './config';
+import { MetricsSpec, metricsSchema } from './metrics';
+import { MonitoringSpec, monitoringSchema } from './monitoring';
+import { NetworkPolicySpec, networkPolicySchema } from './network';
+import { PathMapper, formatDuration, formatProblem, zodProblems } from './problems';
+import { ScalingSpec, scalingSchema } from './scaling';
+import { ScalingSignals } from './signals';
+import { TrafficSpec, trafficSchema } from './traffic';
+import { cpuCores, sizeKibibytes, zDns1035Label, zDnsLabel, zDuration, zImage, zInt, zLabelValue } from './values';
 import {
   GpuScheduling,
   GracefulShutdown,
+  InferencePorts,
   InferenceProbes,
   InferenceResources,
   InferenceStorage,
   PodIdentity,
   SecretEnvVar,
-} from '../constructs/inference-deployment';
-import { InferenceNetworkPolicyProps } from '../constructs/inference-network-policy';
-import { NlbLoadBalancerOptions } from '../constructs/nlb-service';
-import { VpaContainerPolicy, VpaUpdateMode } from '../constructs/vpa-recommender';
-import { ScalingBehavior } from '../autoscaling/behavior';
-import { zDcgm } from '../autoscaling/common';
-import { DcgmConfig, MetricPresetName } from '../metrics/presets';
-import { ScalingSignals } from '../metrics/signals';
-import { AlertName } from '../alerts/catalogue';
-import { AlertOverride } from '../alerts/input';
-import { AppConfig } from '../private/app-config';
-import { formatDuration, zDnsLabel, zDuration } from '../private/validation';
+  identitySchema,
+  portsSchema,
+  probesSchema,
+  resourcesSchema,
+  schedulingSchema,
+  secretEnvSchema,
+  shutdownSchema,
+  storageSchema,
+  workloadRelationProblems,
+} from './workload';
+
+export type { TrafficSpec, NetworkPolicySpec, MetricsSpec, MonitoringSpec, ScalingSpec };
 
 /**
  * The service level objectives. Later sections derive from them: the autoscaler's latency
@@ -53,14 +70,17 @@ export interface ModelSpec {
   readonly loadTime?: Duration;
 }
 
-/** The three Services. */
-export interface TrafficSpec {
-  /** The external NLB. @default - no external Service */
-  readonly loadBalancer?: NlbLoadBalancerOptions;
-  /** @default true */
-  readonly headless?: boolean;
-  /** @default true */
-  readonly internal?: boolean;
+/** The model the server loads. */
+export interface ModelSpec {
+  /** Model identifier. */
+  readonly name: string;
+  /** @default - none */
+  readonly version?: string;
+  /**
+   * Worst-case time to load the model. The startup probe budget must cover it.
+   * @default - not checked
+   */
+  readonly loadTime?: Duration;
 }
 
 /** The PodDisruptionBudget: one of minAvailable / maxUnavailable. */
@@ -71,118 +91,6 @@ export interface DisruptionSpec {
   readonly maxUnavailable?: number;
   /** @default 'AlwaysAllow' */
   readonly unhealthyPodEvictionPolicy?: 'AlwaysAllow' | 'IfHealthyBudget';
-}
-
-/**
- * The NetworkPolicy. The load balancer's client ranges come from
- * `traffic.loadBalancer.sourceRanges`.
- */
-export type NetworkPolicySpec = Omit<InferenceNetworkPolicyProps, 'name' | 'namespace' | 'loadBalancerSourceRanges' | 'labels'>;
-
-/** Which series the server exports, for the autoscaler, the alerts and the dashboard. */
-export interface MetricsSpec {
-  /** `generic` (the seeds' inference_* names) or `vllm` (vllm:* names). @default 'generic' */
-  readonly preset?: MetricPresetName;
-  /**
-   * dcgm-exporter metric and label names. Scraped without honorLabels, its pod and
-   * namespace labels arrive as exported_pod / exported_namespace (the default).
-   * @default - DEFAULT_DCGM
-   */
-  readonly dcgm?: Partial<DcgmConfig>;
-}
-
-/** The VerticalPodAutoscaler of the inference container. */
-export interface VpaSpec {
-  /**
-   * `Off` only recommends (seed 000). An acting mode is allowed only when the HPA does not
-   * scale on a resource the VPA controls.
-   * @default 'Off'
-   */
-  readonly updateMode?: VpaUpdateMode;
-  /** Lower bounds of the recommendation. @default - none */
-  readonly minAllowed?: VpaContainerPolicy['minAllowed'];
-  /** Upper bounds of the recommendation. @default - none */
-  readonly maxAllowed?: VpaContainerPolicy['maxAllowed'];
-  /** @default ['cpu', 'memory'] */
-  readonly controlledResources?: VpaContainerPolicy['controlledResources'];
-}
-
-/**
- * The autoscalers. When present, an HPA (or KEDA) owns the replica count and the
- * Deployment carries no `spec.replicas`.
- */
-export interface ScalingSpec {
-  /**
-   * How the custom metrics reach the autoscaler. `prometheus-adapter`: an HPA on
-   * Pods/Object metrics plus the adapter rules that serve them. `keda`: a KEDA
-   * ScaledObject with prometheus triggers instead of an HPA (never both).
-   * @default 'prometheus-adapter'
-   */
-  readonly backend?: 'prometheus-adapter' | 'keda';
-  /** Fewest replicas (seed 000: 3). Required unless `pinnedReplicas` is set. */
-  readonly minReplicas?: number;
-  /** Most replicas (seed 000: 20). Required unless `pinnedReplicas` is set. */
-  readonly maxReplicas?: number;
-  /**
-   * Sustained load tests (seed 004): min = max = this count; the autoscaler holds exactly
-   * this many replicas and never scales. Leave minReplicas/maxReplicas unset.
-   * @default - not pinned
-   */
-  readonly pinnedReplicas?: number;
-  /** @default - seed 000: cpu 70 %, memory 75 %, GPU 70 %, 50 rps/pod, p95 1.5 s, queue 10 */
-  readonly signals?: ScalingSignals;
-  /** @default - seed 000: up 30 s / 4 pods per 60 s, down 300 s / 1 pod per 60 s */
-  readonly behavior?: ScalingBehavior;
-  /** KEDA settings; `serverAddress` is required with the keda backend. */
-  readonly keda?: {
-    /** Prometheus the triggers query, e.g. http://kube-prometheus-stack-prometheus.monitoring.svc:9090 */
-    readonly serverAddress: string;
-    /** @default Duration.seconds(30) */
-    readonly pollingInterval?: Duration;
-    /** @default Duration.seconds(300) */
-    readonly cooldownPeriod?: Duration;
-  };
-  /** The VPA; `false` for none. @default - recommendation-only VPA without bounds */
-  readonly vpa?: VpaSpec | false;
-}
-
-/** The ServiceMonitor, the PrometheusRule and the Grafana dashboard. */
-export interface MonitoringSpec {
-  /**
-   * Labels the Prometheus Operator selects ServiceMonitors and PrometheusRules by; put on
-   * both. @default { release: 'kube-prometheus-stack' }
-   */
-  readonly operatorSelectorLabels?: Record<string, string>;
-  /** @default Duration.seconds(30) */
-  readonly scrapeInterval?: Duration;
-  /** Not above the interval. @default Duration.seconds(10) */
-  readonly scrapeTimeout?: Duration;
-  /** Rule evaluation interval. @default Duration.seconds(30) */
-  readonly evaluationInterval?: Duration;
-  /**
-   * Runbook page; every alert links to `<base>#<alert name in lower case>`.
-   * @default - the runbook section of this library's README
-   */
-  readonly runbookBaseUrl?: string;
-  /** Per-alert overrides (disable, re-threshold, change `for`); unknown names are errors. @default {} */
-  readonly alerts?: Partial<Record<AlertName, AlertOverride>>;
-  /** The Grafana dashboard ConfigMap, or `false`. @default - sidecar label grafana_dashboard: "1" */
-  readonly dashboard?: false | DashboardSpec;
-}
-
-/** Where the dashboard ConfigMap goes and how the Grafana sidecar finds it. */
-export interface DashboardSpec {
-  /** @default { key: 'grafana_dashboard', value: '1' } */
-  readonly sidecarLabel?: { readonly key: string; readonly value: string };
-  /** Grafana folder (annotation `grafana_folder`). @default - none */
-  readonly folder?: string;
-  /**
-   * Namespace of the ConfigMap. The Grafana sidecar reads only its own namespace unless
-   * `sidecar.dashboards.searchNamespace` is `ALL` (not the kube-prometheus-stack default):
-   * set this to Grafana's namespace (e.g. `monitoring`) or widen the sidecar's search.
-   * @default - the service namespace
-   */
-  readonly namespace?: string;
 }
 
 /** Where alerts link when the spec names no runbook page: this library's README. */
@@ -215,7 +123,7 @@ export interface AiInferenceSpec {
   /** @default - /api/v1/health, 30 s / 10 s, 5 min startup */
   readonly probes?: InferenceProbes;
   /** Container ports. @default { http: 8000, metrics: 9090 } */
-  readonly ports?: { readonly http?: number; readonly metrics?: number };
+  readonly ports?: InferencePorts;
   /** @default - models 50Gi and data 20Gi claims, cache and /tmp emptyDirs */
   readonly storage?: InferenceStorage;
   /** Application configuration (the model section comes from `model`). @default {} */
@@ -270,43 +178,141 @@ export const sloSchema = z
     }
   }) satisfies z.ZodType<SloSpec>;
 
-/**
- * Spec-level shape. Sections that belong to one construct are checked by that construct's
- * own schema (see validate.ts), so each rule is written once.
- */
+export const disruptionSchema = z
+  .object({
+    minAvailable: zInt(0, undefined, 'pods that must stay up').optional(),
+    maxUnavailable: zInt(1, undefined, 'pods that may be down at once; 0 would block every drain').optional(),
+    unhealthyPodEvictionPolicy: z.enum(['AlwaysAllow', 'IfHealthyBudget']).optional(),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.minAvailable !== undefined && p.maxUnavailable !== undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['maxUnavailable'], message: 'cannot be set together with minAvailable (Kubernetes allows one); keep one of them' });
+    }
+  }) satisfies z.ZodType<DisruptionSpec>;
+
+export const modelSchema = z
+  .object({
+    name: z.string().min(1, 'must not be empty; name the model'),
+    version: z.string().min(1, 'must not be empty; leave it out instead').optional(),
+    loadTime: zDuration.optional(),
+  })
+  .strict() satisfies z.ZodType<ModelSpec>;
+
+/** The shape of the whole spec, section by section. */
 export const specShapeSchema = z
   .object({
-    release: zDnsLabel,
+    release: zDns1035Label,
     namespace: zDnsLabel,
     createNamespace: z.boolean().optional(),
-    partOf: z.string().optional(),
-    image: z.string(),
+    partOf: zLabelValue.optional(),
+    image: zImage,
     imagePullPolicy: z.enum(['IfNotPresent', 'Always']).optional(),
-    model: z
-      .object({ name: z.string().min(1, 'must not be empty'), version: z.string().optional(), loadTime: zDuration.optional() })
-      .strict(),
-    replicas: z.number().optional(),
-    resources: z.custom<InferenceResources>((v) => typeof v === 'object' && v !== null, 'is required'),
-    scheduling: z.custom<GpuScheduling>().optional(),
-    probes: z.custom<InferenceProbes>().optional(),
-    ports: z.custom<{ http?: number; metrics?: number }>().optional(),
-    storage: z.custom<InferenceStorage>().optional(),
-    config: z.custom<Omit<AppConfig, 'model'>>().optional(),
-    secretEnv: z.custom<SecretEnvVar[]>().optional(),
-    shutdown: z.custom<GracefulShutdown>().optional(),
-    identity: z.custom<PodIdentity>().optional(),
-    traffic: z.custom<TrafficSpec>().optional(),
-    disruption: z.custom<DisruptionSpec>().optional(),
-    networkPolicy: z.custom<NetworkPolicySpec | false>().optional(),
+    model: modelSchema,
+    replicas: zInt(1, 10_000, 'replicas').optional(),
+    resources: resourcesSchema,
+    scheduling: schedulingSchema.optional(),
+    probes: probesSchema.optional(),
+    ports: portsSchema.optional(),
+    storage: storageSchema.optional(),
+    config: appConfigSchema.omit({ model: true }).optional(),
+    secretEnv: secretEnvSchema.optional(),
+    shutdown: shutdownSchema.optional(),
+    identity: identitySchema.optional(),
+    traffic: trafficSchema.optional(),
+    disruption: disruptionSchema.optional(),
+    networkPolicy: z.union([z.literal(false), networkPolicySchema]).optional(),
     slo: sloSchema,
-    scaling: z.custom<ScalingSpec>().optional(),
-    monitoring: z.custom<MonitoringSpec | false>().optional(),
-    metrics: z
-      .object({
-        preset: z.enum(['generic', 'vllm']).optional(),
-        dcgm: zDcgm.optional(),
-      })
-      .strict()
-      .optional(),
+    scaling: scalingSchema.optional(),
+    metrics: metricsSchema.optional(),
+    monitoring: z.union([z.literal(false), monitoringSchema]).optional(),
   })
-  .strict() satisfies z.ZodType<AiInferenceSpec>;
+  .strict() satisfies z.ZodType<AiInferenceSpec, z.ZodTypeDef, unknown>;
+
+/** The spec path of a workload rule's props path (only `modelLoadTime` is named differently). */
+const workloadPath: PathMapper = (path) => (path[0] === 'modelLoadTime' ? ['model', 'loadTime', ...path.slice(1)] : path);
+
+/**
+ * Every problem of a spec, formatted `path (value) rule; fix`: the shape of each section,
+ * then (when the shape holds) the relations between sections.
+ */
+export function specProblems(spec: unknown): string[] {
+  const shape = zodProblems(specShapeSchema, spec);
+  if (shape.length > 0) return shape;
+  return relationProblems(spec as AiInferenceSpec);
+}
+
+/** Relations between sections that the spec alone decides. */
+function relationProblems(spec: AiInferenceSpec): string[] {
+  const problems: string[] = [];
+  const add = (path: (string | number)[], value: unknown, message: string) => problems.push(formatProblem(path, value, message));
+
+  // Derived names: every object name must stay a valid name after its suffix.
+  const longest = longestDerivedName(spec.release);
+  if (longest.length > 63) {
+    add(['release'], spec.release, `is too long: the derived name "${longest}" has ${longest.length} characters, above the 63 of a Kubernetes name; shorten release to at most ${63 - (longest.length - spec.release.length)} characters`);
+  }
+
+  // The workload: requests vs limits, probes vs model load, shutdown, storage.
+  for (const p of workloadRelationProblems({ ...spec, autoscaled: spec.scaling !== undefined, modelLoadTime: spec.model.loadTime, modelLoadTimePath: 'model.loadTime' })) {
+    const given = p.path.reduce<unknown>((cur, key) => (cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[key] : undefined), spec);
+    add(workloadPath(p.path), given === undefined && p.params ? p.params.value : given, p.message);
+  }
+
+  // Config keys become environment variables next to the generated ones and the secrets.
+  const extra = spec.config?.extra ?? {};
+  const secretNames = new Set((spec.secretEnv ?? []).map((s) => s.name));
+  for (const key of Object.keys(extra)) {
+    if ((APP_CONFIG_KEYS as readonly string[]).includes(key)) {
+      add(['config', 'extra', key], undefined, `overrides a key the library generates from the spec (${key}); set the typed field instead (e.g. model.name for MODEL_NAME) or rename the key`);
+    }
+    if (secretNames.has(key)) {
+      add(['config', 'extra', key], undefined, `is also a secretEnv variable; the Secret's value would win and this one would be silently ignored; remove one of them`);
+    }
+  }
+
+  if (spec.scaling) {
+    if (spec.replicas !== undefined) {
+      add(['replicas'], spec.replicas, 'is owned by the autoscaler when scaling is set; remove replicas (use scaling.minReplicas)');
+    }
+    problems.push(...signalReachProblems(spec.resources, spec.scaling.signals));
+  }
+
+  // The internal Service carries the scrape target and the latency Object metric.
+  if (spec.traffic?.internal === false) {
+    if (spec.monitoring !== false) {
+      add(['traffic', 'internal'], false, 'turns off the internal Service, but the ServiceMonitor scrapes the pods through it (and every alert reads those series); keep it, or set monitoring: false');
+    }
+    if (spec.scaling && (spec.scaling.signals === undefined || spec.scaling.signals.latencyP95 !== undefined)) {
+      add(['traffic', 'internal'], false, 'turns off the internal Service, but the latencyP95 scaling signal is an Object metric on it; keep it, or drop scaling.signals.latencyP95');
+    }
+  }
+  return problems;
+}
+
+/**
+ * A utilization target above limit/request × 100 % can never be reached: usage stops at the
+ * limit, so the autoscaler never scales out on that signal.
+ */
+function signalReachProblems(resources: InferenceResources, signals: ScalingSignals | undefined): string[] {
+  if (!signals) return [];
+  const problems: string[] = [];
+  const ceilings = {
+    cpu: (cpuCores(resources.cpu.limit.amount) / cpuCores(resources.cpu.request.amount)) * 100,
+    memory: (sizeKibibytes(resources.memory.limit) / sizeKibibytes(resources.memory.request)) * 100,
+  };
+  for (const r of ['cpu', 'memory'] as const) {
+    const target = signals[r]?.averageUtilization;
+    if (target !== undefined && target > ceilings[r]) {
+      problems.push(
+        formatProblem(
+          ['scaling', 'signals', r, 'averageUtilization'],
+          target,
+          `can never be reached: usage stops at the ${r} limit, which is ${Math.floor(ceilings[r])} % of the request (resources.${r}), so the autoscaler never scales out on ${r}; lower the target below ${Math.floor(ceilings[r])} or raise the limit`,
+        ),
+      );
+    }
+  }
+  return problems;
+}
+

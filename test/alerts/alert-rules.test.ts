@@ -19,7 +19,7 @@ import {
 } from '../../src/alerts';
 import { GENERIC_PRESET, VLLM_PRESET } from '../../src/metrics/presets';
 import { findPromqlSyntaxError } from '../../src/metrics/promql';
-import { InferenceValidationError } from '../../src/private/validation';
+import { InferenceValidationError } from '../../src/spec/problems';
 import { SEED, seedInput } from './seed';
 
 function alerting(groups: readonly RuleGroup[]): AlertingRule[] {
@@ -402,7 +402,7 @@ describe('per-alert overrides', () => {
 
   it('rejects an unknown alert name, naming it and listing the valid ones', () => {
     const problems = problemsOf(seedInput({ overrides: { InferenceLatencyHigh: { enabled: false } } as AlertRulesInput['overrides'] }));
-    expect(problems).toEqual([`overrides.InferenceLatencyHigh ({"enabled":false}) is not an alert of the catalogue; use one of: ${ALERT_NAMES.join(', ')}`]);
+    expect(problems).toEqual([`overrides.InferenceLatencyHigh ("InferenceLatencyHigh") is not an alert of the catalogue; use one of: ${ALERT_NAMES.join(', ')}`]);
     expect(() => buildAlertRuleGroups(seedInput({ overrides: { InferenceLatencyHigh: {} } as AlertRulesInput['overrides'] }))).toThrow(InferenceValidationError);
     expect(alertOverridesSchema.safeParse({ InferenceLatencyHigh: {} }).success).toBe(false);
     expect(alertOverridesSchema.safeParse({ InferencePodNotReady: { enabled: false } }).success).toBe(true);

@@ -79,10 +79,10 @@ describe('AiInferenceChart', () => {
 
   describe('names the spec field in every error', () => {
     it('maps construct fields back to spec paths', () => {
-      expect(specError({ release: 'AI' })).toContain('release ("AI") must be an RFC 1123 label');
+      expect(specError({ release: 'AI' })).toContain('release ("AI") must be an RFC 1035 label');
       expect(specError({ image: 'ai:latest' })).toContain('image ("ai:latest") must not use the mutable :latest tag');
       expect(specError({ model: { name: 'm', loadTime: Duration.minutes(6) } })).toContain(
-        'probes.startupBudget (5m) is shorter than the declared model load time (6m)',
+        'probes.startupBudget (5m) is shorter than the declared model load time (model.loadTime: 6m)',
       );
       expect(
         specError({ traffic: { loadBalancer: { ...eksNlbSpec.traffic!.loadBalancer!, idleTimeout: Duration.seconds(10) } } }),
@@ -98,7 +98,7 @@ describe('AiInferenceChart', () => {
     });
 
     it('refuses unknown spec fields', () => {
-      expect(errorOf(() => synthSpec({ ...eksNlbSpec, replica: 3 } as AiInferenceSpec))).toContain("Unrecognized key(s) in object: 'replica'");
+      expect(errorOf(() => synthSpec({ ...eksNlbSpec, replica: 3 } as AiInferenceSpec))).toContain("replica is not a field; did you mean replicas?");
     });
 
     it('fails synth when the PDB would block every drain', () => {

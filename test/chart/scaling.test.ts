@@ -104,14 +104,14 @@ describe('AiInferenceChart autoscaling', () => {
 
     it('refuses the GPU signal on a Deployment without a GPU', () => {
       expect(scalingError({}, { resources: { ...eksNlbSpec.resources, gpu: { count: 0 } } })).toContain(
-        'scaling.signals.gpu ({"type":"AverageValue","averageValue":70}) needs a GPU on the Deployment',
+        'scaling.signals.gpu (an object) needs a GPU on the Deployment',
       );
     });
 
     it('refuses VPA bounds that do not contain the Deployment requests', () => {
       const vpa = { minAllowed: { cpu: Cpu.units(3) }, maxAllowed: { memory: Size.gibibytes(6) } };
       const message = scalingError({ vpa });
-      expect(message).toContain('scaling.vpa.minAllowed.cpu (3) must not exceed resources.cpu.request (2)');
+      expect(message).toContain('scaling.vpa.minAllowed.cpu (3 cores) must not exceed resources.cpu.request (2)');
       expect(message).toContain('scaling.vpa.maxAllowed.memory (6Gi) must not be below resources.memory.request (8Gi)');
     });
 
@@ -128,8 +128,8 @@ describe('AiInferenceChart autoscaling', () => {
 
     it('refuses replicas next to scaling, a keda backend without a server and missing bounds', () => {
       expect(scalingError({}, { replicas: 3 })).toContain('replicas (3) is owned by the autoscaler when scaling is set');
-      expect(scalingError({ backend: 'keda' })).toContain('scaling.keda (undefined) is required with backend "keda"');
-      expect(scalingError({ maxReplicas: undefined })).toContain('scaling.maxReplicas (undefined) is required');
+      expect(scalingError({ backend: 'keda' })).toContain('scaling.keda (not set) is required; add it');
+      expect(scalingError({ maxReplicas: undefined })).toContain('scaling.maxReplicas (not set) is required');
       expect(scalingError({ behavior: { scaleUp: { stabilizationWindowSeconds: 4000 } } })).toContain('scaling.behavior.scaleUp.stabilizationWindowSeconds (4000)');
     });
 

@@ -1,7 +1,7 @@
 import { Yaml } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { GpuHpa, GpuHpaProps } from '../../src/constructs/gpu-hpa';
-import { SEED_SIGNALS } from '../../src/metrics/signals';
+import { SEED_SIGNALS } from '../../src/spec/signals';
 import { expectValidManifests } from '../helpers/k8s-schema';
 import { Manifest, errorOf, only, synth } from '../support';
 
@@ -179,7 +179,7 @@ describe('GpuHpa', () => {
       'behavior.scaleDown.policies[0].type ("Pod") must be "Pods" (a number of pods) or "Percent" (of the current replicas); pick one',
     );
     expect(bad({ scaleDown: { policies: [] } })).toContain(
-      'behavior.scaleDown.policies ([]) must name at least one policy (the API server refuses an empty list); add one or leave policies out for the default',
+      'behavior.scaleDown.policies (an empty list) must name at least one policy (the API server refuses an empty list); add one or leave policies out for the default',
     );
     expect(bad({ scaleDown: { selectPolicy: 'Maximum' } })).toContain(
       'behavior.scaleDown.selectPolicy ("Maximum") must be "Max", "Min" or "Disabled"; pick one',

@@ -207,7 +207,7 @@ describe('InferenceDeployment', () => {
 
     it('refuses a cpu request above its limit', () => {
       expect(bad({ resources: { ...base.resources, cpu: { request: Cpu.units(6), limit: Cpu.units(4) } } })).toContain(
-        'resources.cpu.request (6) must not exceed resources.cpu.limit (4); lower the request or raise the limit',
+        'resources.cpu.request (6 cores) must not exceed resources.cpu.limit (4); lower the request or raise the limit',
       );
     });
 
@@ -235,7 +235,7 @@ describe('InferenceDeployment', () => {
 
     it('refuses a startup budget shorter than the declared model load time', () => {
       expect(bad({ modelLoadTime: Duration.minutes(8) })).toContain(
-        'probes.startupBudget (5m by default) is shorter than the declared model load time (8m): the kubelet would kill the pod while the model is still loading; raise probes.startupBudget to at least 480 s',
+        'probes.startupBudget (5m by default) is shorter than the declared model load time (modelLoadTime: 8m): the kubelet would kill the pod while the model is still loading; raise probes.startupBudget to at least 480 s',
       );
     });
 
@@ -264,7 +264,7 @@ describe('InferenceDeployment', () => {
 
     it('refuses a credential in the plain configuration', () => {
       expect(bad({ config: { extra: { REDIS_PASSWORD: 'hunter2' } } })).toContain(
-        'config.extra.REDIS_PASSWORD ("hunter2") looks like a credential',
+        'config.extra.REDIS_PASSWORD ((value hidden)) looks like a credential',
       );
       expect(bad({ config: { extra: { MONGO_URL: 'mongodb://app:s3cret@mongo:27017' } } })).toContain('config.extra.MONGO_URL');
     });

@@ -66,6 +66,6 @@ describe('InferenceNetworkPolicy', () => {
   });
 
   it('refuses a malformed CIDR', () => {
-    expect(errorOf(() => policy({ ...seed, vpcCidr: '10.0.0.0/33' }))).toContain('vpcCidr ("10.0.0.0/33") must be a CIDR such as 10.0.0.0/16');
+    expect(errorOf(() => policy({ ...seed, vpcCidr: '10.0.0.0/33' }))).toContain('vpcCidr ("10.0.0.0/33") has an IPv4 prefix length above 32; use 0-32');
   });
 });

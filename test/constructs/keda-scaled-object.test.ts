@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GpuHpa } from '../../src/constructs/gpu-hpa';
 import { KedaScaledObject, KedaScaledObjectProps } from '../../src/constructs/keda-scaled-object';
 import { findPromqlSyntaxError } from '../../src/metrics/promql';
-import { SEED_SIGNALS } from '../../src/metrics/signals';
+import { SEED_SIGNALS } from '../../src/spec/signals';
 import { expectValidManifests } from '../helpers/k8s-schema';
 import { Manifest, errorOf, only, synth } from '../support';
 

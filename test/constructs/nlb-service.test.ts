@@ -126,7 +126,7 @@ describe('NlbService', () => {
     });
 
     it('refuses an empty certificate list and a malformed ARN', () => {
-      expect(lbError({ certificateArns: [] })).toContain('loadBalancer.certificateArns ([]) must name at least one certificate ARN');
+      expect(lbError({ certificateArns: [] })).toContain('loadBalancer.certificateArns (an empty list) must name at least one certificate ARN');
       expect(lbError({ certificateArns: ['arn:aws:acm:us-east-1:123:certificate/abc'] })).toContain(
         'loadBalancer.certificateArns[0] ("arn:aws:acm:us-east-1:123:certificate/abc") is not a certificate ARN',
       );
@@ -134,12 +134,12 @@ describe('NlbService', () => {
     });
 
     it('refuses source ranges that ip targets would not enforce', () => {
-      expect(lbError({ preserveClientIp: false })).toContain('loadBalancer.sourceRanges (["203.0.113.0/24"]) are not enforced for ip targets without client IP preservation');
+      expect(lbError({ preserveClientIp: false })).toContain('loadBalancer.sourceRanges (a list of 1) are not enforced for ip targets without client IP preservation');
     });
 
     it('refuses a missing scheme', () => {
       expect(errorOf(() => services({ certificateArns: [CERT] } as unknown as NlbLoadBalancerOptions))).toContain(
-        'loadBalancer.scheme (undefined) must be "internet-facing" or "internal"',
+        'loadBalancer.scheme (not set) must be "internet-facing" or "internal"',
       );
     });
   });

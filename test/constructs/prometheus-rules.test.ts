@@ -91,7 +91,7 @@ describe('PrometheusRules', () => {
   it('rejects a recording rule with a for', () => {
     const groups = [{ name: 'g', interval: '1m', rules: [{ record: 'x:y', expr: 'up', for: '5m' }] }];
     expect(errorOf(() => ruleOf({ alerts: undefined, groups }))).toContain(
-      'groups[0].rules[0] ({"record":"x:y","expr":"up","for":"5m"}) is a recording rule with `for` or annotations, which only alerting rules take; remove them',
+      'groups[0].rules[0] (an object) is a recording rule with `for` or annotations, which only alerting rules take; remove them',
     );
   });
 

@@ -64,7 +64,7 @@ describe('InferenceServiceMonitor', () => {
 
   it('rejects an empty Service selector', () => {
     expect(errorOf(() => monitorOf({ serviceLabels: {} }))).toContain(
-      'serviceLabels ({}) must not be empty, or the ServiceMonitor selects every Service of the namespace; give the labels of the internal Service',
+      'serviceLabels (an empty object) must not be empty, or the ServiceMonitor selects every Service of the namespace; give the labels of the internal Service',
     );
   });
 

@@ -2,7 +2,7 @@ import { Size, Yaml } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { describe, expect, it } from 'vitest';
 import { VpaRecommender, VpaRecommenderProps, vpaHpaConflicts } from '../../src/constructs/vpa-recommender';
-import { SEED_SIGNALS } from '../../src/metrics/signals';
+import { SEED_SIGNALS } from '../../src/spec/signals';
 import { expectValidManifests } from '../helpers/k8s-schema';
 import { Manifest, errorOf, only, synth } from '../support';
 
@@ -109,7 +109,7 @@ describe('VpaRecommender', () => {
         ],
       }),
     );
-    expect(message).toContain('containers[0].minAllowed.cpu (8) must not exceed maxAllowed.cpu (1500m); lower minAllowed or raise maxAllowed');
+    expect(message).toContain('containers[0].minAllowed.cpu (8 cores) must not exceed maxAllowed.cpu (1500m); lower minAllowed or raise maxAllowed');
     expect(message).toContain('containers[0].minAllowed.memory (64Gi) must not exceed maxAllowed.memory (32Gi); lower minAllowed or raise maxAllowed');
   });
 
@@ -123,13 +123,13 @@ describe('VpaRecommender', () => {
       'updateMode ("On") must be one of Off, Initial, Recreate, InPlaceOrRecreate, InPlace, Auto; pick one ("Off" only recommends)',
     );
     expect(errorOf(() => vpaOf({ containers: [] }))).toContain(
-      'containers ([]) must hold at least one container policy; add one for the inference container',
+      'containers (an empty list) must hold at least one container policy; add one for the inference container',
     );
     expect(errorOf(() => vpaOf({ containers: [{ containerName: 'inference' }, { containerName: 'inference' }] }))).toContain(
       'containers[1].containerName ("inference") appears twice; keep one policy per container',
     );
     expect(errorOf(() => vpaOf({ containers: [{ containerName: 'inference', controlledResources: [] }] }))).toContain(
-      'containers[0].controlledResources ([]) must name at least one resource; to leave a container alone drop its policy or remove it from the pod',
+      'containers[0].controlledResources (an empty list) must name at least one resource; to leave a container alone drop its policy or remove it from the pod',
     );
     expect(errorOf(() => vpaOf({ containers: [{ containerName: 'inference', controlledResources: ['nvidia.com/gpu' as 'cpu'] }] }))).toContain(
       'containers[0].controlledResources[0] ("nvidia.com/gpu") must be "cpu" or "memory"; drop other resources',
@@ -138,7 +138,7 @@ describe('VpaRecommender', () => {
 
   it('refuses bounds that are not Cpu or Size', () => {
     expect(errorOf(() => vpaOf({ containers: [{ containerName: 'inference', minAllowed: { cpu: '1' as unknown as Cpu } }] }))).toContain(
-      'containers[0].minAllowed.cpu ("1") must be a cdk8s-plus Cpu; use Cpu.units(n) or Cpu.millis(n)',
+      'containers[0].minAllowed.cpu ("1") must be a CPU amount of at least 1 millicore; use Cpu.units(n) or Cpu.millis(n)',
     );
   });
 });

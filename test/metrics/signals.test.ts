@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { GENERIC_PRESET, MetricPreset, MetricScope } from '../../src/metrics/presets';
 import { findPromqlSyntaxError, renderAdapterTemplate } from '../../src/metrics/promql';
-import {
-  CUSTOM_SIGNAL_NAMES,
-  SEED_SIGNALS,
-  SIGNALS,
-  ScalingSignals,
-  adapterMetricName,
-  adapterRule,
-  adapterRules,
-  kedaQuery,
-  quantityText,
-  scalingSignalsSchema,
-} from '../../src/metrics/signals';
-import { parseOrThrow } from '../../src/private/validation';
+import { CUSTOM_SIGNAL_NAMES, SEED_SIGNALS, SIGNALS, ScalingSignals, scalingSignalsSchema } from '../../src/spec/signals';
+import { adapterMetricName, adapterRule, adapterRules, kedaQuery, quantityText } from '../../src/metrics/signals';
+import { parseOrThrow } from '../../src/spec/problems';
 import { errorOf } from '../support';
 
 const SCOPE: MetricScope = { namespace: 'pixelated-prod', job: 'ai-inference-internal', podRegex: 'ai-inference-.*' };
@@ -63,7 +53,7 @@ describe('scaling signals', () => {
     expect(message).toContain(
       "signals.cpu.type (\"AverageValue\") cpu takes only a Utilization target { type: 'Utilization', averageUtilization } (a Resource metric in % of the CPU request); write the target in that shape",
     );
-    expect(message).toContain('signals.cpu.averageUtilization (undefined) is required by a Utilization target; set it');
+    expect(message).toContain('signals.cpu.averageUtilization (not set) is required by a Utilization target; set it');
     expect(problemsOf({ latencyP95: { type: 'AverageValue', averageValue: 1.5 } })).toContain(
       "signals.latencyP95.type (\"AverageValue\") latencyP95 takes only a Value target { type: 'Value', value } (an Object metric in seconds (p95 over the Service)); write the target in that shape",
     );
@@ -71,16 +61,16 @@ describe('scaling signals', () => {
 
   it('refuses at runtime a field that belongs to another target type', () => {
     expect(problemsOf({ memory: { type: 'Utilization', averageUtilization: 75, averageValue: 75 } })).toContain(
-      "signals.memory ({\"type\":\"Utilization\",\"averageUtilization\":75,\"averageValue\":75}) memory takes only a Utilization target { type: 'Utilization', averageUtilization }",
+      'signals.memory.averageValue is not a field; known fields of signals.memory: type, averageUtilization',
     );
   });
 
   it('refuses an unknown signal and an empty set of signals', () => {
     expect(problemsOf({ gpuMemory: { type: 'AverageValue', averageValue: 1 } })).toContain(
-      'signals ({"gpuMemory":{"type":"AverageValue","averageValue":1}}) names a signal that does not exist; use cpu, memory, gpu, requestRate, latencyP95 or queueDepth',
+      'signals.gpuMemory is not a field; did you mean signals.memory?',
     );
     expect(problemsOf({})).toContain(
-      'signals ({}) names no signal; set at least one of cpu, memory, gpu, requestRate, latencyP95, queueDepth',
+      'signals (an empty object) names no signal; set at least one of cpu, memory, gpu, requestRate, latencyP95, queueDepth',
     );
   });
 

@@ -1,0 +1,203 @@
+/**
+ * The scaling signals section: the six signals of an inference service (seed 000), the
+ * target type each accepts, and the schema that refuses a wrong pairing. What each signal
+ * queries is built in metrics/signals.ts.
+ */
+import { z } from 'zod';
+
+// ---- targets -----------------------------------------------------------------------------
+
+/** Target of a Resource metric: average utilization in percent of the pods' request. */
+export interface UtilizationTarget {
+  readonly type: 'Utilization';
+  /** Percent of the containers' request, averaged over the pods; a whole number ≥ 1. */
+  readonly averageUtilization: number;
+}
+
+/** Target of a per-pod metric: the metric's total divided by the pod count. */
+export interface AverageValueTarget {
+  readonly type: 'AverageValue';
+  /** Value per pod, in the signal's unit; exact to 0.001. */
+  readonly averageValue: number;
+}
+
+/** Target of a metric compared as is (an Object metric). */
+export interface ValueTarget {
+  readonly type: 'Value';
+  /** Value, in the signal's unit; exact to 0.001. */
+  readonly value: number;
+}
+
+/** HPA metric target (autoscaling/v2 MetricTarget): a type never carries another type's field. */
+export type MetricTarget = UtilizationTarget | AverageValueTarget | ValueTarget;
+export type MetricTargetType = MetricTarget['type'];
+
+/**
+ * What the autoscaler scales on. Each signal accepts exactly one target type, so a wrong
+ * pairing (e.g. `cpu: { type: 'AverageValue', ... }`) does not type-check and is refused at
+ * runtime. An absent signal is not used.
+ */
+export interface ScalingSignals {
+  /** CPU utilization, % of the CPU request (Resource metric, served by metrics-server). @default - not used */
+  readonly cpu?: UtilizationTarget;
+  /** Memory utilization, % of the memory request (Resource metric, served by metrics-server). @default - not used */
+  readonly memory?: UtilizationTarget;
+  /**
+   * GPU utilization per pod, percent 0-100: the average of dcgm-exporter's utilization
+   * over the pod's GPUs (Pods metric). @default - not used
+   */
+  readonly gpu?: AverageValueTarget;
+  /** Requests per second per pod (Pods metric). @default - not used */
+  readonly requestRate?: AverageValueTarget;
+  /** p95 response time in seconds over the Service (Object metric on the Service). @default - not used */
+  readonly latencyP95?: ValueTarget;
+  /** Requests waiting per pod (Pods metric). @default - not used */
+  readonly queueDepth?: AverageValueTarget;
+}
+
+export type SignalName = keyof ScalingSignals;
+/** Signals served by metrics-server through the resource metrics API. */
+export type ResourceSignalName = 'cpu' | 'memory';
+/** Signals that need a custom-metrics server (prometheus-adapter) or KEDA. */
+export type CustomSignalName = Exclude<SignalName, ResourceSignalName>;
+
+/** All signals in manifest order. */
+export const SIGNAL_NAMES: readonly SignalName[] = ['cpu', 'memory', 'gpu', 'requestRate', 'latencyP95', 'queueDepth'];
+export const CUSTOM_SIGNAL_NAMES: readonly CustomSignalName[] = ['gpu', 'requestRate', 'latencyP95', 'queueDepth'];
+
+/** How one signal is measured and which target type it takes. */
+export interface SignalDescription {
+  readonly name: SignalName;
+  /** autoscaling/v2 MetricSpec type. */
+  readonly source: 'Resource' | 'Pods' | 'Object';
+  readonly targetType: MetricTargetType;
+  /** Unit of the target value. */
+  readonly unit: string;
+  /** Who serves the value to the HPA. */
+  readonly servedBy: 'metrics-server' | 'custom metrics API';
+}
+
+/**
+ * The six signals of seed 000. Source kinds and target types follow the autoscaling/v2
+ * rules (REFERENCE.md "Kubernetes HPA": Utilization only for Resource metrics, AverageValue
+ * for per-pod metrics, Value for Object metrics).
+ */
+export const SIGNALS: { readonly [K in SignalName]: SignalDescription } = {
+  cpu: { name: 'cpu', source: 'Resource', targetType: 'Utilization', unit: '% of the CPU request', servedBy: 'metrics-server' },
+  memory: { name: 'memory', source: 'Resource', targetType: 'Utilization', unit: '% of the memory request', servedBy: 'metrics-server' },
+  gpu: { name: 'gpu', source: 'Pods', targetType: 'AverageValue', unit: '% GPU utilization per pod', servedBy: 'custom metrics API' },
+  requestRate: { name: 'requestRate', source: 'Pods', targetType: 'AverageValue', unit: 'requests/s per pod', servedBy: 'custom metrics API' },
+  latencyP95: { name: 'latencyP95', source: 'Object', targetType: 'Value', unit: 'seconds (p95 over the Service)', servedBy: 'custom metrics API' },
+  queueDepth: { name: 'queueDepth', source: 'Pods', targetType: 'AverageValue', unit: 'waiting requests per pod', servedBy: 'custom metrics API' },
+};
+
+/** Seed 000 targets: cpu 70 %, memory 75 %, GPU 70 %, 50 requests/s per pod, p95 1.5 s, queue 10. */
+export const SEED_SIGNALS: ScalingSignals = {
+  cpu: { type: 'Utilization', averageUtilization: 70 },
+  memory: { type: 'Utilization', averageUtilization: 75 },
+  gpu: { type: 'AverageValue', averageValue: 70 },
+  requestRate: { type: 'AverageValue', averageValue: 50 },
+  latencyP95: { type: 'Value', value: 1.5 },
+  queueDepth: { type: 'AverageValue', averageValue: 10 },
+};
+
+/** The signals that are set, in manifest order. */
+export function usedSignals(signals: ScalingSignals): SignalName[] {
+  return SIGNAL_NAMES.filter((s) => signals[s] !== undefined);
+}
+
+/** The custom signals that are set, in manifest order. */
+export function usedCustomSignals(signals: ScalingSignals): CustomSignalName[] {
+  return CUSTOM_SIGNAL_NAMES.filter((s) => signals[s] !== undefined);
+}
+
+/** The number a target compares against, whatever its type. */
+export function targetNumber(target: MetricTarget): number {
+  switch (target.type) {
+    case 'Utilization':
+      return target.averageUtilization;
+    case 'AverageValue':
+      return target.averageValue;
+    case 'Value':
+      return target.value;
+  }
+}
+
+// ---- zod -----------------------------------------------------------------------------------
+
+const TARGET_SHAPE: Record<MetricTargetType, string> = {
+  Utilization: "{ type: 'Utilization', averageUtilization }",
+  AverageValue: "{ type: 'AverageValue', averageValue }",
+  Value: "{ type: 'Value', value }",
+};
+
+function pairingMessage(signal: SignalName): string {
+  const d = SIGNALS[signal];
+  const article = (word: string) => (/^[AEIO]/.test(word) ? 'an' : 'a'); // "a Utilization", "an Object"
+  return `${signal} takes only ${article(d.targetType)} ${d.targetType} target ${TARGET_SHAPE[d.targetType]} (${article(d.source)} ${d.source} metric in ${d.unit}); write the target in that shape`;
+}
+
+const isMilliExact = (n: number) => Math.abs(n * 1000 - Math.round(n * 1000)) < 1e-6;
+
+type NumberRule = (n: z.ZodNumber) => z.ZodType<number>;
+
+function zNumberOf(signal: SignalName, rule: NumberRule) {
+  const type = SIGNALS[signal].targetType;
+  return rule(z.number({ required_error: `is required by a ${type} target; set it`, invalid_type_error: 'must be a number' }).finite('must be a finite number; give a real value'));
+}
+
+function zUtilizationTarget(signal: 'cpu' | 'memory') {
+  return z
+    .object({
+      type: z.literal('Utilization', { errorMap: () => ({ message: pairingMessage(signal) }) }),
+      averageUtilization: zNumberOf(signal, (n) =>
+        n.int('must be a whole percent; round it').min(1, 'must be at least 1 %; a utilization target of 0 scales to maxReplicas at once'),
+      ),
+    })
+    .strict(pairingMessage(signal));
+}
+
+const milli = (n: z.ZodType<number>) =>
+  n.refine(isMilliExact, { message: 'must be exact to 0.001 (Kubernetes quantities end at milli-units); round it' });
+
+function zAverageValueTarget(signal: 'gpu' | 'requestRate' | 'queueDepth', rule: NumberRule) {
+  return z
+    .object({
+      type: z.literal('AverageValue', { errorMap: () => ({ message: pairingMessage(signal) }) }),
+      averageValue: zNumberOf(signal, (n) => milli(rule(n))),
+    })
+    .strict(pairingMessage(signal));
+}
+
+function zValueTarget(signal: 'latencyP95', rule: NumberRule) {
+  return z
+    .object({
+      type: z.literal('Value', { errorMap: () => ({ message: pairingMessage(signal) }) }),
+      value: zNumberOf(signal, (n) => milli(rule(n))),
+    })
+    .strict(pairingMessage(signal));
+}
+
+/** zod schema of ScalingSignals; refuses a target paired with the wrong type or field. */
+export const scalingSignalsSchema = z
+  .object({
+    cpu: zUtilizationTarget('cpu').optional(),
+    memory: zUtilizationTarget('memory').optional(),
+    gpu: zAverageValueTarget('gpu', (n) =>
+      n
+        .gt(0, 'must be above 0 %; pick the per-pod GPU utilization to hold (seed: 70)')
+        .max(100, 'must be at most 100 (dcgm-exporter reports percent 0-100, a higher target never triggers); lower it'),
+    ).optional(),
+    requestRate: zAverageValueTarget('requestRate', (n) =>
+      n.gt(0, 'must be above 0 requests/s per pod; pick the rate one pod serves within the SLO (seed: 50)'),
+    ).optional(),
+    latencyP95: zValueTarget('latencyP95', (n) => n.gt(0, 'must be above 0 s; pick a p95 below the SLO objective (seed: 1.5)')).optional(),
+    queueDepth: zAverageValueTarget('queueDepth', (n) =>
+      n.gt(0, 'must be above 0 waiting requests per pod; pick the queue one pod may hold (seed: 10)'),
+    ).optional(),
+  })
+  .strict('names a signal that does not exist; use cpu, memory, gpu, requestRate, latencyP95 or queueDepth')
+  .refine((s) => SIGNAL_NAMES.some((name) => s[name] !== undefined), {
+    message: 'names no signal; set at least one of cpu, memory, gpu, requestRate, latencyP95, queueDepth',
+  }) satisfies z.ZodType<ScalingSignals>;
+

@@ -1,0 +1,274 @@
+/**
+ * The traffic section: the three Services and the external AWS NLB, with the ranges the
+ * AWS Load Balancer Controller and the ELBv2 API accept.
+ */
+import { Duration } from 'cdk8s';
+import { z } from 'zod';
+import { HTTP_PORT_NAME } from '../conventions';
+import { seconds } from './workload';
+import { durationMillis, zAnnotationMap, zCidr, zDuration, zPort, zPortName } from './values';
+
+/**
+ * Ranges the AWS Load Balancer Controller (v2.9+, checked at v3.5.0) and the ELBv2 API
+ * accept for Service annotations. Source: REFERENCE.md, AWS Load Balancer Controller
+ * "Service annotations" documentation.
+ */
+export const NLB_LIMITS = {
+  healthCheckIntervalSeconds: [5, 300],
+  healthCheckTimeoutSeconds: [2, 120],
+  healthCheckThreshold: [2, 10],
+  healthCheckPathLength: [1, 1024],
+  idleTimeoutSeconds: [60, 6000],
+  deregistrationDelaySeconds: [0, 3600],
+  successCodes: [200, 599],
+} as const;
+
+/** Annotation keys (prefix `service.beta.kubernetes.io/`). */
+export const NLB_ANNOTATION_PREFIX = 'service.beta.kubernetes.io/';
+
+/** A TLS 1.3 policy; the controller's default is the 2016 policy. */
+export const DEFAULT_TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+
+/** One listener of the NLB. */
+export interface NlbPort {
+  /** Service port name. */
+  readonly name: string;
+  /** Listener port. */
+  readonly port: number;
+  /** Container port name it forwards to. @default 'http' */
+  readonly targetPort?: string;
+}
+
+/** NLB target-group health check. */
+export interface NlbHealthCheck {
+  /** @default 'http' */
+  readonly protocol?: 'http' | 'https' | 'tcp';
+  /** @default '/api/v1/health' */
+  readonly path?: string;
+  /** `traffic-port` or a port number. @default 'traffic-port' */
+  readonly port?: 'traffic-port' | number;
+  /** 5-300 s. @default Duration.seconds(10) */
+  readonly interval?: Duration;
+  /** 2-120 s and not above the interval. @default Duration.seconds(5) */
+  readonly timeout?: Duration;
+  /** 2-10. @default 2 */
+  readonly healthyThreshold?: number;
+  /** 2-10. @default 2 */
+  readonly unhealthyThreshold?: number;
+  /** HTTP codes within 200-599, e.g. `200-399` or `200,204`. @default '200-399' */
+  readonly successCodes?: string;
+}
+
+/** The external NLB Service through the AWS Load Balancer Controller. */
+export interface NlbLoadBalancerOptions {
+  /** Always explicit: the controller's default is internal. */
+  readonly scheme: 'internet-facing' | 'internal';
+  /** @default - http 80 and https 443, both to the container's `http` port */
+  readonly ports?: NlbPort[];
+  /** ACM (or IAM) certificate ARNs for the TLS listeners. @default - no TLS */
+  readonly certificateArns?: string[];
+  /** Listener ports that terminate TLS; each must be one of `ports`. @default [443] */
+  readonly tlsPorts?: number[];
+  /** @default 'ELBSecurityPolicy-TLS13-1-2-2021-06' */
+  readonly sslPolicy?: string;
+  /** @default - HTTP on the traffic port, 10 s / 5 s, thresholds 2/2 */
+  readonly healthCheck?: NlbHealthCheck;
+  /** @default true */
+  readonly crossZone?: boolean;
+  /**
+   * Client stickiness. `source_ip` is what an NLB can do: it pins a client IP to a target
+   * while the target is healthy, with no duration (there is no "1 hour").
+   * @default 'source_ip'
+   */
+  readonly stickiness?: 'source_ip' | 'none';
+  /** Target deregistration delay, 0-3600 s. @default Duration.seconds(60) */
+  readonly deregistrationDelay?: Duration;
+  /**
+   * Client IP preservation on the target group. Needed for source ranges to be enforced
+   * with ip targets, and lets the pods see client addresses.
+   * @default true
+   */
+  readonly preserveClientIp?: boolean;
+  /** TCP/TLS listener idle timeout, 60-6000 s. @default Duration.minutes(5) */
+  readonly idleTimeout?: Duration;
+  /** Access logs to S3. @default - off */
+  readonly accessLogs?: { readonly bucket: string; readonly prefix?: string };
+  /** Client CIDRs allowed to reach the NLB. @default - everyone */
+  readonly sourceRanges?: string[];
+  /** Further annotations (they win over the generated ones). @default {} */
+  readonly extraAnnotations?: Record<string, string>;
+}
+
+const ACM_OR_IAM_ARN = /^arn:aws(-[a-z]+)*:(acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}|iam::\d{12}:server-certificate\/[\w+=,.@/-]+)$/;
+const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+const range = (key: keyof typeof NLB_LIMITS, unit: string) => {
+  const [min, max] = NLB_LIMITS[key];
+  return `must be within ${min}-${max}${unit} (AWS Load Balancer Controller); pick a value in range`;
+};
+const wholeSecondsIn = (key: keyof typeof NLB_LIMITS) =>
+  zDuration.refine((d) => {
+    const s = durationMillis(d) / 1000;
+    return Number.isInteger(s) && s >= NLB_LIMITS[key][0] && s <= NLB_LIMITS[key][1];
+  }, range(key, ' s, whole seconds'));
+const threshold = z
+  .number()
+  .int()
+  .min(NLB_LIMITS.healthCheckThreshold[0], range('healthCheckThreshold', ''))
+  .max(NLB_LIMITS.healthCheckThreshold[1], range('healthCheckThreshold', ''));
+
+function successCodesOk(codes: string): boolean {
+  const [min, max] = NLB_LIMITS.successCodes;
+  return codes.split(',').every((part) => {
+    const m = /^(\d{3})(?:-(\d{3}))?$/.exec(part.trim());
+    if (!m) return false;
+    const lo = Number(m[1]);
+    const hi = Number(m[2] ?? m[1]);
+    return lo >= min && hi <= max && lo <= hi;
+  });
+}
+
+export const nlbLoadBalancerSchema = z
+  .object({
+    scheme: z.enum(['internet-facing', 'internal'], { message: 'must be "internet-facing" or "internal"; the controller defaults to internal, so say which' }),
+    ports: z
+      .array(z.object({ name: zPortName, port: zPort, targetPort: zPortName.optional() }).strict())
+      .min(1, 'must list at least one listener')
+      .optional(),
+    certificateArns: z
+      .array(
+        z.string().regex(ACM_OR_IAM_ARN, 'is not a certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>); copy the ARN from ACM'),
+      )
+      .min(1, 'must name at least one certificate ARN when given; remove it to serve without TLS')
+      .optional(),
+    tlsPorts: z.array(zPort).min(1, 'must name at least one port when given (an empty list would write an empty ssl-ports annotation and the controller would make every listener TLS); list the TLS ports or leave tlsPorts out for [443]').optional(),
+    sslPolicy: z.string().regex(/^ELBSecurityPolicy-[\w-]+$/, 'must be an ELBSecurityPolicy-* name').optional(),
+    healthCheck: z
+      .object({
+        protocol: z.enum(['http', 'https', 'tcp']).optional(),
+        path: z
+          .string()
+          .min(NLB_LIMITS.healthCheckPathLength[0], range('healthCheckPathLength', ' characters'))
+          .max(NLB_LIMITS.healthCheckPathLength[1], range('healthCheckPathLength', ' characters'))
+          .regex(/^\//, 'must start with "/"')
+          .optional(),
+        port: z.union([z.literal('traffic-port'), zPort]).optional(),
+        interval: wholeSecondsIn('healthCheckIntervalSeconds').optional(),
+        timeout: wholeSecondsIn('healthCheckTimeoutSeconds').optional(),
+        healthyThreshold: threshold.optional(),
+        unhealthyThreshold: threshold.optional(),
+        successCodes: z.string().refine(successCodesOk, 'must be HTTP codes within 200-599, e.g. "200-399" or "200,204"').optional(),
+      })
+      .strict()
+      .optional(),
+    crossZone: z.boolean().optional(),
+    stickiness: z.enum(['source_ip', 'none']).optional(),
+    deregistrationDelay: wholeSecondsIn('deregistrationDelaySeconds').optional(),
+    preserveClientIp: z.boolean().optional(),
+    idleTimeout: wholeSecondsIn('idleTimeoutSeconds').optional(),
+    accessLogs: z
+      .object({
+        bucket: z.string().regex(S3_BUCKET, 'must be an S3 bucket name (3-63 lower-case letters, digits, "." and "-")'),
+        prefix: z.string().regex(/^[^/].*[^/]$|^[^/]$/, 'must not start or end with "/"').optional(),
+      })
+      .strict()
+      .optional(),
+    sourceRanges: z.array(zCidr).optional(),
+    extraAnnotations: zAnnotationMap.optional(),
+  })
+  .strict()
+  .superRefine((lb, ctx) => {
+    const ports = lb.ports ?? DEFAULT_NLB_PORTS;
+    const tlsPorts = lb.tlsPorts ?? [443];
+    if (lb.certificateArns) {
+      tlsPorts.forEach((port, i) => {
+        if (!ports.some((p) => p.port === port)) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: lb.tlsPorts ? ['tlsPorts', i] : ['tlsPorts'],
+            message: `names a TLS port that is not a Service port (${ports.map((p) => p.port).join(', ')}); the controller would ignore it. Add the port to ports or fix tlsPorts`,
+          });
+        }
+      });
+    } else if (lb.tlsPorts) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['tlsPorts'], message: 'needs certificateArns; add the ACM certificate or drop tlsPorts' });
+    }
+    const hc = { ...NLB_DEFAULTS.healthCheck, ...lb.healthCheck };
+    if (seconds(hc.timeout) > seconds(hc.interval)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['healthCheck', 'timeout'],
+        message: `must not exceed healthCheck.interval (${seconds(hc.interval)} s); lower the timeout or raise the interval`,
+      });
+    }
+    if (hc.protocol === 'tcp' && lb.healthCheck?.path) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['healthCheck', 'path'], message: 'has no effect with protocol tcp; use protocol http or drop the path' });
+    }
+    if (lb.sourceRanges && lb.preserveClientIp === false) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['sourceRanges'],
+        message: 'are not enforced for ip targets without client IP preservation (every packet comes from the NLB); set preserveClientIp: true or drop sourceRanges',
+      });
+    }
+    const names = new Set<string>();
+    const numbers = new Set<number>();
+    ports.forEach((p, i) => {
+      if (names.has(p.name)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ports', i, 'name'], message: 'is used twice; port names must be unique' });
+      if (numbers.has(p.port)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ports', i, 'port'], message: 'is used twice; the API server refuses two Service ports with the same number and protocol; give each listener its own port' });
+      if (p.targetPort !== undefined && !POD_PORT_NAMES.includes(p.targetPort)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ports', i, 'targetPort'], message: `names no container port of the inference pods (${POD_PORT_NAMES.join(', ')}); the Service would forward to nothing; use one of them` });
+      }
+      names.add(p.name);
+      numbers.add(p.port);
+    });
+  }) satisfies z.ZodType<NlbLoadBalancerOptions>;
+
+/** Container port names the load balancer may forward to. */
+const POD_PORT_NAMES: readonly string[] = [HTTP_PORT_NAME];
+
+const DEFAULT_NLB_PORTS: NlbPort[] = [
+  { name: 'http', port: 80, targetPort: HTTP_PORT_NAME },
+  { name: 'https', port: 443, targetPort: HTTP_PORT_NAME },
+];
+
+/** Defaults of the external Service (seed 001 values where it gives them). */
+export const NLB_DEFAULTS = {
+  ports: DEFAULT_NLB_PORTS,
+  tlsPorts: [443],
+  sslPolicy: DEFAULT_TLS_POLICY,
+  healthCheck: {
+    protocol: 'http' as const,
+    path: '/api/v1/health',
+    port: 'traffic-port' as 'traffic-port' | number,
+    interval: Duration.seconds(10),
+    timeout: Duration.seconds(5),
+    healthyThreshold: 2,
+    unhealthyThreshold: 2,
+    successCodes: '200-399',
+  },
+  crossZone: true,
+  stickiness: 'source_ip' as const,
+  deregistrationDelay: Duration.seconds(60),
+  preserveClientIp: true,
+  idleTimeout: Duration.minutes(5),
+};
+
+
+/** The three Services. */
+export interface TrafficSpec {
+  /** The external NLB. @default - no external Service */
+  readonly loadBalancer?: NlbLoadBalancerOptions;
+  /** @default true */
+  readonly headless?: boolean;
+  /**
+   * The internal ClusterIP Service. The ServiceMonitor scrapes through it and the HPA's
+   * latency signal is an Object metric on it, so it may be turned off only without them.
+   * @default true
+   */
+  readonly internal?: boolean;
+}
+
+export const trafficSchema = z
+  .object({ loadBalancer: nlbLoadBalancerSchema.optional(), headless: z.boolean().optional(), internal: z.boolean().optional() })
+  .strict() satisfies z.ZodType<TrafficSpec>;

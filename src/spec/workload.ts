@@ -1,0 +1,455 @@
+/**
+ * The workload sections of the spec (resources, scheduling, probes, storage, credentials,
+ * shutdown, identity, ports): their types, their schemas and their defaults. The
+ * InferenceDeployment's props are built from these; the chart's spec holds them as is.
+ */
+import { Duration, Size } from 'cdk8s';
+import { z } from 'zod';
+import { formatDuration } from './problems';
+import {
+  CpuValue,
+  cpuCores,
+  durationMillis,
+  sizeKibibytes,
+  zCpu,
+  zDataKey,
+  zDnsSubdomain,
+  zDuration,
+  zEnvName,
+  zHttpPath,
+  zInt,
+  zLabelMap,
+  zLabelKey,
+  zPort,
+  zSize,
+} from './values';
+
+export interface InferenceResources {
+  /** CPU request and limit, e.g. `{ request: Cpu.units(2), limit: Cpu.units(4) }`. */
+  readonly cpu: { readonly request: CpuValue; readonly limit: CpuValue };
+  /** Memory request and limit, e.g. `{ request: Size.gibibytes(8), limit: Size.gibibytes(16) }`. */
+  readonly memory: { readonly request: Size; readonly limit: Size };
+  /**
+   * GPUs per pod, set as a limit of `resourceName`. Extended resources cannot be
+   * overcommitted, so a request, when given, must equal the limit.
+   * @default - { count: 1 }
+   */
+  readonly gpu?: GpuResources;
+  /**
+   * Allocatable memory of the GPU nodes (seed 004: a 48 GB node). When set, the memory
+   * limit must stay below it, or the kernel OOM-kills on the node instead of in the pod.
+   * @default - not checked
+   */
+  readonly nodeAllocatableMemory?: Size;
+}
+
+export interface GpuResources {
+  /** GPUs per pod (the limit). 0 runs on CPU only. */
+  readonly count: number;
+  /** An explicit request; must equal `count`. @default - no request (the limit implies it) */
+  readonly request?: number;
+  /** Extended resource name of the device plugin. @default 'nvidia.com/gpu' */
+  readonly resourceName?: string;
+}
+
+/** Where the pods may run and how they spread. */
+export interface GpuScheduling {
+  /** Required node labels of GPU nodes (node affinity). @default { 'node-type': 'gpu-inference' } */
+  readonly nodeLabels?: Record<string, string>;
+  /** Taint keys tolerated (NoSchedule, operator Exists). @default ['nvidia.com/gpu'] */
+  readonly tolerateTaints?: string[];
+  /**
+   * One pod per node: `required` refuses to co-locate, `preferred` (weight 100) co-locates
+   * only when no other node fits.
+   * @default 'preferred'
+   */
+  readonly hostAntiAffinity?: 'required' | 'preferred' | 'none';
+  /**
+   * Zone spread (`topologySpreadConstraints` on `topology.kubernetes.io/zone`, maxSkew 1).
+   * `DoNotSchedule` keeps pods Pending rather than skew the zones; GPU capacity is often
+   * uneven across zones, hence the default.
+   * @default 'ScheduleAnyway'
+   */
+  readonly zoneSpread?: 'DoNotSchedule' | 'ScheduleAnyway' | 'none';
+  /** Pod priority class. @default - none */
+  readonly priorityClassName?: string;
+}
+
+/** One HTTP probe's timing. */
+export interface ProbeTiming {
+  /** @default - liveness 30 s, readiness 10 s */
+  readonly period?: Duration;
+  /** @default Duration.seconds(5) */
+  readonly timeout?: Duration;
+  /** @default 3 */
+  readonly failureThreshold?: number;
+}
+
+/** HTTP probes on the `http` port. */
+export interface InferenceProbes {
+  /** Path of all three probes unless overridden. @default '/api/v1/health' */
+  readonly path?: string;
+  /** @default - `path` */
+  readonly livenessPath?: string;
+  /** @default - `path` */
+  readonly readinessPath?: string;
+  /** @default - period 30 s, timeout 5 s, 3 failures */
+  readonly liveness?: ProbeTiming;
+  /** @default - period 10 s, timeout 5 s, 3 failures */
+  readonly readiness?: ProbeTiming;
+  /**
+   * How long the startup probe lets the server load its model before liveness takes
+   * over: failureThreshold = budget / startupPeriod.
+   * @default Duration.minutes(5)
+   */
+  readonly startupBudget?: Duration;
+  /** @default Duration.seconds(10) */
+  readonly startupPeriod?: Duration;
+}
+
+/** A PersistentVolumeClaim the Deployment creates, or an existing one. */
+export type VolumeClaim = NewVolumeClaim | ExistingVolumeClaim;
+
+export interface NewVolumeClaim {
+  readonly size: Size;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /**
+   * Every replica mounts the same claim, on different nodes: ReadWriteOnce cannot attach
+   * to more than one node, so it is only allowed with a single replica.
+   * @default 'ReadWriteMany'
+   */
+  readonly accessMode?: 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
+  /** Mount read-only. @default false */
+  readonly readOnly?: boolean;
+}
+
+export interface ExistingVolumeClaim {
+  /** Name of an existing PersistentVolumeClaim in the namespace. */
+  readonly existingClaim: string;
+  /** @default false */
+  readonly readOnly?: boolean;
+}
+
+/** Volumes of the inference pod. The root filesystem is read-only. */
+export interface InferenceStorage {
+  /** Model weights, mounted at /models. @default - a new 50Gi ReadWriteMany claim */
+  readonly models?: VolumeClaim;
+  /** Application data, mounted at /data. @default - a new 20Gi ReadWriteMany claim */
+  readonly data?: VolumeClaim;
+  /** emptyDir at /cache. @default Size.gibibytes(1) */
+  readonly cacheSizeLimit?: Size;
+  /** emptyDir at /tmp. @default Size.gibibytes(1) */
+  readonly tmpSizeLimit?: Size;
+  /**
+   * Memory-backed emptyDir at /dev/shm (PyTorch data loaders and NCCL need more than the
+   * container runtime's 64Mi). Counts against the memory limit.
+   * @default - no /dev/shm volume
+   */
+  readonly sharedMemorySizeLimit?: Size;
+}
+
+/** An environment variable read from a Secret key: the value never enters the manifest. */
+export interface SecretEnvVar {
+  /** Environment variable name, e.g. `POSTGRES_PASSWORD`. */
+  readonly name: string;
+  /** Secret name, e.g. `ai-inference-secrets`. */
+  readonly secretName: string;
+  /** Key in the Secret, e.g. `postgres-password`. */
+  readonly key: string;
+  /** @default false */
+  readonly optional?: boolean;
+}
+
+/** Shutdown timing. */
+export interface GracefulShutdown {
+  /** terminationGracePeriodSeconds. @default Duration.seconds(60) */
+  readonly gracePeriod?: Duration;
+  /**
+   * preStop sleep: keeps the server serving while the load balancer deregisters the pod.
+   * Must be shorter than the grace period. @default Duration.seconds(15)
+   */
+  readonly preStopSleep?: Duration;
+}
+
+/** Pod identity. */
+export interface PodIdentity {
+  /** @default 1001 */
+  readonly runAsUser?: number;
+  /** @default 1001 */
+  readonly runAsGroup?: number;
+  /** @default 1001 */
+  readonly fsGroup?: number;
+}
+
+
+/** Container ports of the inference server. */
+export interface InferencePorts {
+  /** @default 8000 */
+  readonly http?: number;
+  /** @default 9090 */
+  readonly metrics?: number;
+}
+
+// ---- defaults (seed 000/001 values) ----------------------------------------------------
+
+/** Defaults of the workload sections (seed 000/001 values). */
+export const INFERENCE_DEPLOYMENT_DEFAULTS = {
+  replicas: 3,
+  ports: { http: 8000, metrics: 9090 },
+  gpu: { count: 1, resourceName: 'nvidia.com/gpu' },
+  nodeLabels: { 'node-type': 'gpu-inference' } as Record<string, string>,
+  tolerateTaints: ['nvidia.com/gpu'],
+  hostAntiAffinity: 'preferred' as const,
+  zoneSpread: 'ScheduleAnyway' as const,
+  probePath: '/api/v1/health',
+  liveness: { period: Duration.seconds(30), timeout: Duration.seconds(5), failureThreshold: 3 },
+  readiness: { period: Duration.seconds(10), timeout: Duration.seconds(5), failureThreshold: 3 },
+  startupBudget: Duration.minutes(5),
+  startupPeriod: Duration.seconds(10),
+  models: { size: Size.gibibytes(50) } as VolumeClaim,
+  data: { size: Size.gibibytes(20) } as VolumeClaim,
+  accessMode: 'ReadWriteMany' as const,
+  cacheSizeLimit: Size.gibibytes(1),
+  tmpSizeLimit: Size.gibibytes(1),
+  gracePeriod: Duration.seconds(60),
+  preStopSleep: Duration.seconds(15),
+  uid: 1001,
+};
+
+// ---- schemas ---------------------------------------------------------------------------
+
+/** Whole seconds of a Duration (rounds sub-second durations up). */
+export function seconds(d: Duration): number {
+  return Math.ceil(durationMillis(d) / 1000);
+}
+
+/** A Duration used as an int32 seconds field: whole seconds within [min, max]. */
+export function zSeconds(min: number, max: number, what: string) {
+  return zDuration.refine(
+    (d) => {
+      const s = durationMillis(d) / 1000;
+      return Number.isInteger(s) && s >= min && s <= max;
+    },
+    { message: `must be a whole number of seconds within ${min}-${max} s (${what}); use Duration.seconds(n) in range` },
+  );
+}
+
+export const portsSchema = z.object({ http: zPort.optional(), metrics: zPort.optional() }).strict() satisfies z.ZodType<InferencePorts>;
+
+export const resourcesSchema = z
+  .object({
+    cpu: z.object({ request: zCpu, limit: zCpu }).strict(),
+    memory: z.object({ request: zSize, limit: zSize }).strict(),
+    gpu: z
+      .object({
+        count: zInt(0, 64, 'GPUs per pod'),
+        request: zInt(0, 64, 'GPUs per pod').optional(),
+        resourceName: z
+          .string()
+          .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[a-z0-9]([-a-z0-9._]*[a-z0-9])?$/, 'must be an extended resource name like nvidia.com/gpu; fix the name')
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    nodeAllocatableMemory: zSize.optional(),
+  })
+  .strict() satisfies z.ZodType<InferenceResources>;
+
+export const schedulingSchema = z
+  .object({
+    nodeLabels: zLabelMap.optional(),
+    tolerateTaints: z.array(zLabelKey).optional(),
+    hostAntiAffinity: z.enum(['required', 'preferred', 'none']).optional(),
+    zoneSpread: z.enum(['DoNotSchedule', 'ScheduleAnyway', 'none']).optional(),
+    priorityClassName: zDnsSubdomain.optional(),
+  })
+  .strict() satisfies z.ZodType<GpuScheduling>;
+
+/** Probe timing: kubelet int32 fields, periods of at least 1 s. */
+const probeTimingSchema = z
+  .object({
+    period: zSeconds(1, 3600, 'probe period').optional(),
+    timeout: zSeconds(1, 3600, 'probe timeout').optional(),
+    failureThreshold: zInt(1, 1000, 'failures before the kubelet acts').optional(),
+  })
+  .strict() satisfies z.ZodType<ProbeTiming>;
+
+export const probesSchema = z
+  .object({
+    path: zHttpPath.optional(),
+    livenessPath: zHttpPath.optional(),
+    readinessPath: zHttpPath.optional(),
+    liveness: probeTimingSchema.optional(),
+    readiness: probeTimingSchema.optional(),
+    startupBudget: zSeconds(1, 86_400, 'startup budget').optional(),
+    startupPeriod: zSeconds(1, 3600, 'startup probe period').optional(),
+  })
+  .strict() satisfies z.ZodType<InferenceProbes>;
+
+const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'] as const;
+
+const claimSchema = z.union([
+  z
+    .object({
+      size: zSize,
+      storageClassName: zDnsSubdomain.optional(),
+      accessMode: z.enum(ACCESS_MODES).optional(),
+      readOnly: z.boolean().optional(),
+    })
+    .strict(),
+  z.object({ existingClaim: zDnsSubdomain, readOnly: z.boolean().optional() }).strict(),
+]) satisfies z.ZodType<VolumeClaim>;
+
+export const storageSchema = z
+  .object({
+    models: claimSchema.optional(),
+    data: claimSchema.optional(),
+    cacheSizeLimit: zSize.optional(),
+    tmpSizeLimit: zSize.optional(),
+    sharedMemorySizeLimit: zSize.optional(),
+  })
+  .strict() satisfies z.ZodType<InferenceStorage>;
+
+export const secretEnvSchema = z.array(
+  z
+    .object({
+      name: zEnvName,
+      secretName: zDnsSubdomain,
+      key: zDataKey,
+      optional: z.boolean().optional(),
+    })
+    .strict(),
+) satisfies z.ZodType<SecretEnvVar[]>;
+
+export const shutdownSchema = z
+  .object({
+    gracePeriod: zSeconds(1, 86_400, 'termination grace period').optional(),
+    preStopSleep: zSeconds(1, 86_400, 'preStop sleep').optional(),
+  })
+  .strict() satisfies z.ZodType<GracefulShutdown>;
+
+export const identitySchema = z
+  .object({
+    runAsUser: zInt(1, undefined, 'a non-root UID: Pod Security "restricted" forbids UID 0').optional(),
+    runAsGroup: zInt(0, undefined, 'a GID').optional(),
+    fsGroup: zInt(0, undefined, 'a GID').optional(),
+  })
+  .strict() satisfies z.ZodType<PodIdentity>;
+
+// ---- relations -------------------------------------------------------------------------
+
+/** A problem found between fields; `params.value` is the effective value when defaulted. */
+export interface PathProblem {
+  readonly path: (string | number)[];
+  readonly message: string;
+  readonly params?: { readonly value: unknown };
+}
+
+/** The workload fields the relation rules read, as the spec and the Deployment props hold them. */
+export interface WorkloadFields {
+  readonly resources: InferenceResources;
+  readonly replicas?: number;
+  readonly autoscaled?: boolean;
+  readonly ports?: InferencePorts;
+  readonly probes?: InferenceProbes;
+  readonly modelLoadTime?: Duration;
+  readonly modelLoadTimePath?: string;
+  readonly storage?: InferenceStorage;
+  readonly secretEnv?: SecretEnvVar[];
+  readonly shutdown?: GracefulShutdown;
+}
+
+const kib = (s: Size) => sizeKibibytes(s);
+
+/** Rules between fields of one workload (request vs limit, probes vs model load, ...). */
+export function workloadRelationProblems(p: WorkloadFields): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const d = INFERENCE_DEPLOYMENT_DEFAULTS;
+  const { cpu, memory, gpu, nodeAllocatableMemory } = p.resources;
+  if (cpuCores(cpu.request.amount) > cpuCores(cpu.limit.amount)) {
+    problems.push({
+      path: ['resources', 'cpu', 'request'],
+      message: `must not exceed resources.cpu.limit (${cpu.limit.amount}); lower the request or raise the limit`,
+    });
+  }
+  if (kib(memory.request) > kib(memory.limit)) {
+    problems.push({
+      path: ['resources', 'memory', 'request'],
+      message: `must not exceed resources.memory.limit (${memory.limit.asString()}); lower the request or raise the limit`,
+    });
+  }
+  if (nodeAllocatableMemory && kib(memory.limit) >= kib(nodeAllocatableMemory)) {
+    problems.push({
+      path: ['resources', 'memory', 'limit'],
+      message: `must stay below resources.nodeAllocatableMemory (${nodeAllocatableMemory.asString()}), or the node runs out of memory before the pod's limit stops it; lower the limit (seed 004: 40Gi on a 48 GB node)`,
+    });
+  }
+  if (gpu && gpu.request !== undefined && gpu.request !== gpu.count) {
+    problems.push({
+      path: ['resources', 'gpu', 'request'],
+      message: `must equal resources.gpu.count (${gpu.count}): extended resources cannot be overcommitted; drop the request or set it to ${gpu.count}`,
+    });
+  }
+  const shm = p.storage?.sharedMemorySizeLimit;
+  if (shm && kib(shm) >= kib(memory.limit)) {
+    problems.push({
+      path: ['storage', 'sharedMemorySizeLimit'],
+      message: `must stay below resources.memory.limit (${memory.limit.asString()}): /dev/shm is memory-backed and counts against the container's limit, so filling it OOM-kills the pod; lower it (a few Gi is typical) or raise the limit`,
+    });
+  }
+  const startupBudget = p.probes?.startupBudget ?? d.startupBudget;
+  const startupPeriod = p.probes?.startupPeriod ?? d.startupPeriod;
+  if (p.modelLoadTime && seconds(startupBudget) < seconds(p.modelLoadTime)) {
+    problems.push({
+      path: ['probes', 'startupBudget'],
+      params: { value: startupBudget },
+      message: `is shorter than the declared model load time (${p.modelLoadTimePath ?? 'modelLoadTime'}: ${formatDuration(p.modelLoadTime)}): the kubelet would kill the pod while the model is still loading; raise probes.startupBudget to at least ${seconds(p.modelLoadTime)} s`,
+    });
+  }
+  if (seconds(startupPeriod) > seconds(startupBudget)) {
+    problems.push({
+      path: ['probes', 'startupPeriod'],
+      message: `must not exceed probes.startupBudget (${formatDuration(startupBudget)}); shorten the period`,
+    });
+  }
+  for (const kind of ['liveness', 'readiness'] as const) {
+    const timing = { ...d[kind], ...p.probes?.[kind] };
+    if (seconds(timing.timeout) >= seconds(timing.period)) {
+      problems.push({
+        path: ['probes', kind, 'timeout'],
+        params: { value: timing.timeout },
+        message: `must be shorter than probes.${kind}.period (${formatDuration(timing.period)}); probes would overlap`,
+      });
+    }
+  }
+  const grace = p.shutdown?.gracePeriod ?? d.gracePeriod;
+  const preStop = p.shutdown?.preStopSleep ?? d.preStopSleep;
+  if (seconds(grace) <= seconds(preStop)) {
+    problems.push({
+      path: ['shutdown', 'gracePeriod'],
+      params: { value: grace },
+      message: `must be longer than shutdown.preStopSleep (${formatDuration(preStop)}), or the pod is killed before the server drains; raise the grace period or shorten the sleep`,
+    });
+  }
+  const ports = { ...d.ports, ...p.ports };
+  if (ports.http === ports.metrics) {
+    problems.push({ path: ['ports', 'metrics'], params: { value: ports.metrics }, message: `must differ from ports.http (${ports.http}); give metrics its own port` });
+  }
+  const multiReplica = p.autoscaled || (p.replicas ?? d.replicas) > 1;
+  for (const vol of ['models', 'data'] as const) {
+    const claim = p.storage?.[vol] ?? d[vol];
+    if ('size' in claim && multiReplica && (claim.accessMode === 'ReadWriteOnce' || claim.accessMode === 'ReadWriteOncePod')) {
+      problems.push({
+        path: ['storage', vol, 'accessMode'],
+        message: `attaches to one node (or pod) only, but several replicas spread across nodes mount this claim; use ReadWriteMany (e.g. EFS) or ReadOnlyMany, or an existingClaim`,
+      });
+    }
+  }
+  const secretNames = new Set<string>();
+  (p.secretEnv ?? []).forEach((s, i) => {
+    if (secretNames.has(s.name)) problems.push({ path: ['secretEnv', i, 'name'], message: 'is defined twice; keep one entry per variable' });
+    secretNames.add(s.name);
+  });
+  return problems;
+}
