@@ -128,7 +128,7 @@ function defaultMessage(issue: z.ZodIssueOptionalMessage): string {
   switch (issue.code) {
     case z.ZodIssueCode.invalid_type:
       if (issue.received === 'undefined') return 'is required; add it';
-      if (issue.received === 'null') return `must be ${typeWord(issue.expected)}, not null; give a value or leave the field out`;
+      if (issue.received === 'null') return `must be ${typeWord(issue.expected)}, not null; give a value (an optional field may be left out)`;
       if (issue.received === 'nan') return `must be ${typeWord(issue.expected)}, not NaN; give a real value`;
       return `must be ${typeWord(issue.expected)}, not ${typeWord(issue.received)}; fix the type`;
     case z.ZodIssueCode.invalid_literal:
@@ -158,6 +158,8 @@ function defaultMessage(issue: z.ZodIssueOptionalMessage): string {
       return `must be a multiple of ${issue.multipleOf}`;
     case z.ZodIssueCode.invalid_string:
       return 'has an invalid format';
+    case z.ZodIssueCode.invalid_union:
+      return ''; // replaced by the options' own problems (see flatten)
     default:
       return 'is not valid here';
   }
@@ -295,6 +297,10 @@ export function zodProblems(schema: z.ZodTypeAny, input: unknown, mapPath: PathM
       continue;
     }
     const given = valueAt(input, issue.path);
+    if (issue.code === z.ZodIssueCode.invalid_union_discriminator && typeof given === 'string') {
+      const near = nearest(given, issue.options.map(String));
+      if (near) issue.message = issue.message.replace(/; pick one$/, `; did you mean ${JSON.stringify(near)}?`);
+    }
     // A rule on a defaulted field passes the effective value in params.value.
     const effective = issue.code === z.ZodIssueCode.custom ? issue.params?.value : undefined;
     const value = effective !== undefined ? (given === undefined ? new DefaultedValue(effective) : effective) : given;

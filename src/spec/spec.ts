@@ -164,7 +164,7 @@ export const sloSchema = z
     latencyP95: zDuration,
     latencyP99: zDuration,
     errorRate: percent('error-rate objective, e.g. 1'),
-    throughputRps: z.number().positive('must be a positive number of requests per second'),
+    throughputRps: z.number().finite('must be a finite number of requests per second; give a real value').positive('must be a positive number of requests per second'),
     period: zDuration.optional(),
   })
   .strict()
@@ -264,10 +264,10 @@ function relationProblems(spec: AiInferenceSpec): string[] {
   const secretNames = new Set((spec.secretEnv ?? []).map((s) => s.name));
   for (const key of Object.keys(extra)) {
     if ((APP_CONFIG_KEYS as readonly string[]).includes(key)) {
-      add(['config', 'extra', key], undefined, `overrides a key the library generates from the spec (${key}); set the typed field instead (e.g. model.name for MODEL_NAME) or rename the key`);
+      add(['config', 'extra', key], extra[key], `overrides a key the library generates from the spec (${key}); set the typed field instead (e.g. model.name for MODEL_NAME) or rename the key`);
     }
     if (secretNames.has(key)) {
-      add(['config', 'extra', key], undefined, `is also a secretEnv variable; the Secret's value would win and this one would be silently ignored; remove one of them`);
+      add(['config', 'extra', key], extra[key], `is also a secretEnv variable; the Secret's value would win and this one would be silently ignored; remove one of them`);
     }
   }
 

@@ -25,12 +25,19 @@ export const zFinite = z.number().finite('must be a finite number; give a real v
 export function zInt(min: number, max: number = INT32_MAX, what?: string) {
   const range = max === INT32_MAX ? `at least ${min}` : `within ${min}-${max}`;
   const detail = what ? ` (${what})` : '';
-  return z
-    .number()
-    .finite(`must be a finite whole number${detail}; give a real value`)
-    .int(`must be a whole number${detail}; round it`)
-    .min(min, `must be ${range}${detail}; pick a value in range`)
-    .max(max, max === INT32_MAX ? `must fit a 32-bit integer (at most ${INT32_MAX}); lower it` : `must be ${range}${detail}; pick a value in range`);
+  // One message per value: the first rule it breaks.
+  return z.number().superRefine((n, ctx) => {
+    const message = !Number.isFinite(n)
+      ? `must be a finite whole number${detail}; give a real value`
+      : !Number.isInteger(n)
+        ? `must be a whole number${detail}; round it`
+        : n < min || (n > max && max !== INT32_MAX)
+          ? `must be ${range}${detail}; pick a value in range`
+          : n > max
+            ? `must fit a 32-bit integer (at most ${INT32_MAX}); lower it`
+            : undefined;
+    if (message) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+  });
 }
 
 /** A TCP/UDP port number. */
