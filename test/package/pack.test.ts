@@ -1,16 +1,23 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 
+const run = promisify(execFile);
 const root = resolve(__dirname, '../..');
 const version = (name: string) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
-let project: string;
 
-const CONSUMER = `
+/**
+ * The consumer program; the consumers differ only in the package `Cpu` comes from. The CPU values are
+ * asserted in the synthesized YAML, so a Cpu of another cdk8s-plus major must come out as
+ * the same quantities.
+ */
+const consumer = (plus: string) => `
 import { App, Chart, Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu } from '${plus}';
 import { AiInferenceChart, InferenceDeployment, NlbService, PdbPolicy } from 'cdk8s-ai-inference';
 
 const app = new App({ outdir: 'out' });
@@ -20,13 +27,13 @@ new InferenceDeployment(chart, 'Inference', {
   namespace: 'prod',
   image: 'ghcr.io/acme/inference:1.0.0',
   resources: {
-    cpu: { request: Cpu.units(2), limit: Cpu.units(4) },
+    cpu: { request: Cpu.millis(1500), limit: Cpu.units(4) },
     memory: { request: Size.gibibytes(8), limit: Size.gibibytes(16) },
   },
 });
 new NlbService(chart, 'Services', { name: 'ai-inference', namespace: 'prod' });
 new PdbPolicy(chart, 'Pdb', { name: 'ai-inference', namespace: 'prod', minAvailable: 2 });
-// The whole chart: autoscaling (KEDA classes from imports/), alert rules, Grafana dashboard.
+// The whole chart: autoscaling (KEDA classes from imports/), VPA bounds, alert rules, Grafana dashboard.
 new AiInferenceChart(app, 'full', {
   spec: {
     release: 'llm',
@@ -37,7 +44,13 @@ new AiInferenceChart(app, 'full', {
       cpu: { request: Cpu.units(2), limit: Cpu.units(4) },
       memory: { request: Size.gibibytes(8), limit: Size.gibibytes(16) },
     },
-    scaling: { backend: 'keda', keda: { serverAddress: 'http://prometheus:9090' }, minReplicas: 3, maxReplicas: 30 },
+    scaling: {
+      backend: 'keda',
+      keda: { serverAddress: 'http://prometheus:9090' },
+      minReplicas: 3,
+      maxReplicas: 30,
+      vpa: { minAllowed: { cpu: Cpu.millis(500) }, maxAllowed: { cpu: Cpu.units(8) } },
+    },
     metrics: { preset: 'vllm' },
     slo: { availability: 99.9, latencyP95: Duration.seconds(2), latencyP99: Duration.seconds(3), errorRate: 1, throughputRps: 1000 },
   },
@@ -45,56 +58,115 @@ new AiInferenceChart(app, 'full', {
 app.synth();
 `;
 
+const TSCONFIG = JSON.stringify({
+  compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: false, types: [] },
+  files: ['main.ts'],
+});
+
+/** The consumers: one on cdk8s-plus-28, one with only cdk8s-plus-33 (what `cdk8s init typescript-app` ships). */
+const PLUS = ['cdk8s-plus-28', 'cdk8s-plus-33'] as const;
+type Plus = (typeof PLUS)[number];
+const projects = {} as Record<Plus, string>;
+
+type Doc = any;
+const docs = (project: string, chart: string): Doc[] =>
+  parseAllDocuments(readFileSync(join(project, 'out', `${chart}.k8s.yaml`), 'utf8')).map((d) => d.toJS());
+const ofKind = (all: Doc[], kind: string) => all.filter((d) => d.kind === kind);
+
 describe('the packed npm package', () => {
-  beforeAll(() => {
+  beforeAll(async () => {
     const packDir = mkdtempSync(join(tmpdir(), 'ai-inference-pack-'));
     // prepack compiles to lib/ first.
     const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', packDir], { cwd: root, encoding: 'utf8' });
     const tarball = join(packDir, out.trim().split('\n').pop()!);
-    project = mkdtempSync(join(tmpdir(), 'ai-inference-consumer-'));
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-    execFileSync(
-      'npm',
-      [
-        'install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error',
-        tarball,
-        `cdk8s@${version('cdk8s')}`,
-        `cdk8s-plus-28@${version('cdk8s-plus-28')}`,
-        `constructs@${version('constructs')}`,
-      ],
-      { cwd: project, stdio: 'pipe' },
-    );
-    writeFileSync(join(project, 'main.ts'), CONSUMER);
-    writeFileSync(
-      join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: false, types: [] }, files: ['main.ts'] }),
+    // Both consumers install at once, from the npm cache where it holds the packages
+    // (this repository's devDependencies put cdk8s-plus-28's and cdk8s-plus-33's versions there).
+    await Promise.all(
+      PLUS.map(async (plus) => {
+        const project = mkdtempSync(join(tmpdir(), `ai-inference-consumer-${plus}-`));
+        projects[plus] = project;
+        writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+        await run(
+          'npm',
+          [
+            'install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error',
+            // cdk8s-plus-28: a conflicting peer fails the install instead of being resolved
+            // quietly. cdk8s-plus-33: npm installs no peer on its own (as yarn does not), so
+            // cdk8s-plus-28 is there only because the library depends on it.
+            plus === 'cdk8s-plus-28' ? '--strict-peer-deps' : '--legacy-peer-deps',
+            tarball,
+            `cdk8s@${version('cdk8s')}`,
+            `${plus}@${version(plus)}`,
+            `constructs@${version('constructs')}`,
+          ],
+          { cwd: project },
+        );
+        writeFileSync(join(project, 'main.ts'), consumer(plus));
+        writeFileSync(join(project, 'tsconfig.json'), TSCONFIG);
+      }),
     );
   }, 300_000);
 
-  it('type-checks and compiles a consumer that imports the constructs by package name', () => {
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: project, stdio: 'pipe' });
-    expect(readFileSync(join(project, 'main.js'), 'utf8')).toContain("require(\"cdk8s-ai-inference\")");
+  describe.each(PLUS)('in a consumer that uses %s', (plus) => {
+    it('installs with no missing, invalid or conflicting peer', () => {
+      const pkg = JSON.parse(readFileSync(join(projects[plus], 'package.json'), 'utf8'));
+      expect(Object.keys(pkg.dependencies).sort()).toEqual(['cdk8s', 'cdk8s-ai-inference', plus, 'constructs'].sort());
+      // npm ls exits non-zero on a missing or invalid (peer) dependency anywhere in the tree.
+      const tree = JSON.parse(execFileSync('npm', ['ls', '--all', '--json'], { cwd: projects[plus], encoding: 'utf8' }));
+      expect(tree.problems ?? []).toEqual([]);
+      // One cdk8s and one constructs: the library's objects and the consumer's App share them.
+      const cdk8s = execFileSync('npm', ['ls', '--all', '--parseable', 'cdk8s', 'constructs'], { cwd: projects[plus], encoding: 'utf8' });
+      expect(cdk8s.trim().split('\n').map((p) => p.slice(projects[plus].length)).sort()).toEqual(['/node_modules/cdk8s', '/node_modules/constructs']);
+    });
+
+    it('type-checks and compiles the consumer, which imports the constructs by package name', () => {
+      execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', projects[plus]], { cwd: projects[plus], stdio: 'pipe' });
+      const js = readFileSync(join(projects[plus], 'main.js'), 'utf8');
+      expect(js).toContain('require("cdk8s-ai-inference")');
+      expect(js).toContain(`require("${plus}")`);
+    });
+
+    it('synthesizes the charts, with the CPU quantities of its Cpu values', () => {
+      execFileSync(process.execPath, ['main.js'], { cwd: projects[plus], stdio: 'pipe' });
+      const yaml = readFileSync(join(projects[plus], 'out', 'consumer.k8s.yaml'), 'utf8');
+      expect(yaml).toContain('name: ai-inference-internal');
+      expect(yaml).toContain('minAvailable: 2');
+      expect(yaml).toContain('nvidia.com/gpu: 1');
+      const [deployment] = ofKind(docs(projects[plus], 'consumer'), 'Deployment');
+      const [container] = deployment.spec.template.spec.containers;
+      expect(container.resources.requests.cpu).toBe('1500m');
+      expect(container.resources.limits.cpu).toBe('4');
+
+      const full = docs(projects[plus], 'full');
+      for (const kind of ['Deployment', 'ScaledObject', 'VerticalPodAutoscaler', 'ServiceMonitor', 'PrometheusRule']) {
+        expect(ofKind(full, kind)).toHaveLength(1);
+      }
+      const [fullContainer] = ofKind(full, 'Deployment')[0].spec.template.spec.containers;
+      expect(fullContainer.resources.requests.cpu).toBe('2');
+      expect(fullContainer.resources.limits.cpu).toBe('4');
+      const [policy] = ofKind(full, 'VerticalPodAutoscaler')[0].spec.resourcePolicy.containerPolicies;
+      expect(policy.minAllowed.cpu).toBe('500m');
+      expect(policy.maxAllowed.cpu).toBe('8');
+      const text = readFileSync(join(projects[plus], 'out', 'full.k8s.yaml'), 'utf8');
+      expect(text).toContain('vllm:num_requests_waiting');
+      expect(text).toContain('grafana_dashboard: "1"');
+    });
   });
 
-  it('synthesizes the consumer chart from the installed package', () => {
-    execFileSync(process.execPath, ['main.js'], { cwd: project, stdio: 'pipe' });
-    const yaml = readFileSync(join(project, 'out', 'consumer.k8s.yaml'), 'utf8');
-    expect(yaml).toContain('kind: Deployment');
-    expect(yaml).toContain('name: ai-inference-internal');
-    expect(yaml).toContain('minAvailable: 2');
-    expect(yaml).toContain('nvidia.com/gpu: 1');
-    const full = readFileSync(join(project, 'out', 'full.k8s.yaml'), 'utf8');
-    for (const kind of ['Deployment', 'ScaledObject', 'VerticalPodAutoscaler', 'ServiceMonitor', 'PrometheusRule']) {
-      expect(full).toContain(`kind: ${kind}`);
-    }
-    expect(full).toContain('vllm:num_requests_waiting');
-    expect(full).toContain('grafana_dashboard: "1"');
+  it('leaves cdk8s-plus-28 out of the consumer that did not ask for it: it is the library\'s own dependency', () => {
+    const project = projects['cdk8s-plus-33'];
+    const explain = JSON.parse(execFileSync('npm', ['explain', 'cdk8s-plus-28', '--json'], { cwd: project, encoding: 'utf8' }));
+    const edges = explain.flatMap((node: { dependents: { type: string; from: { name?: string; location?: string } }[] }) => node.dependents);
+    expect(edges.map((e: { type: string; from: { name?: string } }) => `${e.type} ${e.from.name}`)).toEqual(['prod cdk8s-ai-inference']);
   });
 
-  it('ships only the compiled library and its declarations', () => {
-    const pkg = JSON.parse(readFileSync(join(project, 'node_modules/cdk8s-ai-inference/package.json'), 'utf8'));
+  it('ships only the compiled library and its declarations, peering on cdk8s and constructs only', () => {
+    const installed = join(projects['cdk8s-plus-28'], 'node_modules/cdk8s-ai-inference');
+    const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
     expect(pkg.exports['.'].types).toBe('./lib/src/index.d.ts');
-    expect(() => readFileSync(join(project, 'node_modules/cdk8s-ai-inference/lib/src/index.d.ts'))).not.toThrow();
-    expect(() => readFileSync(join(project, 'node_modules/cdk8s-ai-inference/src/index.ts'))).toThrow();
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['cdk8s', 'constructs']);
+    expect(pkg.dependencies['cdk8s-plus-28']).toBeDefined();
+    expect(() => readFileSync(join(installed, 'lib/src/index.d.ts'))).not.toThrow();
+    expect(() => readFileSync(join(installed, 'src/index.ts'))).toThrow();
   });
 });
