@@ -1,3 +1,6 @@
+/** The application ConfigMap's data, and the hash that rolls the pods when it changes. */
+import { createHash } from 'node:crypto';
+import { FEATURE_FLAG_PREFIX, MOUNT_PATHS } from '../conventions';
 import { AppConfig } from '../spec/config';
 import { sizeKibibytes } from '../spec/values';
 
@@ -12,7 +15,7 @@ export function appConfigData(config: AppConfig): Record<string, string> {
   if (config.model) {
     put('MODEL_NAME', config.model.name);
     put('MODEL_VERSION', config.model.version);
-    put('MODEL_PATH', config.model.path ?? '/models');
+    put('MODEL_PATH', config.model.path ?? MOUNT_PATHS.models);
   }
   const perf = config.performance;
   put('MAX_BATCH_SIZE', perf?.maxBatchSize);
@@ -30,7 +33,12 @@ export function appConfigData(config: AppConfig): Record<string, string> {
     put('RATE_LIMIT_RPS', config.rateLimiting.requestsPerSecond);
     put('RATE_LIMIT_BURST', config.rateLimiting.burst);
   }
-  for (const [flag, on] of Object.entries(config.features ?? {})) put(`FEATURE_${snake(flag)}`, on);
+  for (const [flag, on] of Object.entries(config.features ?? {})) put(`${FEATURE_FLAG_PREFIX}${snake(flag)}`, on);
   for (const [key, value] of Object.entries(config.extra ?? {})) put(key, value);
   return Object.fromEntries(Object.entries(data).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** SHA-256 of the ConfigMap data, for the pod template's checksum annotation. */
+export function configChecksum(data: Record<string, string>): string {
+  return createHash('sha256').update(JSON.stringify(data)).digest('hex');
 }

@@ -214,8 +214,171 @@ export const INFERENCE_DEPLOYMENT_DEFAULTS = {
   tmpSizeLimit: Size.gibibytes(1),
   gracePeriod: Duration.seconds(60),
   preStopSleep: Duration.seconds(15),
-  uid: 1001,
+  identity: { runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001 },
+  imagePullPolicy: 'IfNotPresent' as const,
 };
+
+// ---- resolution ------------------------------------------------------------------------
+
+/** The workload fields of a spec or of the Deployment props, each optional section as given. */
+export interface WorkloadFields {
+  readonly resources: InferenceResources;
+  readonly imagePullPolicy?: 'IfNotPresent' | 'Always';
+  readonly replicas?: number;
+  readonly autoscaled?: boolean;
+  readonly ports?: InferencePorts;
+  readonly scheduling?: GpuScheduling;
+  readonly probes?: InferenceProbes;
+  readonly modelLoadTime?: Duration;
+  /** Field path named in messages about the model load time. @default 'modelLoadTime' */
+  readonly modelLoadTimePath?: string;
+  readonly storage?: InferenceStorage;
+  readonly secretEnv?: SecretEnvVar[];
+  readonly shutdown?: GracefulShutdown;
+  readonly identity?: PodIdentity;
+}
+
+/** GPUs per pod with the device plugin's resource name filled in. */
+export interface ResolvedGpu {
+  readonly count: number;
+  /** An explicit request; undefined when the limit alone implies it. */
+  readonly request?: number;
+  readonly resourceName: string;
+}
+
+export interface ResolvedResources extends InferenceResources {
+  readonly gpu: ResolvedGpu;
+}
+
+export interface ResolvedScheduling {
+  readonly nodeLabels: Readonly<Record<string, string>>;
+  readonly tolerateTaints: readonly string[];
+  readonly hostAntiAffinity: NonNullable<GpuScheduling['hostAntiAffinity']>;
+  readonly zoneSpread: NonNullable<GpuScheduling['zoneSpread']>;
+  /** Undefined: no priority class (there is no default one). */
+  readonly priorityClassName?: string;
+}
+
+export interface ResolvedProbes {
+  readonly path: string;
+  readonly livenessPath: string;
+  readonly readinessPath: string;
+  readonly liveness: Required<ProbeTiming>;
+  readonly readiness: Required<ProbeTiming>;
+  readonly startupBudget: Duration;
+  readonly startupPeriod: Duration;
+}
+
+/** A claim the Deployment creates, with its access mode filled in. */
+export interface ResolvedNewClaim {
+  readonly size: Size;
+  /** Undefined: the cluster's default StorageClass. */
+  readonly storageClassName?: string;
+  readonly accessMode: NonNullable<NewVolumeClaim['accessMode']>;
+  readonly readOnly: boolean;
+}
+
+export interface ResolvedExistingClaim {
+  readonly existingClaim: string;
+  readonly readOnly: boolean;
+}
+
+export type ResolvedVolumeClaim = ResolvedNewClaim | ResolvedExistingClaim;
+
+export interface ResolvedStorage {
+  readonly models: ResolvedVolumeClaim;
+  readonly data: ResolvedVolumeClaim;
+  readonly cacheSizeLimit: Size;
+  readonly tmpSizeLimit: Size;
+  /** Undefined: no /dev/shm volume. */
+  readonly sharedMemorySizeLimit?: Size;
+}
+
+/** The workload with every default of {@link INFERENCE_DEPLOYMENT_DEFAULTS} filled in. */
+export interface ResolvedWorkload {
+  readonly imagePullPolicy: NonNullable<WorkloadFields['imagePullPolicy']>;
+  readonly autoscaled: boolean;
+  /** `spec.replicas`: the fixed count, undefined when an autoscaler owns it. */
+  readonly replicas: number | undefined;
+  readonly ports: Required<InferencePorts>;
+  readonly resources: ResolvedResources;
+  readonly scheduling: ResolvedScheduling;
+  readonly probes: ResolvedProbes;
+  /** Undefined: no declared model load time, so none is checked. */
+  readonly modelLoadTime?: Duration;
+  readonly storage: ResolvedStorage;
+  readonly secretEnv: readonly SecretEnvVar[];
+  readonly shutdown: Required<GracefulShutdown>;
+  readonly identity: Required<PodIdentity>;
+}
+
+/**
+ * Fills every optional workload field from {@link INFERENCE_DEPLOYMENT_DEFAULTS}, field by
+ * field: a field given as `undefined` takes its default too. The one place defaults of the
+ * workload are applied; builders and relation rules read the result only.
+ *
+ * Expects shape-valid input (types right; ranges may still be wrong, as when the relation
+ * rules run beside the range checks) and never throws on it.
+ */
+export function resolveWorkload(p: WorkloadFields): ResolvedWorkload {
+  const d = INFERENCE_DEPLOYMENT_DEFAULTS;
+  const gpu = p.resources.gpu;
+  const { scheduling = {}, probes = {}, storage = {}, shutdown = {}, identity = {} } = p;
+  const autoscaled = p.autoscaled ?? false;
+  const timing = (kind: 'liveness' | 'readiness'): Required<ProbeTiming> => ({
+    period: probes[kind]?.period ?? d[kind].period,
+    timeout: probes[kind]?.timeout ?? d[kind].timeout,
+    failureThreshold: probes[kind]?.failureThreshold ?? d[kind].failureThreshold,
+  });
+  const path = probes.path ?? d.probePath;
+  return {
+    imagePullPolicy: p.imagePullPolicy ?? d.imagePullPolicy,
+    autoscaled,
+    replicas: autoscaled ? undefined : (p.replicas ?? d.replicas),
+    ports: { http: p.ports?.http ?? d.ports.http, metrics: p.ports?.metrics ?? d.ports.metrics },
+    resources: {
+      ...p.resources,
+      gpu: { count: gpu?.count ?? d.gpu.count, request: gpu?.request, resourceName: gpu?.resourceName ?? d.gpu.resourceName },
+    },
+    scheduling: {
+      nodeLabels: scheduling.nodeLabels ?? d.nodeLabels,
+      tolerateTaints: scheduling.tolerateTaints ?? d.tolerateTaints,
+      hostAntiAffinity: scheduling.hostAntiAffinity ?? d.hostAntiAffinity,
+      zoneSpread: scheduling.zoneSpread ?? d.zoneSpread,
+      priorityClassName: scheduling.priorityClassName,
+    },
+    probes: {
+      path,
+      livenessPath: probes.livenessPath ?? path,
+      readinessPath: probes.readinessPath ?? path,
+      liveness: timing('liveness'),
+      readiness: timing('readiness'),
+      startupBudget: probes.startupBudget ?? d.startupBudget,
+      startupPeriod: probes.startupPeriod ?? d.startupPeriod,
+    },
+    modelLoadTime: p.modelLoadTime,
+    storage: {
+      models: resolveClaim(storage.models ?? d.models),
+      data: resolveClaim(storage.data ?? d.data),
+      cacheSizeLimit: storage.cacheSizeLimit ?? d.cacheSizeLimit,
+      tmpSizeLimit: storage.tmpSizeLimit ?? d.tmpSizeLimit,
+      sharedMemorySizeLimit: storage.sharedMemorySizeLimit,
+    },
+    secretEnv: p.secretEnv ?? [],
+    shutdown: { gracePeriod: shutdown.gracePeriod ?? d.gracePeriod, preStopSleep: shutdown.preStopSleep ?? d.preStopSleep },
+    identity: {
+      runAsUser: identity.runAsUser ?? d.identity.runAsUser,
+      runAsGroup: identity.runAsGroup ?? d.identity.runAsGroup,
+      fsGroup: identity.fsGroup ?? d.identity.fsGroup,
+    },
+  };
+}
+
+function resolveClaim(claim: VolumeClaim): ResolvedVolumeClaim {
+  const readOnly = claim.readOnly ?? false;
+  if ('existingClaim' in claim) return { existingClaim: claim.existingClaim, readOnly };
+  return { size: claim.size, storageClassName: claim.storageClassName, accessMode: claim.accessMode ?? INFERENCE_DEPLOYMENT_DEFAULTS.accessMode, readOnly };
+}
 
 // ---- schemas ---------------------------------------------------------------------------
 
@@ -346,27 +509,14 @@ export interface PathProblem {
   readonly params?: { readonly value: unknown };
 }
 
-/** The workload fields the relation rules read, as the spec and the Deployment props hold them. */
-export interface WorkloadFields {
-  readonly resources: InferenceResources;
-  readonly replicas?: number;
-  readonly autoscaled?: boolean;
-  readonly ports?: InferencePorts;
-  readonly probes?: InferenceProbes;
-  readonly modelLoadTime?: Duration;
-  readonly modelLoadTimePath?: string;
-  readonly storage?: InferenceStorage;
-  readonly secretEnv?: SecretEnvVar[];
-  readonly shutdown?: GracefulShutdown;
-}
-
 const kib = (s: Size) => sizeKibibytes(s);
 
 /** Rules between fields of one workload (request vs limit, probes vs model load, ...). */
 export function workloadRelationProblems(p: WorkloadFields): PathProblem[] {
   const problems: PathProblem[] = [];
-  const d = INFERENCE_DEPLOYMENT_DEFAULTS;
-  const { cpu, memory, gpu, nodeAllocatableMemory } = p.resources;
+  const w = resolveWorkload(p);
+  const { cpu, memory, nodeAllocatableMemory } = w.resources;
+  const gpu = w.resources.gpu;
   if (cpuCores(cpu.request.amount) > cpuCores(cpu.limit.amount)) {
     problems.push({
       path: ['resources', 'cpu', 'request'],
@@ -385,26 +535,25 @@ export function workloadRelationProblems(p: WorkloadFields): PathProblem[] {
       message: `must stay below resources.nodeAllocatableMemory (${nodeAllocatableMemory.asString()}), or the node runs out of memory before the pod's limit stops it; lower the limit (seed 004: 40Gi on a 48 GB node)`,
     });
   }
-  if (gpu && gpu.request !== undefined && gpu.request !== gpu.count) {
+  if (gpu.request !== undefined && gpu.request !== gpu.count) {
     problems.push({
       path: ['resources', 'gpu', 'request'],
       message: `must equal resources.gpu.count (${gpu.count}): extended resources cannot be overcommitted; drop the request or set it to ${gpu.count}`,
     });
   }
-  const shm = p.storage?.sharedMemorySizeLimit;
+  const shm = w.storage.sharedMemorySizeLimit;
   if (shm && kib(shm) >= kib(memory.limit)) {
     problems.push({
       path: ['storage', 'sharedMemorySizeLimit'],
       message: `must stay below resources.memory.limit (${memory.limit.asString()}): /dev/shm is memory-backed and counts against the container's limit, so filling it OOM-kills the pod; lower it (a few Gi is typical) or raise the limit`,
     });
   }
-  const startupBudget = p.probes?.startupBudget ?? d.startupBudget;
-  const startupPeriod = p.probes?.startupPeriod ?? d.startupPeriod;
-  if (p.modelLoadTime && seconds(startupBudget) < seconds(p.modelLoadTime)) {
+  const { startupBudget, startupPeriod } = w.probes;
+  if (w.modelLoadTime && seconds(startupBudget) < seconds(w.modelLoadTime)) {
     problems.push({
       path: ['probes', 'startupBudget'],
       params: { value: startupBudget },
-      message: `is shorter than the declared model load time (${p.modelLoadTimePath ?? 'modelLoadTime'}: ${formatDuration(p.modelLoadTime)}): the kubelet would kill the pod while the model is still loading; raise probes.startupBudget to at least ${seconds(p.modelLoadTime)} s`,
+      message: `is shorter than the declared model load time (${p.modelLoadTimePath ?? 'modelLoadTime'}: ${formatDuration(w.modelLoadTime)}): the kubelet would kill the pod while the model is still loading; raise probes.startupBudget to at least ${seconds(w.modelLoadTime)} s`,
     });
   }
   if (seconds(startupPeriod) > seconds(startupBudget)) {
@@ -414,7 +563,7 @@ export function workloadRelationProblems(p: WorkloadFields): PathProblem[] {
     });
   }
   for (const kind of ['liveness', 'readiness'] as const) {
-    const timing = { ...d[kind], ...p.probes?.[kind] };
+    const timing = w.probes[kind];
     if (seconds(timing.timeout) >= seconds(timing.period)) {
       problems.push({
         path: ['probes', kind, 'timeout'],
@@ -423,8 +572,7 @@ export function workloadRelationProblems(p: WorkloadFields): PathProblem[] {
       });
     }
   }
-  const grace = p.shutdown?.gracePeriod ?? d.gracePeriod;
-  const preStop = p.shutdown?.preStopSleep ?? d.preStopSleep;
+  const { gracePeriod: grace, preStopSleep: preStop } = w.shutdown;
   if (seconds(grace) <= seconds(preStop)) {
     problems.push({
       path: ['shutdown', 'gracePeriod'],
@@ -432,13 +580,13 @@ export function workloadRelationProblems(p: WorkloadFields): PathProblem[] {
       message: `must be longer than shutdown.preStopSleep (${formatDuration(preStop)}), or the pod is killed before the server drains; raise the grace period or shorten the sleep`,
     });
   }
-  const ports = { ...d.ports, ...p.ports };
+  const ports = w.ports;
   if (ports.http === ports.metrics) {
     problems.push({ path: ['ports', 'metrics'], params: { value: ports.metrics }, message: `must differ from ports.http (${ports.http}); give metrics its own port` });
   }
-  const multiReplica = p.autoscaled || (p.replicas ?? d.replicas) > 1;
+  const multiReplica = w.replicas === undefined || w.replicas > 1;
   for (const vol of ['models', 'data'] as const) {
-    const claim = p.storage?.[vol] ?? d[vol];
+    const claim = w.storage[vol];
     if ('size' in claim && multiReplica && (claim.accessMode === 'ReadWriteOnce' || claim.accessMode === 'ReadWriteOncePod')) {
       problems.push({
         path: ['storage', vol, 'accessMode'],
@@ -447,7 +595,7 @@ export function workloadRelationProblems(p: WorkloadFields): PathProblem[] {
     }
   }
   const secretNames = new Set<string>();
-  (p.secretEnv ?? []).forEach((s, i) => {
+  w.secretEnv.forEach((s, i) => {
     if (secretNames.has(s.name)) problems.push({ path: ['secretEnv', i, 'name'], message: 'is defined twice; keep one entry per variable' });
     secretNames.add(s.name);
   });

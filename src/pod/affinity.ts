@@ -1,0 +1,55 @@
+/**
+ * Where the inference pods may run: node affinity to the GPU nodes, tolerations of their
+ * taints, and the host anti-affinity that keeps one pod per node.
+ */
+import { k8s } from 'cdk8s-plus-28';
+import { ResolvedScheduling } from '../spec/workload';
+
+/** Well-known node label naming the host: the topology of "one pod per node". */
+export const HOSTNAME_TOPOLOGY_KEY = 'kubernetes.io/hostname';
+
+/** Weight of the preferred anti-affinity term: the highest the scheduler takes. */
+const PREFERRED_WEIGHT = 100;
+
+/**
+ * Required node affinity to nodes that carry every one of `nodeLabels` (one `In`
+ * expression per label, all in one term, so they are ANDed); undefined with no labels.
+ */
+export function gpuNodeAffinity(nodeLabels: Readonly<Record<string, string>>): k8s.NodeAffinity | undefined {
+  const entries = Object.entries(nodeLabels);
+  if (entries.length === 0) return undefined;
+  return {
+    requiredDuringSchedulingIgnoredDuringExecution: {
+      nodeSelectorTerms: [{ matchExpressions: entries.map(([key, value]) => ({ key, operator: 'In', values: [value] })) }],
+    },
+  };
+}
+
+/**
+ * Anti-affinity between the pods of one release on a host: `required` never co-locates
+ * two of them, `preferred` does only when no other node fits, `none` gives undefined.
+ */
+export function hostAntiAffinity(mode: ResolvedScheduling['hostAntiAffinity'], selector: Record<string, string>): k8s.PodAntiAffinity | undefined {
+  const term: k8s.PodAffinityTerm = { labelSelector: { matchLabels: selector }, topologyKey: HOSTNAME_TOPOLOGY_KEY };
+  switch (mode) {
+    case 'required':
+      return { requiredDuringSchedulingIgnoredDuringExecution: [term] };
+    case 'preferred':
+      return { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: PREFERRED_WEIGHT, podAffinityTerm: term }] };
+    case 'none':
+      return undefined;
+  }
+}
+
+/** The pod's affinity: GPU nodes and the host anti-affinity of the pods `selector` picks. */
+export function podAffinity(scheduling: ResolvedScheduling, selector: Record<string, string>): k8s.Affinity {
+  return {
+    nodeAffinity: gpuNodeAffinity(scheduling.nodeLabels),
+    podAntiAffinity: hostAntiAffinity(scheduling.hostAntiAffinity, selector),
+  };
+}
+
+/** Tolerations of the given taint keys, whatever their value (operator Exists, effect NoSchedule). */
+export function taintTolerations(taintKeys: readonly string[]): k8s.Toleration[] {
+  return taintKeys.map((key) => ({ key, operator: 'Exists', effect: 'NoSchedule' }));
+}

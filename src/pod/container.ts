@@ -1,0 +1,71 @@
+/** The inference container, assembled from the pod pieces and the resolved workload. */
+import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { HTTP_PORT_NAME, INFERENCE_CONTAINER, METRICS_PORT_NAME } from '../conventions';
+import { InferencePorts, ResolvedResources, ResolvedWorkload, SecretEnvVar, seconds } from '../spec/workload';
+import { livenessProbe, readinessProbe, startupProbe } from './probes';
+import { sizeQuantity } from './quantity';
+import { containerSecurityContext } from './security-context';
+
+export interface InferenceContainerInput {
+  readonly image: string;
+  /** The application ConfigMap, injected whole with envFrom. */
+  readonly configMapName: string;
+  readonly workload: ResolvedWorkload;
+  /** The mounts of the pod's volumes (see podVolumes). */
+  readonly volumeMounts: k8s.VolumeMount[];
+}
+
+/** The inference server's container: ports, config and secrets, resources, probes, shutdown, security. */
+export function inferenceContainer(input: InferenceContainerInput): k8s.Container {
+  const w = input.workload;
+  return {
+    name: INFERENCE_CONTAINER,
+    image: input.image,
+    imagePullPolicy: w.imagePullPolicy,
+    ports: containerPorts(w.ports),
+    envFrom: [{ configMapRef: { name: input.configMapName } }],
+    env: secretEnv(w.secretEnv),
+    resources: containerResources(w.resources),
+    startupProbe: startupProbe(w.probes),
+    livenessProbe: livenessProbe(w.probes),
+    readinessProbe: readinessProbe(w.probes),
+    lifecycle: preStopSleep(w.shutdown.preStopSleep),
+    securityContext: containerSecurityContext(w.identity),
+    volumeMounts: input.volumeMounts,
+  };
+}
+
+/** The `http` and `metrics` container ports (TCP). */
+export function containerPorts(ports: Required<InferencePorts>): k8s.ContainerPort[] {
+  return [
+    { name: HTTP_PORT_NAME, containerPort: ports.http, protocol: 'TCP' },
+    { name: METRICS_PORT_NAME, containerPort: ports.metrics, protocol: 'TCP' },
+  ];
+}
+
+/** Environment variables read from Secret keys: the manifest names the key, never the value. */
+export function secretEnv(vars: readonly SecretEnvVar[]): k8s.EnvVar[] {
+  return vars.map((s) => ({ name: s.name, valueFrom: { secretKeyRef: { name: s.secretName, key: s.key, optional: s.optional } } }));
+}
+
+/**
+ * CPU and memory requests and limits. The GPU is a limit, set only when the count is above
+ * 0; a GPU request is written only when one is given (validation makes it equal the limit:
+ * extended resources cannot be overcommitted).
+ */
+export function containerResources(resources: ResolvedResources): k8s.ResourceRequirements {
+  const { cpu, memory, gpu } = resources;
+  const limits: Record<string, k8s.Quantity> = { cpu: k8s.Quantity.fromString(cpu.limit.amount), memory: sizeQuantity(memory.limit) };
+  const requests: Record<string, k8s.Quantity> = { cpu: k8s.Quantity.fromString(cpu.request.amount), memory: sizeQuantity(memory.request) };
+  if (gpu.count > 0) {
+    limits[gpu.resourceName] = k8s.Quantity.fromNumber(gpu.count);
+    if (gpu.request !== undefined) requests[gpu.resourceName] = k8s.Quantity.fromNumber(gpu.request);
+  }
+  return { requests, limits };
+}
+
+/** A preStop sleep: the server keeps serving while load balancers deregister the pod. */
+export function preStopSleep(sleep: Duration): k8s.Lifecycle {
+  return { preStop: { exec: { command: ['sleep', String(seconds(sleep))] } } };
+}
