@@ -224,6 +224,11 @@ export function zDurationBetween(minSeconds: number, maxSeconds: number, what: s
   );
 }
 
+/** Whole seconds of a Duration (rounds sub-second durations up). */
+export function seconds(d: Duration): number {
+  return Math.ceil(durationMillis(d) / 1000);
+}
+
 /** Kibibytes of a Size, NaN when it holds no finite amount. */
 export function sizeKibibytes(s: Size): number {
   const kib = s.toKibibytes({ rounding: SizeRoundingBehavior.NONE });

@@ -9,12 +9,12 @@ import { formatDuration } from './problems';
 import {
   CpuValue,
   cpuCores,
-  durationMillis,
+  seconds,
   sizeKibibytes,
   zCpu,
   zDataKey,
   zDnsSubdomain,
-  zDuration,
+  zDurationBetween,
   zEnvName,
   zHttpPath,
   zInt,
@@ -24,6 +24,10 @@ import {
   zSize,
 } from './values';
 
+// Kept here for the modules that read it with the workload defaults.
+export { seconds };
+
+/** CPU, memory and GPU of the inference container. */
 export interface InferenceResources {
   /** CPU request and limit, e.g. `{ request: Cpu.units(2), limit: Cpu.units(4) }`. */
   readonly cpu: { readonly request: CpuValue; readonly limit: CpuValue };
@@ -382,22 +386,6 @@ function resolveClaim(claim: VolumeClaim): ResolvedVolumeClaim {
 
 // ---- schemas ---------------------------------------------------------------------------
 
-/** Whole seconds of a Duration (rounds sub-second durations up). */
-export function seconds(d: Duration): number {
-  return Math.ceil(durationMillis(d) / 1000);
-}
-
-/** A Duration used as an int32 seconds field: whole seconds within [min, max]. */
-export function zSeconds(min: number, max: number, what: string) {
-  return zDuration.refine(
-    (d) => {
-      const s = durationMillis(d) / 1000;
-      return Number.isInteger(s) && s >= min && s <= max;
-    },
-    { message: `must be a whole number of seconds within ${min}-${max} s (${what}); use Duration.seconds(n) in range` },
-  );
-}
-
 export const portsSchema = z.object({ http: zPort.optional(), metrics: zPort.optional() }).strict() satisfies z.ZodType<InferencePorts>;
 
 export const resourcesSchema = z
@@ -432,8 +420,8 @@ export const schedulingSchema = z
 /** Probe timing: kubelet int32 fields, periods of at least 1 s. */
 const probeTimingSchema = z
   .object({
-    period: zSeconds(1, 3600, 'probe period').optional(),
-    timeout: zSeconds(1, 3600, 'probe timeout').optional(),
+    period: zDurationBetween(1, 3600, 'probe period').optional(),
+    timeout: zDurationBetween(1, 3600, 'probe timeout').optional(),
     failureThreshold: zInt(1, 1000, 'failures before the kubelet acts').optional(),
   })
   .strict() satisfies z.ZodType<ProbeTiming>;
@@ -445,8 +433,8 @@ export const probesSchema = z
     readinessPath: zHttpPath.optional(),
     liveness: probeTimingSchema.optional(),
     readiness: probeTimingSchema.optional(),
-    startupBudget: zSeconds(1, 86_400, 'startup budget').optional(),
-    startupPeriod: zSeconds(1, 3600, 'startup probe period').optional(),
+    startupBudget: zDurationBetween(1, 86_400, 'startup budget').optional(),
+    startupPeriod: zDurationBetween(1, 3600, 'startup probe period').optional(),
   })
   .strict() satisfies z.ZodType<InferenceProbes>;
 
@@ -487,8 +475,8 @@ export const secretEnvSchema = z.array(
 
 export const shutdownSchema = z
   .object({
-    gracePeriod: zSeconds(1, 86_400, 'termination grace period').optional(),
-    preStopSleep: zSeconds(1, 86_400, 'preStop sleep').optional(),
+    gracePeriod: zDurationBetween(1, 86_400, 'termination grace period').optional(),
+    preStopSleep: zDurationBetween(1, 86_400, 'preStop sleep').optional(),
   })
   .strict() satisfies z.ZodType<GracefulShutdown>;
 

@@ -109,7 +109,7 @@ describe('the spec as the one validated root', () => {
       [{ identity: { runAsUser: 2 ** 31 } }, 'identity.runAsUser (2147483648) must fit a 32-bit integer (at most 2147483647); lower it'],
       [
         { probes: { ...seed.probes, liveness: { period: Duration.seconds(0) } } },
-        'probes.liveness.period (0s) must be a whole number of seconds within 1-3600 s (probe period); use Duration.seconds(n) in range',
+        'probes.liveness.period (0s) must be a whole number of seconds within 1-3600 s (probe period); pick a value in range',
       ],
       [
         { release: '1abc' },
