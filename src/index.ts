@@ -56,6 +56,8 @@ export { InferenceValidationError } from './spec/problems';
 
 // Constructs.
 export { InferenceDeployment, InferenceDeploymentProps } from './constructs/inference-deployment';
+export { workloadOf, fromPlusWorkload } from './constructs/workload-target';
+export type { WorkloadTarget, WorkloadRequests, PlusWorkload, PlusContainer, FromPlusWorkloadOptions } from './constructs/workload-target';
 export { NlbService, NlbServiceProps } from './constructs/nlb-service';
 export { PdbPolicy, PdbPolicyProps } from './constructs/pdb-policy';
 export { InferenceNetworkPolicy, InferenceNetworkPolicyProps } from './constructs/inference-network-policy';

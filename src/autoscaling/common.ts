@@ -7,6 +7,9 @@ import { z } from 'zod';
 import { dcgmConfigSchema, metricPresetSchema } from '../spec/metrics';
 import { COMPONENT, commonLabels } from '../conventions';
 import { DcgmConfig, MetricPreset, MetricPresetName } from '../metrics/presets';
+import type { WorkloadTarget } from '../constructs/workload-target';
+import { formatProblem } from '../spec/problems';
+import { ScalingSignals } from '../spec/signals';
 import { zDnsLabel, zLabelMap } from '../spec/values';
 
 /** A cdk8s-plus Cpu. */
@@ -52,4 +55,15 @@ export function autoscalingLabels(release: string, extra: Record<string, string>
 export function replicaBoundsIssue(min: number, max: number): string | undefined {
   if (min <= max) return undefined;
   return `must be at least minReplicas (${min}); raise maxReplicas or lower minReplicas (for a fixed count set both equal: the pinned mode)`;
+}
+
+/** The rule a GPU signal breaks on pods without a GPU; `where` names what has none. */
+export function gpuSignalRule(where: string): string {
+  return `needs a GPU on the ${where}: dcgm-exporter reports nothing for the pods, so the signal is always missing; request a GPU or drop the gpu signal`;
+}
+
+/** A gpu signal on a workload known to have no GPU. */
+export function gpuSignalProblems(signals: ScalingSignals, workload: WorkloadTarget): string[] {
+  if (signals.gpu === undefined || workload.gpuCount !== 0) return [];
+  return [formatProblem(['signals', 'gpu'], signals.gpu, gpuSignalRule(`workload ("${workload.name}" has 0 GPUs per pod)`))];
 }

@@ -13,6 +13,7 @@ import { VpaRecommender } from '../constructs/vpa-recommender';
 import { GrafanaDashboard } from '../constructs/grafana-dashboard';
 import { PrometheusRules } from '../constructs/prometheus-rules';
 import { InferenceServiceMonitor } from '../constructs/service-monitor';
+import { workloadOf } from '../constructs/workload-target';
 import { AiInferenceSpec } from '../spec/spec';
 import { consistencyFindings } from './consistency';
 import { checkedWirings } from './validate';
@@ -64,15 +65,20 @@ export class AiInferenceChart extends Chart {
       });
     }
     this.deployment = new InferenceDeployment(this, 'Deployment', wirings.deployment.props);
-    this.services = new NlbService(this, 'Services', wirings.services.props);
-    this.pdb = new PdbPolicy(this, 'Disruption', wirings.pdb.props);
+    const workload = this.deployment;
+    // The chart checks the VPA bounds and the GPU signal against the spec itself, with the
+    // spec's paths (consistency.ts); the autoscalers are not told the requests and GPUs
+    // again, so each problem is reported once.
+    const scaled = { ...workloadOf(workload), requests: undefined, gpuCount: undefined };
+    this.services = new NlbService(this, 'Services', { ...wirings.services.props, workload });
+    this.pdb = new PdbPolicy(this, 'Disruption', { ...wirings.pdb.props, workload });
     if (wirings.networkPolicy) this.networkPolicy = new InferenceNetworkPolicy(this, 'NetworkPolicy', wirings.networkPolicy.props);
-    if (wirings.hpa) this.hpa = new GpuHpa(this, 'Autoscaler', wirings.hpa.props);
+    if (wirings.hpa) this.hpa = new GpuHpa(this, 'Autoscaler', { ...wirings.hpa.props, workload: scaled });
     if (wirings.adapter) this.adapterRules = new PrometheusAdapterRules(this, 'AdapterRules', wirings.adapter.props);
-    if (wirings.keda) this.scaledObject = new KedaScaledObject(this, 'ScaledObject', wirings.keda.props);
-    if (wirings.vpa) this.vpa = new VpaRecommender(this, 'Vpa', wirings.vpa.props);
+    if (wirings.keda) this.scaledObject = new KedaScaledObject(this, 'ScaledObject', { ...wirings.keda.props, workload: scaled });
+    if (wirings.vpa) this.vpa = new VpaRecommender(this, 'Vpa', { ...wirings.vpa.props, workload: scaled });
     if (monitoring) {
-      this.serviceMonitor = new InferenceServiceMonitor(this, 'ServiceMonitor', monitoring.serviceMonitor.props);
+      this.serviceMonitor = new InferenceServiceMonitor(this, 'ServiceMonitor', { ...monitoring.serviceMonitor.props, workload });
       this.prometheusRules = new PrometheusRules(this, 'Rules', {
         name: monitoring.ruleName,
         namespace: spec.namespace,

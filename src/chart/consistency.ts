@@ -1,7 +1,7 @@
+import { gpuSignalRule } from '../autoscaling/common';
 import { INFERENCE_DEPLOYMENT_DEFAULTS } from '../spec/workload';
 import { NLB_DEFAULTS } from '../spec/traffic';
-import { vpaHpaConflicts } from '../constructs/vpa-recommender';
-import { cpuCores } from '../spec/values';
+import { vpaBoundProblems, vpaHpaConflicts } from '../constructs/vpa-recommender';
 import { formatDuration, formatProblem } from '../spec/problems';
 import { seconds } from '../spec/workload';
 import { AiInferenceSpec } from '../spec/spec';
@@ -98,7 +98,7 @@ function scalingFindings(spec: AiInferenceSpec): Findings {
       formatProblem(
         ['scaling', 'signals', 'gpu'],
         signals.gpu,
-        'needs a GPU on the Deployment (resources.gpu.count is 0): dcgm-exporter reports nothing for the pods, so the signal is always missing; request a GPU or drop the gpu signal',
+        gpuSignalRule('Deployment (resources.gpu.count is 0)'),
       ),
     );
   }
@@ -106,30 +106,13 @@ function scalingFindings(spec: AiInferenceSpec): Findings {
   // The VPA: its bounds must contain today's requests, and it must not fight the HPA.
   if (scaling.vpa !== undefined && scaling.vpa !== false) {
     const vpa = scaling.vpa;
-    const req = spec.resources;
-    const cpuReq = cpuCores(req.cpu.request.amount);
-    const memReq = req.memory.request.toKibibytes();
-    const check = (resource: 'cpu' | 'memory', side: 'minAllowed' | 'maxAllowed') => {
-      const bound = vpa[side]?.[resource];
-      if (bound === undefined) return;
-      const boundValue = resource === 'cpu' ? cpuCores((bound as { amount: string }).amount) : (bound as { toKibibytes(): number }).toKibibytes();
-      const request = resource === 'cpu' ? cpuCores(req.cpu.request.amount) : memReq;
-      const outside = side === 'minAllowed' ? boundValue > request : boundValue < request;
-      if (outside) {
-        const requestText = resource === 'cpu' ? String(cpuReq) : req.memory.request.asString();
-        errors.push(
-          formatProblem(
-            ['scaling', 'vpa', side, resource],
-            bound,
-            `must ${side === 'minAllowed' ? 'not exceed' : 'not be below'} resources.${resource}.request (${requestText}): the VPA bounds must contain the Deployment's request, or its recommendation is wrong from the start; widen the bound or change the request`,
-          ),
-        );
-      }
-    };
-    for (const resource of ['cpu', 'memory'] as const) {
-      check(resource, 'minAllowed');
-      check(resource, 'maxAllowed');
-    }
+    errors.push(
+      ...vpaBoundProblems(vpa, { cpu: spec.resources.cpu.request, memory: spec.resources.memory.request }, {
+        boundPath: (side, resource) => ['scaling', 'vpa', side, resource],
+        request: (resource) => `resources.${resource}.request`,
+        kind: 'Deployment',
+      }),
+    );
     const conflicts = vpaHpaConflicts(
       { updateMode: vpa.updateMode ?? 'Off', controlledResources: vpa.controlledResources ?? ['cpu', 'memory'] },
       signals,

@@ -16,7 +16,7 @@ import { GrafanaDashboardProps, grafanaDashboardPropsSchema } from '../construct
 import { DEFAULT_OPERATOR_SELECTOR_LABELS, InferenceServiceMonitorProps, inferenceServiceMonitorPropsSchema } from '../constructs/service-monitor';
 import { dashboardUid } from '../dashboard/input';
 import { DEFAULT_DCGM, METRIC_PRESETS, MetricScope } from '../metrics/presets';
-import { COMPONENT, INFERENCE_CONTAINER, SERVICE_ROLE_LABEL, commonLabels, objectNames, selectorLabels } from '../conventions';
+import { COMPONENT, INFERENCE_CONTAINER, commonLabels, objectNames } from '../conventions';
 import { zodProblems } from '../spec/problems';
 
 /**
@@ -58,13 +58,18 @@ export function deploymentWiring(spec: AiInferenceSpec, autoscaled: boolean): Wi
   };
 }
 
-export function nlbWiring(spec: AiInferenceSpec): Wiring<NlbServiceProps> {
+/**
+ * A construct's props without its `workload`: everything the spec decides, validated
+ * before any object is built; the chart adds the InferenceDeployment it builds.
+ */
+export type SpecProps<P> = Omit<P, 'workload'>;
+
+export function nlbWiring(spec: AiInferenceSpec): Wiring<SpecProps<NlbServiceProps>> {
   return {
     schema: nlbServicePropsSchema,
     props: {
       name: spec.release,
       namespace: spec.namespace,
-      ports: spec.ports,
       loadBalancer: spec.traffic?.loadBalancer,
       headless: spec.traffic?.headless,
       internal: spec.traffic?.internal,
@@ -74,7 +79,7 @@ export function nlbWiring(spec: AiInferenceSpec): Wiring<NlbServiceProps> {
   };
 }
 
-export function pdbWiring(spec: AiInferenceSpec, replicaFloor: number, replicaFloorPath: string): Wiring<PdbPolicyProps> {
+export function pdbWiring(spec: AiInferenceSpec, replicaFloor: number, replicaFloorPath: string): Wiring<SpecProps<PdbPolicyProps>> {
   return {
     schema: pdbPolicyPropsSchema,
     props: {
@@ -134,12 +139,12 @@ export function scalingSignals(scaling: ScalingSpec): ScalingSignals {
 }
 
 /** The HPA (prometheus-adapter backend) and the adapter rules for its custom signals. */
-export function hpaWiring(spec: AiInferenceSpec, scaling: ScalingSpec): { hpa: Wiring<GpuHpaProps>; adapter?: Wiring<PrometheusAdapterRulesProps> } {
+export function hpaWiring(spec: AiInferenceSpec, scaling: ScalingSpec): { hpa: Wiring<SpecProps<GpuHpaProps>>; adapter?: Wiring<PrometheusAdapterRulesProps> } {
   const bounds = replicaBounds(scaling);
   const signals = scalingSignals(scaling);
   const common = { name: spec.release, namespace: spec.namespace, labels: partOfLabel(spec) };
   const paths = { name: 'release', minReplicas: bounds.minPath, maxReplicas: bounds.maxPath, signals: 'scaling.signals', behavior: 'scaling.behavior', preset: 'metrics.preset', dcgm: 'metrics.dcgm' };
-  const hpa: Wiring<GpuHpaProps> = {
+  const hpa: Wiring<SpecProps<GpuHpaProps>> = {
     schema: gpuHpaPropsSchema,
     props: { ...common, minReplicas: bounds.min, maxReplicas: bounds.max, signals, behavior: scaling.behavior, preset: spec.metrics?.preset },
     paths,
@@ -156,7 +161,7 @@ export function hpaWiring(spec: AiInferenceSpec, scaling: ScalingSpec): { hpa: W
 }
 
 /** The KEDA ScaledObject (keda backend). */
-export function kedaWiring(spec: AiInferenceSpec, scaling: KedaScalingSpec): Wiring<KedaScaledObjectProps> {
+export function kedaWiring(spec: AiInferenceSpec, scaling: KedaScalingSpec): Wiring<SpecProps<KedaScaledObjectProps>> {
   const bounds = replicaBounds(scaling);
   return {
     schema: kedaScaledObjectPropsSchema,
@@ -190,7 +195,7 @@ export function kedaWiring(spec: AiInferenceSpec, scaling: KedaScalingSpec): Wir
 }
 
 /** The VPA of the inference container. */
-export function vpaWiring(spec: AiInferenceSpec, scaling: ScalingSpec): Wiring<VpaRecommenderProps> | undefined {
+export function vpaWiring(spec: AiInferenceSpec, scaling: ScalingSpec): Wiring<SpecProps<VpaRecommenderProps>> | undefined {
   if (scaling.vpa === false) return undefined;
   const vpa = scaling.vpa ?? {};
   return {
@@ -219,7 +224,7 @@ export function vpaWiring(spec: AiInferenceSpec, scaling: ScalingSpec): Wiring<V
 export interface MonitoringWirings {
   readonly labels: Record<string, string>;
   readonly ruleName: string;
-  readonly serviceMonitor: Wiring<InferenceServiceMonitorProps>;
+  readonly serviceMonitor: Wiring<SpecProps<InferenceServiceMonitorProps>>;
   readonly rules: Wiring<AlertRulesInput>;
   readonly dashboard?: Wiring<GrafanaDashboardProps>;
   readonly operatorSelectorLabels: Record<string, string>;
@@ -276,7 +281,6 @@ export function monitoringWirings(spec: AiInferenceSpec): MonitoringWirings | un
       props: {
         name: names.serviceMonitor,
         namespace: spec.namespace,
-        serviceLabels: { ...selectorLabels(spec.release), [SERVICE_ROLE_LABEL]: 'internal' },
         interval: m.scrapeInterval,
         scrapeTimeout: m.scrapeTimeout,
         operatorSelectorLabels,
@@ -352,13 +356,13 @@ export function wiringProblems(w: {
 /** Every construct's wiring of one spec, and the shared monitoring inputs. */
 export interface ChartWirings {
   readonly deployment: Wiring<InferenceDeploymentProps>;
-  readonly services: Wiring<NlbServiceProps>;
-  readonly pdb: Wiring<PdbPolicyProps>;
+  readonly services: Wiring<SpecProps<NlbServiceProps>>;
+  readonly pdb: Wiring<SpecProps<PdbPolicyProps>>;
   readonly networkPolicy?: Wiring<InferenceNetworkPolicyProps>;
-  readonly hpa?: Wiring<GpuHpaProps>;
+  readonly hpa?: Wiring<SpecProps<GpuHpaProps>>;
   readonly adapter?: Wiring<PrometheusAdapterRulesProps>;
-  readonly keda?: Wiring<KedaScaledObjectProps>;
-  readonly vpa?: Wiring<VpaRecommenderProps>;
+  readonly keda?: Wiring<SpecProps<KedaScaledObjectProps>>;
+  readonly vpa?: Wiring<SpecProps<VpaRecommenderProps>>;
   readonly monitoring?: MonitoringWirings;
   /** All of the above that validate props, for reporting. */
   readonly all: Record<string, Wiring<any> | undefined>;

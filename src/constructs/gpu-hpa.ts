@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { autoscalingLabels, replicaBoundsIssue, zIdentity, zMaxReplicas, zMinReplicas, zPreset } from '../autoscaling/common';
+import { autoscalingLabels, gpuSignalProblems, replicaBoundsIssue, zIdentity, zMaxReplicas, zMinReplicas, zPreset } from '../autoscaling/common';
 import { ResolvedScalingBehavior, ScalingBehavior, resolveBehavior, scalingBehaviorSchema } from '../spec/behavior';
 import { objectNames } from '../conventions';
 import { MetricPreset, MetricPresetName } from '../metrics/presets';
@@ -9,14 +9,19 @@ import { SIGNALS, ScalingSignals, SignalName, scalingSignalsSchema, usedSignals 
 import { adapterMetricName, quantityText, resolvePreset } from '../metrics/signals';
 import { parseOrThrow } from '../spec/problems';
 import { zDnsLabel } from '../spec/values';
+import { InferenceDeployment } from './inference-deployment';
+import { WorkloadTarget, namespaceProblems, parseWithWorkload } from './workload-target';
 
 export interface GpuHpaProps {
   /** Release name: the HPA is `<name>-hpa` (conventions.ts objectNames), e.g. `ai-inference-hpa`. */
   readonly name: string;
-  /** Namespace of the HPA; the Deployment it scales must be in the same one. @default - none (the chart's) */
+  /**
+   * The workload the HPA scales (its scaleTargetRef): an InferenceDeployment created with
+   * `autoscaled: true`, or `fromPlusWorkload(deployment)` for a cdk8s-plus workload.
+   */
+  readonly workload: InferenceDeployment | WorkloadTarget;
+  /** Namespace of the HPA; it must be the workload's. @default - the workload's namespace */
   readonly namespace?: string;
-  /** Name of the apps/v1 Deployment the HPA scales. @default - objectNames(name).deployment, the release name */
-  readonly deploymentName?: string;
   /** Fewest replicas the HPA keeps (seed 000: 3). */
   readonly minReplicas: number;
   /** Most replicas the HPA creates (seed 000: 20). */
@@ -53,7 +58,6 @@ export interface GpuHpaPinnedProps extends Omit<GpuHpaProps, 'minReplicas' | 'ma
 export const gpuHpaPropsSchema = z
   .object({
     ...zIdentity,
-    deploymentName: zDnsLabel.optional(),
     minReplicas: zMinReplicas,
     maxReplicas: zMaxReplicas,
     signals: scalingSignalsSchema,
@@ -65,18 +69,19 @@ export const gpuHpaPropsSchema = z
   .superRefine((p, ctx) => {
     const issue = replicaBoundsIssue(p.minReplicas, p.maxReplicas);
     if (issue) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['maxReplicas'], message: issue });
-  }) satisfies z.ZodType<GpuHpaProps>;
+  }) satisfies z.ZodType<Omit<GpuHpaProps, 'workload'>>;
 
 /**
- * An autoscaling/v2 HorizontalPodAutoscaler for the inference Deployment, on the typed
+ * An autoscaling/v2 HorizontalPodAutoscaler for a workload (the InferenceDeployment), on the typed
  * scaling signals (seed 000: cpu 70 %, memory 75 %, GPU 70 %, 50 requests/s per pod,
  * p95 1.5 s, queue 10 per pod) with a range-checked behavior.
  *
  * cpu and memory are Resource metrics; GPU, request rate and queue depth are Pods
  * metrics; the p95 latency is an Object metric on the metrics Service. The custom ones
  * scale on nothing unless prometheus-adapter serves them: install the rules of a
- * PrometheusAdapterRules built from the same signals and preset. The Deployment must not
- * set `spec.replicas`. For KEDA use KedaScaledObject instead (never both).
+ * PrometheusAdapterRules built from the same signals and preset. The workload must not
+ * set `spec.replicas`; a gpu signal on a workload known to have no GPU fails synth. For
+ * KEDA use KedaScaledObject instead (never both).
  *
  * `GpuHpa.pinned()` holds a fixed replica count for sustained load tests.
  */
@@ -102,7 +107,8 @@ export class GpuHpa extends Construct {
   /** Name of the HPA object. */
   public readonly name: string;
   public readonly namespace?: string;
-  public readonly deploymentName: string;
+  /** The workload it scales. */
+  public readonly workload: WorkloadTarget;
   public readonly minReplicas: number;
   public readonly maxReplicas: number;
   /** True when minReplicas = maxReplicas: the HPA holds that count and never scales. */
@@ -116,11 +122,13 @@ export class GpuHpa extends Construct {
 
   constructor(scope: Construct, id: string, props: GpuHpaProps) {
     super(scope, id);
-    const p = parseOrThrow(gpuHpaPropsSchema, props, `GpuHpa ${scope.node.path}/${id}`);
+    const { p, workload } = parseWithWorkload(gpuHpaPropsSchema, props, `GpuHpa ${scope.node.path}/${id}`, (p, w) =>
+      namespaceProblems(p.namespace, w),
+    );
     const names = objectNames(p.name);
     this.name = names.hpa;
-    this.namespace = p.namespace;
-    this.deploymentName = p.deploymentName ?? names.deployment;
+    this.namespace = p.namespace ?? workload.namespace;
+    this.workload = workload;
     this.minReplicas = p.minReplicas;
     this.maxReplicas = p.maxReplicas;
     this.pinned = p.minReplicas === p.maxReplicas;
@@ -137,7 +145,7 @@ export class GpuHpa extends Construct {
         annotations: this.pinned ? { [PINNED_ANNOTATION]: pinnedNote(this.minReplicas) } : undefined,
       },
       spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deploymentName },
+        scaleTargetRef: { apiVersion: workload.apiVersion, kind: workload.kind, name: workload.name },
         minReplicas: this.minReplicas,
         maxReplicas: this.maxReplicas,
         metrics: usedSignals(p.signals).map((s) => hpaMetric(s, p.signals, this.preset, metricsService)),
@@ -147,6 +155,7 @@ export class GpuHpa extends Construct {
         },
       },
     });
+    this.node.addValidation({ validate: () => gpuSignalProblems(p.signals, workload) });
   }
 }
 

@@ -3,14 +3,15 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { ScaledObject, ScaledObjectSpecTriggers } from '../../imports/keda-keda.sh';
 import { ResolvedScalingBehavior, ScalingBehavior, resolveBehavior, scalingBehaviorSchema } from '../spec/behavior';
-import { autoscalingLabels, replicaBoundsIssue, zDcgm, zIdentity, zMaxReplicas, zPreset } from '../autoscaling/common';
+import { autoscalingLabels, gpuSignalProblems, replicaBoundsIssue, zDcgm, zIdentity, zMaxReplicas, zPreset } from '../autoscaling/common';
 import { objectNames } from '../conventions';
 import { DcgmConfig, MetricPreset, MetricPresetName, MetricScope } from '../metrics/presets';
 import { CustomSignalName, ScalingSignals, SignalName, scalingSignalsSchema, targetNumber, usedSignals } from '../spec/signals';
 import { DEFAULT_RATE_WINDOW_SECONDS, decimalText, kedaQuery, resolvePreset } from '../metrics/signals';
-import { parseOrThrow } from '../spec/problems';
 import { seconds } from '../spec/workload';
 import { zDnsLabel, zDurationBetween } from '../spec/values';
+import { InferenceDeployment } from './inference-deployment';
+import { WorkloadTarget, namespaceProblems, parseWithWorkload } from './workload-target';
 
 /** KEDA activation thresholds per custom signal (only used when scaling from or to zero). */
 export interface KedaActivationThresholds {
@@ -28,12 +29,15 @@ export interface KedaScaledObjectProps {
   /** Release name: the ScaledObject is `<name>-scaler` (conventions.ts objectNames), e.g. `ai-inference-scaler`. */
   readonly name: string;
   /**
-   * Namespace of the ScaledObject and of the Deployment it scales; it also scopes the
+   * The workload KEDA scales (its scaleTargetRef): an InferenceDeployment created with
+   * `autoscaled: true`, or `fromPlusWorkload(deployment)` for a cdk8s-plus workload.
+   */
+  readonly workload: InferenceDeployment | WorkloadTarget;
+  /**
+   * Namespace of the ScaledObject and of the workload it scales; it also scopes the
    * trigger queries (unless `scope.namespace` says otherwise).
    */
   readonly namespace: string;
-  /** Name of the apps/v1 Deployment to scale. @default - objectNames(name).deployment, the release name */
-  readonly deploymentName?: string;
   /** minReplicaCount (seed 000: 3). */
   readonly minReplicas: number;
   /** maxReplicaCount (seed 000: 20). */
@@ -57,7 +61,7 @@ export interface KedaScaledObjectProps {
   /**
    * Where the service's series live: `job` scopes the service's own series (the scraped
    * Service's name), `podRegex` the dcgm-exporter series.
-   * @default - namespace: `namespace`; job: objectNames(name).internal; podRegex: `<deploymentName>-.*`
+   * @default - namespace: `namespace`; job: objectNames(name).internal; podRegex: `<workload name>-.*`
    */
   readonly scope?: Partial<MetricScope>;
   /** Window of rate() in the request-rate and p95 queries. @default Duration.minutes(2) */
@@ -88,7 +92,6 @@ export const kedaScaledObjectPropsSchema = z
   .object({
     ...zIdentity,
     namespace: zDnsLabel,
-    deploymentName: zDnsLabel.optional(),
     minReplicas: z
       .number()
       .int('must be a whole number of pods; round it')
@@ -143,13 +146,13 @@ export const kedaScaledObjectPropsSchema = z
         });
       }
     }
-  }) satisfies z.ZodType<KedaScaledObjectProps>;
+  }) satisfies z.ZodType<Omit<KedaScaledObjectProps, 'workload'>>;
 
 /**
- * A KEDA `keda.sh/v1alpha1` ScaledObject for the inference Deployment: the alternative
+ * A KEDA `keda.sh/v1alpha1` ScaledObject for a workload (the InferenceDeployment): the alternative
  * to GpuHpa + prometheus-adapter. KEDA creates and owns the HPA (`keda-hpa-<name>`), so
- * never also emit a GpuHpa for the same Deployment, and the Deployment must not set
- * `spec.replicas`.
+ * never also emit a GpuHpa for the same workload, and the workload must not set
+ * `spec.replicas`. A gpu signal on a workload known to have no GPU fails synth.
  *
  * Custom signals become prometheus triggers whose query returns one value for the whole
  * Deployment (for AverageValue the HPA divides it by the replicas); cpu/memory become
@@ -164,7 +167,8 @@ export class KedaScaledObject extends Construct {
   /** Name of the ScaledObject. */
   public readonly name: string;
   public readonly namespace: string;
-  public readonly deploymentName: string;
+  /** The workload it scales. */
+  public readonly workload: WorkloadTarget;
   public readonly minReplicas: number;
   public readonly maxReplicas: number;
   public readonly signals: ScalingSignals;
@@ -177,11 +181,13 @@ export class KedaScaledObject extends Construct {
 
   constructor(scope: Construct, id: string, props: KedaScaledObjectProps) {
     super(scope, id);
-    const p = parseOrThrow(kedaScaledObjectPropsSchema, props, `KedaScaledObject ${scope.node.path}/${id}`);
+    const { p, workload } = parseWithWorkload(kedaScaledObjectPropsSchema, props, `KedaScaledObject ${scope.node.path}/${id}`, (p, w) =>
+      namespaceProblems(p.namespace, w),
+    );
     const names = objectNames(p.name);
     this.name = names.scaledObject;
     this.namespace = p.namespace;
-    this.deploymentName = p.deploymentName ?? names.deployment;
+    this.workload = workload;
     this.minReplicas = p.minReplicas;
     this.maxReplicas = p.maxReplicas;
     this.signals = p.signals;
@@ -189,7 +195,7 @@ export class KedaScaledObject extends Construct {
     this.scope = {
       namespace: p.scope?.namespace ?? p.namespace,
       job: p.scope?.job ?? names.internal,
-      podRegex: p.scope?.podRegex ?? `${this.deploymentName}-.*`,
+      podRegex: p.scope?.podRegex ?? `${workload.name}-.*`,
     };
     const options = {
       preset: resolvePreset(p.preset),
@@ -201,7 +207,7 @@ export class KedaScaledObject extends Construct {
     this.resource = new ScaledObject(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels: autoscalingLabels(p.name, p.labels) },
       spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deploymentName },
+        scaleTargetRef: { apiVersion: workload.apiVersion, kind: workload.kind, name: workload.name },
         minReplicaCount: this.minReplicas,
         maxReplicaCount: this.maxReplicas,
         pollingInterval: seconds(p.pollingInterval ?? KEDA_DEFAULTS.pollingInterval),
@@ -217,11 +223,12 @@ export class KedaScaledObject extends Construct {
         triggers: [...this.triggers],
       },
     });
+    this.node.addValidation({ validate: () => gpuSignalProblems(p.signals, workload) });
   }
 
   private trigger(
     signal: SignalName,
-    p: KedaScaledObjectProps,
+    p: Omit<KedaScaledObjectProps, 'workload'>,
     options: { preset: MetricPreset; dcgm?: Partial<DcgmConfig>; rateWindowSeconds: number },
   ): ScaledObjectSpecTriggers {
     const target = p.signals[signal]!;

@@ -1,29 +1,30 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import {
-  COMPONENT,
-  HTTP_PORT_NAME,
-  METRICS_PORT_NAME,
-  SERVICE_ROLE_LABEL,
-  commonLabels,
-  objectNames,
-  selectorLabels,
-} from '../conventions';
-import { parseOrThrow } from '../spec/problems';
+import { COMPONENT, HTTP_PORT_NAME, SERVICE_ROLE_LABEL, commonLabels, objectNames } from '../conventions';
+import { formatProblem } from '../spec/problems';
 import { seconds } from '../spec/workload';
 import { NLB_ANNOTATION_PREFIX, NLB_DEFAULTS, NlbLoadBalancerOptions, nlbLoadBalancerSchema } from '../spec/traffic';
-import { InferencePorts, portsSchema } from '../spec/workload';
 import { zDns1035Label, zDnsLabel, zLabelMap } from '../spec/values';
+import { InferenceDeployment } from './inference-deployment';
+import { WorkloadTarget, missingPortProblem, namespaceProblems, parseWithWorkload } from './workload-target';
 
 export interface NlbServiceProps {
   /** Release name; Service names derive from it (`<name>-lb`, `-headless`, `-internal`). */
   readonly name: string;
-  /** @default - none */
+  /**
+   * The workload the Services front: they select its pods by its selector labels, the
+   * headless and internal Services expose each of its named container ports under its
+   * name, and the NLB's listeners forward to its ports by name. An InferenceDeployment,
+   * or `fromPlusWorkload(deployment)` for a cdk8s-plus workload.
+   */
+  readonly workload: InferenceDeployment | WorkloadTarget;
+  /** @default - the workload's namespace */
   readonly namespace?: string;
-  /** Container ports the internal and headless Services expose. @default { http: 8000, metrics: 9090 } */
-  readonly ports?: InferencePorts;
-  /** The external NLB. @default - no external Service */
+  /**
+   * The external NLB. Each listener's `targetPort` must be a named container port of the
+   * workload. @default - no external Service
+   */
   readonly loadBalancer?: NlbLoadBalancerOptions;
   /** Headless Service for direct pod access. @default true */
   readonly headless?: boolean;
@@ -33,17 +34,31 @@ export interface NlbServiceProps {
   readonly labels?: Record<string, string>;
 }
 
+/**
+ * The load balancer's schema without its rule that a listener forwards to the inference
+ * pods' `http` port: that is the spec's rule (the chart's workload is always the
+ * InferenceDeployment); NlbService checks targetPort against its own workload's ports.
+ */
+const lbSchema = z.preprocess(
+  (lb) =>
+    lb && typeof lb === 'object' && Array.isArray((lb as NlbLoadBalancerOptions).ports)
+      ? { ...lb, ports: (lb as NlbLoadBalancerOptions).ports!.map((port) => (port && typeof port === 'object' ? { ...port, targetPort: undefined } : port)) }
+      : lb,
+  nlbLoadBalancerSchema,
+  // preprocess types its input as unknown; what it takes is the load balancer's input.
+) as z.ZodType<z.output<typeof nlbLoadBalancerSchema>, z.ZodTypeDef, z.input<typeof nlbLoadBalancerSchema>>;
+
+/** Every prop but `workload` (the chart validates these from the spec before building). */
 export const nlbServicePropsSchema = z
   .object({
     name: zDns1035Label,
     namespace: zDnsLabel.optional(),
-    ports: portsSchema.optional(),
-    loadBalancer: nlbLoadBalancerSchema.optional(),
+    loadBalancer: lbSchema.optional(),
     headless: z.boolean().optional(),
     internal: z.boolean().optional(),
     labels: zLabelMap.optional(),
   })
-  .strict() satisfies z.ZodType<NlbServiceProps>;
+  .strict() satisfies z.ZodType<Omit<NlbServiceProps, 'workload'>, z.ZodTypeDef, unknown>;
 
 /** The annotations of the external Service, in a stable order. */
 export function nlbAnnotations(lb: NlbLoadBalancerOptions): Record<string, string> {
@@ -99,7 +114,8 @@ export function nlbAnnotations(lb: NlbLoadBalancerOptions): Record<string, strin
  * The three Services of seed 001: the external NLB (`<name>-lb`, AWS Load Balancer
  * Controller, ip targets), a headless Service (`<name>-headless`) for direct pod access
  * and an internal ClusterIP Service (`<name>-internal`) that the ServiceMonitor scrapes.
- * Each carries a `service-role` label so a selector can tell them apart.
+ * All three select the workload's pods by its selector labels and carry those labels and
+ * a `service-role` label, so a selector can tell them apart.
  */
 export class NlbService extends Construct {
   readonly loadBalancer?: k8s.KubeService;
@@ -112,25 +128,36 @@ export class NlbService extends Construct {
 
   constructor(scope: Construct, id: string, props: NlbServiceProps) {
     super(scope, id);
-    const p = parseOrThrow(nlbServicePropsSchema, props, `NlbService ${scope.node.path}/${id}`);
+    const { p, workload } = parseWithWorkload(nlbServicePropsSchema, props, `NlbService ${scope.node.path}/${id}`, (p, w) => [
+      ...namespaceProblems(p.namespace, w),
+      ...workloadPortProblems(props.loadBalancer, p.headless ?? true, p.internal ?? true, w),
+    ]);
+    // The listeners as given, with their targetPort names (the schema checks them without).
+    const givenPorts = props.loadBalancer?.ports;
+    const lb = p.loadBalancer && (givenPorts ? { ...p.loadBalancer, ports: givenPorts } : p.loadBalancer);
+    const namespace = p.namespace ?? workload.namespace;
     const names = objectNames(p.name);
-    const selector = selectorLabels(p.name);
-    const labels = (role: string) => ({ ...commonLabels(p.name, COMPONENT.traffic), [SERVICE_ROLE_LABEL]: role, ...p.labels });
-    const httpPort = p.ports?.http ?? 8000;
-    const metricsPort = p.ports?.metrics ?? 9090;
-    const podPorts = [
-      { name: HTTP_PORT_NAME, port: httpPort, targetPort: k8s.IntOrString.fromString(HTTP_PORT_NAME), protocol: 'TCP' },
-      { name: METRICS_PORT_NAME, port: metricsPort, targetPort: k8s.IntOrString.fromString(METRICS_PORT_NAME), protocol: 'TCP' },
-    ];
+    const selector = { ...workload.selectorLabels };
+    const labels = (role: string) => ({
+      ...commonLabels(p.name, COMPONENT.traffic),
+      ...workload.selectorLabels,
+      [SERVICE_ROLE_LABEL]: role,
+      ...p.labels,
+    });
+    const podPorts = Object.entries(workload.ports).map(([name, port]) => ({
+      name,
+      port,
+      targetPort: k8s.IntOrString.fromString(name),
+      protocol: 'TCP',
+    }));
     this.internalServiceLabels = labels('internal');
     this.listenerPorts = [];
 
-    if (p.loadBalancer) {
-      const lb = p.loadBalancer;
+    if (lb) {
       const ports = lb.ports ?? NLB_DEFAULTS.ports;
       this.listenerPorts = ports.map((port) => port.port);
       this.loadBalancer = new k8s.KubeService(this, 'LoadBalancer', {
-        metadata: { name: names.loadBalancer, namespace: p.namespace, labels: labels('load-balancer'), annotations: nlbAnnotations(lb) },
+        metadata: { name: names.loadBalancer, namespace, labels: labels('load-balancer'), annotations: nlbAnnotations(lb) },
         spec: {
           type: 'LoadBalancer',
           // Hands the Service to the AWS Load Balancer Controller (not the in-tree controller).
@@ -150,15 +177,43 @@ export class NlbService extends Construct {
     }
     if (p.headless ?? true) {
       this.headless = new k8s.KubeService(this, 'Headless', {
-        metadata: { name: names.headless, namespace: p.namespace, labels: labels('headless') },
+        metadata: { name: names.headless, namespace, labels: labels('headless') },
         spec: { clusterIp: 'None', selector, ports: podPorts },
       });
     }
     if (p.internal ?? true) {
       this.internal = new k8s.KubeService(this, 'Internal', {
-        metadata: { name: names.internal, namespace: p.namespace, labels: this.internalServiceLabels },
+        metadata: { name: names.internal, namespace, labels: this.internalServiceLabels },
         spec: { type: 'ClusterIP', selector, ports: podPorts },
       });
     }
   }
+}
+
+/** Each listener forwards to a named port of the workload; the pod Services need one. */
+function workloadPortProblems(lb: NlbLoadBalancerOptions | undefined, headless: boolean, internal: boolean, workload: WorkloadTarget): string[] {
+  const problems: string[] = [];
+  if (lb) {
+    const nothing = 'the load balancer would forward to nothing';
+    if (lb.ports === undefined) {
+      for (const target of new Set(NLB_DEFAULTS.ports.map((port) => port.targetPort ?? HTTP_PORT_NAME))) {
+        problems.push(...missingPortProblem(workload, target, ['loadBalancer', 'ports'], `${nothing}; set loadBalancer.ports with a targetPort of the workload`, true));
+      }
+    } else {
+      lb.ports.forEach((port, i) => {
+        problems.push(...missingPortProblem(workload, port.targetPort ?? HTTP_PORT_NAME, ['loadBalancer', 'ports', i, 'targetPort'], nothing, port.targetPort === undefined));
+      });
+    }
+  }
+  if ((headless || internal) && Object.keys(workload.ports).length === 0) {
+    const which = [headless && 'headless', internal && 'internal'].filter(Boolean).join(' and ');
+    problems.push(
+      formatProblem(
+        ['workload', 'ports'],
+        workload.ports,
+        `hold no named container port, so the ${which} Service${headless && internal ? 's' : ''} would expose nothing; name the container's port (cdk8s-plus: ports: [{ number, name }]) or turn ${headless && internal ? 'them' : 'it'} off`,
+      ),
+    );
+  }
+  return problems;
 }

@@ -1,14 +1,21 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { COMPONENT, commonLabels, objectNames, selectorLabels } from '../conventions';
-import { formatProblem, parseOrThrow } from '../spec/problems';
+import { COMPONENT, commonLabels, objectNames } from '../conventions';
+import { formatProblem } from '../spec/problems';
 import { zDnsLabel } from '../spec/values';
+import { InferenceDeployment } from './inference-deployment';
+import { WorkloadTarget, namespaceProblems, parseWithWorkload } from './workload-target';
 
 export interface PdbPolicyProps {
-  /** Release name: the PDB is `<name>-pdb` and selects the release's pods. */
+  /** Release name: the PDB is `<name>-pdb`. */
   readonly name: string;
-  /** @default - none */
+  /**
+   * The workload whose pods the PDB protects: it selects them by the workload's selector
+   * labels. An InferenceDeployment, or `fromPlusWorkload(deployment)` for a cdk8s-plus workload.
+   */
+  readonly workload: InferenceDeployment | WorkloadTarget;
+  /** @default - the workload's namespace */
   readonly namespace?: string;
   /** Pods that must stay up during voluntary disruptions (seed: 2). Exactly one of minAvailable / maxUnavailable. @default - maxUnavailable 1 */
   readonly minAvailable?: number;
@@ -21,12 +28,12 @@ export interface PdbPolicyProps {
    */
   readonly unhealthyPodEvictionPolicy?: 'AlwaysAllow' | 'IfHealthyBudget';
   /**
-   * The fewest replicas the workload ever runs (fixed count or autoscaler minimum). When
-   * given, minAvailable must stay below it or every drain blocks.
-   * @default - not checked
+   * The fewest replicas the workload ever runs (fixed count or autoscaler minimum).
+   * minAvailable must stay below it or every drain blocks.
+   * @default - the workload's fixed replica count when it has one (read at synth); otherwise not checked
    */
   readonly replicaFloor?: number;
-  /** Path shown in errors for the replica floor. @default 'replicaFloor' */
+  /** Path shown in errors for the replica floor. @default - 'replicaFloor', or the workload's replicas */
   readonly replicaFloorPath?: string;
   /** Path shown in errors for the budget. @default '' */
   readonly errorPathPrefix?: string;
@@ -36,6 +43,7 @@ export interface PdbPolicyProps {
 
 const count = z.number().int().min(0, 'must be 0 or more');
 
+/** Every prop but `workload` (the chart validates these from the spec before building). */
 export const pdbPolicyPropsSchema = z
   .object({
     name: zDnsLabel,
@@ -52,18 +60,20 @@ export const pdbPolicyPropsSchema = z
   .refine((p) => !(p.minAvailable !== undefined && p.maxUnavailable !== undefined), {
     path: ['maxUnavailable'],
     message: 'cannot be set together with minAvailable (Kubernetes allows one); keep one of them',
-  }) satisfies z.ZodType<PdbPolicyProps>;
+  }) satisfies z.ZodType<Omit<PdbPolicyProps, 'workload'>>;
 
 /**
- * A PodDisruptionBudget selecting exactly the release's pods (by
- * app.kubernetes.io/name and /instance). cdk8s-plus has no PDB L2, so this is the L1.
+ * A PodDisruptionBudget selecting exactly the workload's pods (by its selector labels).
+ * cdk8s-plus has no PDB L2, so this is the L1.
  */
 export class PdbPolicy extends Construct {
   readonly pdb: k8s.KubePodDisruptionBudget;
 
   constructor(scope: Construct, id: string, props: PdbPolicyProps) {
     super(scope, id);
-    const p = parseOrThrow(pdbPolicyPropsSchema, props, `PdbPolicy ${scope.node.path}/${id}`);
+    const { p, workload } = parseWithWorkload(pdbPolicyPropsSchema, props, `PdbPolicy ${scope.node.path}/${id}`, (p, w) =>
+      namespaceProblems(p.namespace, w),
+    );
     const budget =
       p.minAvailable !== undefined
         ? { minAvailable: k8s.IntOrString.fromNumber(p.minAvailable) }
@@ -71,31 +81,31 @@ export class PdbPolicy extends Construct {
     this.pdb = new k8s.KubePodDisruptionBudget(this, 'Resource', {
       metadata: {
         name: objectNames(p.name).pdb,
-        namespace: p.namespace,
+        namespace: p.namespace ?? workload.namespace,
         labels: { ...commonLabels(p.name, COMPONENT.availability), ...p.labels },
       },
       spec: {
         ...budget,
-        selector: { matchLabels: selectorLabels(p.name) },
+        selector: { matchLabels: { ...workload.selectorLabels } },
         unhealthyPodEvictionPolicy: p.unhealthyPodEvictionPolicy ?? 'AlwaysAllow',
       },
     });
-    const floor = p.replicaFloor;
-    if (floor !== undefined && p.minAvailable !== undefined) {
-      const minAvailable = p.minAvailable;
-      const prefix = p.errorPathPrefix ?? '';
-      this.node.addValidation({
-        validate: () =>
-          minAvailable >= floor
-            ? [
-                formatProblem(
-                  [`${prefix}minAvailable`],
-                  minAvailable,
-                  `must be below ${p.replicaFloorPath ?? 'replicaFloor'} (${floor}), or node drains block; lower minAvailable or raise the replica floor`,
-                ),
-              ]
-            : [],
-      });
-    }
+    const minAvailable = p.minAvailable;
+    if (minAvailable === undefined) return;
+    this.node.addValidation({
+      validate: () => {
+        // The workload's count is read now: an autoscaler may have been attached since.
+        const floor = p.replicaFloor ?? workload.replicas;
+        if (floor === undefined || minAvailable < floor) return [];
+        const floorPath = p.replicaFloor !== undefined ? (p.replicaFloorPath ?? 'replicaFloor') : `the replicas of workload "${workload.name}"`;
+        return [
+          formatProblem(
+            [`${p.errorPathPrefix ?? ''}minAvailable`],
+            minAvailable,
+            `must be below ${floorPath} (${floor}), or node drains block; lower minAvailable or raise the replica floor`,
+          ),
+        ];
+      },
+    });
   }
 }

@@ -3,10 +3,11 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { ServiceMonitor } from '../../imports/servicemonitor-monitoring.coreos.com';
 import { toPromDuration } from '../alerts/format';
-import { METRICS_PORT_NAME } from '../conventions';
-import { parseOrThrow } from '../spec/problems';
+import { METRICS_PORT_NAME, SERVICE_ROLE_LABEL } from '../conventions';
 import { seconds } from '../spec/workload';
 import { zDnsLabel, zDnsSubdomain, zDuration, zLabelMap } from '../spec/values';
+import { InferenceDeployment } from './inference-deployment';
+import { WorkloadTarget, missingPortProblem, namespaceProblems, parseWithWorkload } from './workload-target';
 
 /**
  * Labels the Prometheus Operator of kube-prometheus-stack selects ServiceMonitors and
@@ -18,17 +19,22 @@ export const DEFAULT_OPERATOR_SELECTOR_LABELS: Readonly<Record<string, string>> 
 export interface InferenceServiceMonitorProps {
   /** metadata.name of the ServiceMonitor. */
   readonly name: string;
-  /** Namespace of the ServiceMonitor. */
+  /** Namespace of the ServiceMonitor (it may be the monitoring namespace). */
   readonly namespace: string;
   /**
-   * Labels of the one Service to scrape (`spec.selector.matchLabels`). Choose labels only
-   * that Service carries (e.g. the internal Service's role label), or the pods are scraped
-   * once per matching Service.
+   * The workload to scrape, through the internal Service an NlbService creates for it:
+   * the ServiceMonitor selects the Service that carries the workload's selector labels
+   * and `service-role: internal`, so its pods are scraped once. An InferenceDeployment,
+   * or `fromPlusWorkload(deployment)` for a cdk8s-plus workload.
    */
-  readonly serviceLabels: Readonly<Record<string, string>>;
-  /** Namespace of the Service (`namespaceSelector.matchNames`). @default - the ServiceMonitor's namespace */
+  readonly workload: InferenceDeployment | WorkloadTarget;
+  /** Namespace of the Service (`namespaceSelector.matchNames`). @default - the workload's namespace, else the ServiceMonitor's */
   readonly serviceNamespace?: string;
-  /** Name of the Service port to scrape. @default 'metrics' */
+  /**
+   * Name of the port to scrape: a named container port of the workload (the internal
+   * Service exposes each under its own name).
+   * @default 'metrics'
+   */
   readonly port?: string;
   /** HTTP path of the metrics endpoint. @default '/metrics' */
   readonly path?: string;
@@ -54,9 +60,6 @@ export const inferenceServiceMonitorPropsSchema = z
   .object({
     name: zDnsSubdomain,
     namespace: zDnsLabel,
-    serviceLabels: zLabelMap.refine((l) => Object.keys(l).length > 0, {
-      message: 'must not be empty, or the ServiceMonitor selects every Service of the namespace; give the labels of the internal Service',
-    }),
     serviceNamespace: zDnsLabel.optional(),
     port: z
       .string()
@@ -89,11 +92,12 @@ export const inferenceServiceMonitorPropsSchema = z
           },
       );
     }
-  }) satisfies z.ZodType<InferenceServiceMonitorProps, z.ZodTypeDef, unknown>;
+  }) satisfies z.ZodType<Omit<InferenceServiceMonitorProps, 'workload'>, z.ZodTypeDef, unknown>;
 
 /**
- * A `monitoring.coreos.com/v1` ServiceMonitor that scrapes one inference Service: selected
- * by its labels in its namespace, on the named `metrics` port at `/metrics`. The Prometheus
+ * A `monitoring.coreos.com/v1` ServiceMonitor that scrapes one workload through its
+ * internal Service (NlbService): selected by the workload's selector labels and the
+ * internal role label, on the named `metrics` port at `/metrics`. The Prometheus
  * Operator sets the series' `job` label to the Service's name, which is the MetricScope
  * `job` the alert rules select by.
  */
@@ -102,7 +106,11 @@ export class InferenceServiceMonitor extends Construct {
 
   constructor(scope: Construct, id: string, props: InferenceServiceMonitorProps) {
     super(scope, id);
-    const p = parseOrThrow(inferenceServiceMonitorPropsSchema, props, `InferenceServiceMonitor ${scope.node.path}/${id}`);
+    const { p, workload } = parseWithWorkload(inferenceServiceMonitorPropsSchema, props, `InferenceServiceMonitor ${scope.node.path}/${id}`, (p, w) => [
+      ...namespaceProblems(p.serviceNamespace, w, ['serviceNamespace']),
+      ...missingPortProblem(w, p.port ?? METRICS_PORT_NAME, ['port'], 'the internal Service has no such port, so nothing is scraped', p.port === undefined),
+    ]);
+    const serviceNamespace = p.serviceNamespace ?? workload.namespace ?? p.namespace;
     this.resource = new ServiceMonitor(this, 'Resource', {
       metadata: {
         name: p.name,
@@ -110,8 +118,8 @@ export class InferenceServiceMonitor extends Construct {
         labels: { ...p.labels, ...(p.operatorSelectorLabels ?? DEFAULT_OPERATOR_SELECTOR_LABELS) },
       },
       spec: {
-        selector: { matchLabels: { ...p.serviceLabels } },
-        namespaceSelector: { matchNames: [p.serviceNamespace ?? p.namespace] },
+        selector: { matchLabels: { ...workload.selectorLabels, [SERVICE_ROLE_LABEL]: 'internal' } },
+        namespaceSelector: { matchNames: [serviceNamespace] },
         endpoints: [
           {
             port: p.port ?? METRICS_PORT_NAME,

@@ -22,16 +22,22 @@ import {
 } from '../spec/scaling';
 import { objectNames } from '../conventions';
 import { ScalingSignals, scalingSignalsSchema } from '../spec/signals';
-import { cpuCores, zDnsLabel } from '../spec/values';
-import { formatProblem, parseOrThrow } from '../spec/problems';
+import { CpuValue, cpuCores, zDnsLabel } from '../spec/values';
+import { formatProblem } from '../spec/problems';
+import { InferenceDeployment } from './inference-deployment';
+import { WorkloadTarget, namespaceProblems, parseWithWorkload } from './workload-target';
 
 export interface VpaRecommenderProps {
   /** Release name: the VPA is `<name>-vpa` (conventions.ts objectNames), e.g. `ai-inference-vpa`. */
   readonly name: string;
-  /** Namespace of the VPA; the Deployment must be in the same one. @default - none (the chart's) */
+  /**
+   * The workload the VPA sizes (its targetRef). When its requests are known, the bounds
+   * of the policy for that container (or of the `*` policy) must contain them. An
+   * InferenceDeployment, or `fromPlusWorkload(deployment)` for a cdk8s-plus workload.
+   */
+  readonly workload: InferenceDeployment | WorkloadTarget;
+  /** Namespace of the VPA; it must be the workload's. @default - the workload's namespace */
   readonly namespace?: string;
-  /** Name of the apps/v1 Deployment. @default - objectNames(name).deployment, the release name */
-  readonly deploymentName?: string;
   /**
    * `Off` (seed 000) only writes recommendations to the VPA's status. An acting mode is
    * refused when `hpaSignals` scales on a resource the VPA controls.
@@ -41,7 +47,7 @@ export interface VpaRecommenderProps {
   /** One policy per container (seed: container `inference`, cpu 1-8, memory 4Gi-32Gi). At least one. */
   readonly containers: VpaContainerPolicy[];
   /**
-   * The signals of the HPA (or KEDA ScaledObject) that scales the same Deployment. When
+   * The signals of the HPA (or KEDA ScaledObject) that scales the same workload. When
    * given, a conflict between an acting update mode and an HPA on cpu/memory fails synth.
    * @default - not checked here (the chart checks it)
    */
@@ -53,7 +59,6 @@ export interface VpaRecommenderProps {
 export const vpaRecommenderPropsSchema = z
   .object({
     ...zIdentity,
-    deploymentName: zDnsLabel.optional(),
     updateMode: z
       .enum(UPDATE_MODES, { errorMap: () => ({ message: `must be one of ${UPDATE_MODES.join(', ')}; pick one ("Off" only recommends)` }) })
       .optional(),
@@ -104,7 +109,7 @@ export const vpaRecommenderPropsSchema = z
         });
       }
     });
-  }) satisfies z.ZodType<VpaRecommenderProps>;
+  }) satisfies z.ZodType<Omit<VpaRecommenderProps, 'workload'>>;
 
 function kib(size: Size): number {
   return size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
@@ -137,7 +142,7 @@ export function vpaHpaConflicts(vpa: VpaActuation, hpaSignals: ScalingSignals): 
 }
 
 /**
- * An autoscaling.k8s.io/v1 VerticalPodAutoscaler for the inference Deployment, by default
+ * An autoscaling.k8s.io/v1 VerticalPodAutoscaler for a workload (the InferenceDeployment), by default
  * in recommendation-only mode (`updateMode: "Off"`, seed 000): it sizes requests within
  * `minAllowed`/`maxAllowed` per container and publishes the result in its status
  * (`kubectl describe vpa`), changing nothing. Needs the VPA recommender installed.
@@ -145,6 +150,7 @@ export function vpaHpaConflicts(vpa: VpaActuation, hpaSignals: ScalingSignals): 
  * An acting mode may be chosen when no HPA scales on a resource the VPA controls; with
  * `hpaSignals` given, a conflict fails synth (see vpaHpaConflicts). Containers without a
  * policy get the VPA defaults (all resources controlled); add a `*` policy to change that.
+ * When the workload's requests are known, bounds that do not contain them fail synth.
  */
 export class VpaRecommender extends Construct {
   /** The VerticalPodAutoscaler API object. */
@@ -152,18 +158,21 @@ export class VpaRecommender extends Construct {
   /** Name of the VPA object. */
   public readonly name: string;
   public readonly namespace?: string;
-  public readonly deploymentName: string;
+  /** The workload it sizes. */
+  public readonly workload: WorkloadTarget;
   public readonly updateMode: VpaUpdateMode;
   /** Resources controlled by any container policy. */
   public readonly controlledResources: readonly VpaResource[];
 
   constructor(scope: Construct, id: string, props: VpaRecommenderProps) {
     super(scope, id);
-    const p = parseOrThrow(vpaRecommenderPropsSchema, props, `VpaRecommender ${scope.node.path}/${id}`);
+    const { p, workload } = parseWithWorkload(vpaRecommenderPropsSchema, props, `VpaRecommender ${scope.node.path}/${id}`, (p, w) =>
+      namespaceProblems(p.namespace, w),
+    );
     const names = objectNames(p.name);
     this.name = names.vpa;
-    this.namespace = p.namespace;
-    this.deploymentName = p.deploymentName ?? names.deployment;
+    this.namespace = p.namespace ?? workload.namespace;
+    this.workload = workload;
     this.updateMode = p.updateMode ?? 'Off';
     const controlled = new Set(p.containers.flatMap((c) => c.controlledResources ?? DEFAULT_CONTROLLED));
     this.controlledResources = DEFAULT_CONTROLLED.filter((r) => controlled.has(r));
@@ -171,7 +180,7 @@ export class VpaRecommender extends Construct {
     this.resource = new VerticalPodAutoscaler(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels: autoscalingLabels(p.name, p.labels) },
       spec: {
-        targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deploymentName },
+        targetRef: { apiVersion: workload.apiVersion, kind: workload.kind, name: workload.name },
         updatePolicy: { updateMode: this.updateMode as VerticalPodAutoscalerSpecUpdatePolicyUpdateMode },
         resourcePolicy: { containerPolicies: p.containers.map(containerPolicy) },
       },
@@ -183,7 +192,65 @@ export class VpaRecommender extends Construct {
         validate: () => vpaHpaConflicts({ updateMode: this.updateMode, controlledResources: this.controlledResources }, hpaSignals),
       });
     }
+    const requests = workload.requests;
+    if (requests) {
+      const named = p.containers.findIndex((c) => c.containerName === requests.container);
+      const i = named >= 0 ? named : p.containers.findIndex((c) => c.containerName === '*');
+      if (i >= 0) {
+        this.node.addValidation({
+          validate: () =>
+            vpaBoundProblems(p.containers[i], requests, {
+              boundPath: (side, resource) => ['containers', i, side, resource],
+              request: (resource) => `the ${resource} request of container "${requests.container}" of workload "${workload.name}"`,
+              kind: workload.kind,
+            }),
+        });
+      }
+    }
   }
+}
+
+/** Where the user wrote what vpaBoundProblems compares, for its messages. */
+export interface VpaBoundPaths {
+  /** Path of a bound. */
+  readonly boundPath: (side: 'minAllowed' | 'maxAllowed', resource: VpaResource) => (string | number)[];
+  /** What the request is called, e.g. `resources.cpu.request`. */
+  readonly request: (resource: VpaResource) => string;
+  /** Kind of the workload, e.g. Deployment. */
+  readonly kind: string;
+}
+
+/**
+ * Bounds of a VPA container policy that do not contain the container's request (a
+ * minAllowed above it, a maxAllowed below it): the recommendation is wrong from the start.
+ * One problem per such bound, cpu then memory, minAllowed then maxAllowed.
+ */
+export function vpaBoundProblems(
+  policy: Pick<VpaContainerPolicy, 'minAllowed' | 'maxAllowed'>,
+  requests: { readonly cpu?: CpuValue; readonly memory?: Size },
+  paths: VpaBoundPaths,
+): string[] {
+  const problems: string[] = [];
+  for (const resource of ['cpu', 'memory'] as const) {
+    const request = requests[resource];
+    if (request === undefined) continue;
+    const amount = (v: CpuValue | Size) => (resource === 'cpu' ? cpuCores((v as CpuValue).amount) : kib(v as Size));
+    const requestText = resource === 'cpu' ? String(amount(request)) : (request as Size).asString();
+    for (const side of ['minAllowed', 'maxAllowed'] as const) {
+      const bound = policy[side]?.[resource];
+      if (bound === undefined) continue;
+      const outside = side === 'minAllowed' ? amount(bound) > amount(request) : amount(bound) < amount(request);
+      if (!outside) continue;
+      problems.push(
+        formatProblem(
+          paths.boundPath(side, resource),
+          bound,
+          `must ${side === 'minAllowed' ? 'not exceed' : 'not be below'} ${paths.request(resource)} (${requestText}): the VPA bounds must contain the ${paths.kind}'s request, or its recommendation is wrong from the start; widen the bound or change the request`,
+        ),
+      );
+    }
+  }
+  return problems;
 }
 
 function containerPolicy(c: VpaContainerPolicy): VerticalPodAutoscalerSpecResourcePolicyContainerPolicies {

@@ -102,17 +102,18 @@ describe('AiInferenceChart autoscaling', () => {
       expect(chartOf(withScaling({ maxReplicas: 24 })).warnings).toEqual([]);
     });
 
-    it('refuses the GPU signal on a Deployment without a GPU', () => {
-      expect(scalingError({}, { resources: { ...eksNlbSpec.resources, gpu: { count: 0 } } })).toContain(
-        'scaling.signals.gpu (an object) needs a GPU on the Deployment',
-      );
+    it('refuses the GPU signal on a Deployment without a GPU, once (not again from the HPA)', () => {
+      const message = scalingError({}, { resources: { ...eksNlbSpec.resources, gpu: { count: 0 } } });
+      expect(message).toContain('scaling.signals.gpu (an object) needs a GPU on the Deployment');
+      expect(message.match(/needs a GPU/g)).toHaveLength(1);
     });
 
-    it('refuses VPA bounds that do not contain the Deployment requests', () => {
+    it('refuses VPA bounds that do not contain the Deployment requests, each once (not again from the VPA)', () => {
       const vpa = { minAllowed: { cpu: Cpu.units(3) }, maxAllowed: { memory: Size.gibibytes(6) } };
       const message = scalingError({ vpa });
       expect(message).toContain('scaling.vpa.minAllowed.cpu (3 cores) must not exceed resources.cpu.request (2)');
       expect(message).toContain('scaling.vpa.maxAllowed.memory (6Gi) must not be below resources.memory.request (8Gi)');
+      expect(message.match(/the VPA bounds must contain/g)).toHaveLength(2);
     });
 
     it('refuses an acting VPA on a resource the HPA scales on, naming both ways out', () => {

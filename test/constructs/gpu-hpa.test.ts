@@ -1,11 +1,15 @@
-import { Yaml } from 'cdk8s';
+import { Size, Yaml } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
 import { describe, expect, it } from 'vitest';
 import { GpuHpa, GpuHpaProps } from '../../src/constructs/gpu-hpa';
 import { SEED_SIGNALS } from '../../src/spec/signals';
 import { expectValidManifests } from '../helpers/k8s-schema';
 import { Manifest, errorOf, only, synth } from '../support';
+import { SEED_WORKLOAD, seedDeployment } from './workloads';
 
-const SEED: GpuHpaProps = { name: 'ai-inference', namespace: 'pixelated-prod', minReplicas: 3, maxReplicas: 20, signals: SEED_SIGNALS };
+const SEED: GpuHpaProps = { name: 'ai-inference', workload: SEED_WORKLOAD, namespace: 'pixelated-prod', minReplicas: 3, maxReplicas: 20, signals: SEED_SIGNALS };
+
+const SEED_RESOURCES = { cpu: { request: Cpu.units(2), limit: Cpu.units(4) }, memory: { request: Size.gibibytes(8), limit: Size.gibibytes(16) } };
 
 function hpaOf(props: Partial<GpuHpaProps> = {}): Manifest {
   return only(synth((chart) => new GpuHpa(chart, 'Hpa', { ...SEED, ...props })), 'HorizontalPodAutoscaler');
@@ -191,6 +195,35 @@ describe('GpuHpa', () => {
     expect(errorOf(() => hpaOf({ signals }))).toContain(
       "signals.cpu.type (\"AverageValue\") cpu takes only a Utilization target { type: 'Utilization', averageUtilization }",
     );
+  });
+
+  it('scales an autoscaled InferenceDeployment by its apiVersion, kind and name, in its namespace', () => {
+    const objects = synth((chart) => {
+      const workload = seedDeployment(chart, { name: 'llm', autoscaled: true });
+      new GpuHpa(chart, 'Hpa', { name: 'llm', workload, minReplicas: 2, maxReplicas: 4, signals: { cpu: SEED_SIGNALS.cpu } });
+    });
+    const hpa = only(objects, 'HorizontalPodAutoscaler');
+    expect(hpa.metadata.namespace).toBe('pixelated-prod');
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: only(objects, 'Deployment').metadata.name });
+  });
+
+  it('fails synth when it scales on the GPU signal of pods without a GPU', () => {
+    const message = errorOf(() =>
+      synth((chart) => {
+        const workload = seedDeployment(chart, { autoscaled: true, resources: { ...SEED_RESOURCES, gpu: { count: 0 } } });
+        new GpuHpa(chart, 'Hpa', { ...SEED, workload });
+      }),
+    );
+    expect(message).toContain(
+      'signals.gpu (an object) needs a GPU on the workload ("ai-inference" has 0 GPUs per pod): dcgm-exporter reports nothing for the pods, so the signal is always missing; request a GPU or drop the gpu signal',
+    );
+  });
+
+  it('refuses a namespace other than the workload\'s, also in pinned mode', () => {
+    const { minReplicas: _min, maxReplicas: _max, ...rest } = SEED;
+    const expected = 'namespace ("other") differs from the namespace of workload "ai-inference" ("pixelated-prod")';
+    expect(errorOf(() => hpaOf({ namespace: 'other' }))).toContain(expected);
+    expect(errorOf(() => synth((chart) => GpuHpa.pinned(chart, 'Hpa', { ...rest, namespace: 'other', replicas: 4 })))).toContain(expected);
   });
 
   it('refuses an unknown preset name', () => {

@@ -6,10 +6,12 @@ import { findPromqlSyntaxError } from '../../src/metrics/promql';
 import { SEED_SIGNALS } from '../../src/spec/signals';
 import { expectValidManifests } from '../helpers/k8s-schema';
 import { Manifest, errorOf, only, synth } from '../support';
+import { SEED_WORKLOAD } from './workloads';
 
 const PROMETHEUS = 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090';
 const SEED: KedaScaledObjectProps = {
   name: 'ai-inference',
+  workload: SEED_WORKLOAD,
   namespace: 'pixelated-prod',
   minReplicas: 3,
   maxReplicas: 20,
@@ -110,7 +112,7 @@ describe('KedaScaledObject', () => {
   it('gives the HPA KEDA creates the same behavior as GpuHpa', () => {
     const objects = synth((chart) => {
       new KedaScaledObject(chart, 'Keda', SEED);
-      new GpuHpa(chart, 'Hpa', { name: 'ai-inference', minReplicas: 3, maxReplicas: 20, signals: SEED_SIGNALS });
+      new GpuHpa(chart, 'Hpa', { name: 'ai-inference', workload: SEED_WORKLOAD, minReplicas: 3, maxReplicas: 20, signals: SEED_SIGNALS });
     });
     const so = only(objects, 'ScaledObject');
     expect(so.spec.advanced).toEqual({
@@ -169,6 +171,18 @@ describe('KedaScaledObject', () => {
     expect(so.spec.minReplicaCount).toBe(0);
     expect(trigger(so, 'queueDepth').metadata).toMatchObject({ threshold: '10', activationThreshold: '1' });
     expect(trigger(so, 'requestRate').metadata).not.toHaveProperty('activationThreshold');
+  });
+
+  it('scales the workload it is given and scopes the GPU query to its pods', () => {
+    const so = scaledObjectOf({ workload: { ...SEED_WORKLOAD, kind: 'StatefulSet', name: 'llm' } });
+    expect(so.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'llm' });
+    expect(trigger(so, 'gpu').metadata.query).toContain('exported_pod=~"llm-.*"');
+  });
+
+  it('fails synth on the GPU signal of a workload without a GPU', () => {
+    expect(errorOf(() => scaledObjectOf({ workload: { ...SEED_WORKLOAD, gpuCount: 0 } }))).toContain(
+      'signals.gpu (an object) needs a GPU on the workload ("ai-inference" has 0 GPUs per pod)',
+    );
   });
 
   it('refuses minReplicas above maxReplicas and a maxReplicas below 1', () => {

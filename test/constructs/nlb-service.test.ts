@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { NlbLoadBalancerOptions, NlbService } from '../../src';
+import { NlbLoadBalancerOptions, NlbService, WorkloadTarget } from '../../src';
 import { errorOf, only, synth } from '../support';
+import { SEED_WORKLOAD, seedDeployment } from './workloads';
 
 const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
 const A = 'service.beta.kubernetes.io/';
@@ -14,7 +15,7 @@ const seedLb: NlbLoadBalancerOptions = {
 };
 
 function services(loadBalancer: NlbLoadBalancerOptions = seedLb) {
-  return synth((chart) => new NlbService(chart, 'Services', { name: 'ai-inference', namespace: 'pixelated-prod', loadBalancer }));
+  return synth((chart) => new NlbService(chart, 'Services', { name: 'ai-inference', workload: SEED_WORKLOAD, namespace: 'pixelated-prod', loadBalancer }));
 }
 
 const annotations = (lb?: NlbLoadBalancerOptions) => only(services(lb), 'Service', 'ai-inference-lb').metadata.annotations;
@@ -95,6 +96,65 @@ describe('NlbService', () => {
     }
     expect(internal.metadata.labels['ai-inference.cdk8s.io/service-role']).toBe('internal');
     expect(headless.metadata.labels['ai-inference.cdk8s.io/service-role']).toBe('headless');
+  });
+
+  it('selects the InferenceDeployment\'s pods and exposes its own port numbers', () => {
+    const objects = synth((chart) => {
+      const workload = seedDeployment(chart, { ports: { http: 8080, metrics: 9400 } });
+      new NlbService(chart, 'Services', { name: 'ai-inference', workload });
+    });
+    const deployment = only(objects, 'Deployment');
+    const internal = only(objects, 'Service', 'ai-inference-internal');
+    expect(internal.metadata.namespace).toBe('pixelated-prod');
+    expect(internal.spec.selector).toEqual(deployment.spec.selector.matchLabels);
+    expect(internal.spec.ports).toEqual([
+      { name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' },
+      { name: 'metrics', port: 9400, targetPort: 'metrics', protocol: 'TCP' },
+    ]);
+  });
+
+  describe('refuses Services that would reach no pod', () => {
+    const around = (workload: WorkloadTarget, loadBalancer?: NlbLoadBalancerOptions, namespace?: string) =>
+      errorOf(() => synth((chart) => new NlbService(chart, 'Services', { name: 'web', workload, loadBalancer, namespace })));
+    const web: WorkloadTarget = { ...SEED_WORKLOAD, name: 'web', ports: { web: 8080 } };
+
+    it('refuses a listener whose targetPort is no named port of the workload', () => {
+      const message = around(web, { ...seedLb, certificateArns: undefined, ports: [{ name: 'http', port: 80, targetPort: 'api' }] });
+      expect(message).toContain(
+        'loadBalancer.ports[0].targetPort ("api") names no container port of workload "web" (its named ports: web); the load balancer would forward to nothing; use one of them, or add a container port named "api"',
+      );
+    });
+
+    it('refuses the default listeners when the workload has no http port', () => {
+      expect(around(web, { scheme: 'internal' })).toContain(
+        'loadBalancer.ports ("http" by default) names no container port of workload "web" (its named ports: web); the load balancer would forward to nothing; set loadBalancer.ports with a targetPort of the workload',
+      );
+      expect(around(web, { scheme: 'internal', ports: [{ name: 'http', port: 80 }] })).toContain('loadBalancer.ports[0].targetPort ("http" by default) names no container port of workload "web"');
+    });
+
+    it('forwards a listener to the workload port it names', () => {
+      const objects = synth((chart) => new NlbService(chart, 'Services', { name: 'web', workload: web, loadBalancer: { scheme: 'internal', ports: [{ name: 'http', port: 80, targetPort: 'web' }] } }));
+      expect(only(objects, 'Service', 'web-lb').spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'web', protocol: 'TCP' }]);
+      expect(only(objects, 'Service', 'web-internal').spec.ports).toEqual([{ name: 'web', port: 8080, targetPort: 'web', protocol: 'TCP' }]);
+    });
+
+    it('refuses pod Services for a workload without a named port', () => {
+      expect(around({ ...web, ports: {} })).toContain(
+        'workload.ports (an empty object) hold no named container port, so the headless and internal Services would expose nothing',
+      );
+    });
+
+    it('refuses a namespace other than the workload\'s', () => {
+      expect(around(web, undefined, 'default')).toContain(
+        'namespace ("default") differs from the namespace of workload "web" ("pixelated-prod"), and selectors and target references reach only their own namespace; leave namespace out or set it to "pixelated-prod"',
+      );
+    });
+
+    it('refuses a workload with an empty selector', () => {
+      expect(around({ ...web, selectorLabels: {} })).toContain(
+        'workload.selectorLabels (an empty object) must not be empty: an empty selector selects every pod of the namespace',
+      );
+    });
   });
 
   describe('rejects annotation values outside the controller ranges', () => {

@@ -7,6 +7,7 @@ import { renderAdapterTemplate, findPromqlSyntaxError } from '../../src/metrics/
 import { SEED_SIGNALS } from '../../src/spec/signals';
 import { expectValidManifests } from '../helpers/k8s-schema';
 import { Manifest, errorOf, only, synth } from '../support';
+import { SEED_WORKLOAD } from './workloads';
 
 const SEED: PrometheusAdapterRulesProps = { name: 'ai-inference', namespace: 'monitoring', signals: SEED_SIGNALS };
 
@@ -87,7 +88,7 @@ describe('PrometheusAdapterRules', () => {
   it('serves exactly the metric names the HPA references, for each preset', () => {
     for (const preset of ['generic', 'vllm'] as const) {
       const objects = synth((chart) => {
-        new GpuHpa(chart, 'Hpa', { name: 'ai-inference', minReplicas: 3, maxReplicas: 20, signals: SEED_SIGNALS, preset });
+        new GpuHpa(chart, 'Hpa', { name: 'ai-inference', workload: SEED_WORKLOAD, minReplicas: 3, maxReplicas: 20, signals: SEED_SIGNALS, preset });
         new PrometheusAdapterRules(chart, 'Rules', { ...SEED, preset });
       });
       const hpa = only(objects, 'HorizontalPodAutoscaler');

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { InferenceServiceMonitor, InferenceServiceMonitorProps } from '../../src/constructs/service-monitor';
 import { errorOf, only, synth } from '../support';
+import { SEED_WORKLOAD } from './workloads';
 
 const SERVICE_LABELS = {
   'app.kubernetes.io/name': 'ai-inference',
@@ -10,7 +11,7 @@ const SERVICE_LABELS = {
 };
 
 function seedProps(changes: Partial<InferenceServiceMonitorProps> = {}): InferenceServiceMonitorProps {
-  return { name: 'ai-inference-monitor', namespace: 'pixelated-prod', serviceLabels: SERVICE_LABELS, ...changes };
+  return { name: 'ai-inference-monitor', namespace: 'pixelated-prod', workload: SEED_WORKLOAD, ...changes };
 }
 
 function monitorOf(changes: Partial<InferenceServiceMonitorProps> = {}) {
@@ -30,9 +31,24 @@ describe('InferenceServiceMonitor', () => {
   });
 
   it('takes the interval, timeout, port, path and Service namespace from its props', () => {
-    const m = monitorOf({ interval: Duration.seconds(15), scrapeTimeout: Duration.seconds(15), port: 'prom', path: '/stats/prometheus', serviceNamespace: 'inference' });
+    const workload = { ...SEED_WORKLOAD, namespace: undefined, ports: { http: 8000, prom: 9102 } };
+    const m = monitorOf({ workload, interval: Duration.seconds(15), scrapeTimeout: Duration.seconds(15), port: 'prom', path: '/stats/prometheus', serviceNamespace: 'inference' });
     expect(m.spec.endpoints).toEqual([{ port: 'prom', path: '/stats/prometheus', interval: '15s', scrapeTimeout: '15s' }]);
     expect(m.spec.namespaceSelector).toEqual({ matchNames: ['inference'] });
+  });
+
+  it('looks for the Service in the workload\'s namespace when it lives in another one', () => {
+    expect(monitorOf({ namespace: 'monitoring' }).spec.namespaceSelector).toEqual({ matchNames: ['pixelated-prod'] });
+  });
+
+  it('rejects a port the workload does not have, and a Service namespace other than the workload\'s', () => {
+    const workload = { ...SEED_WORKLOAD, name: 'web', ports: { web: 8080 } };
+    expect(errorOf(() => monitorOf({ workload }))).toContain(
+      'port ("metrics" by default) names no container port of workload "web" (its named ports: web); the internal Service has no such port, so nothing is scraped; use one of them, or add a container port named "metrics"',
+    );
+    expect(errorOf(() => monitorOf({ serviceNamespace: 'inference' }))).toContain(
+      'serviceNamespace ("inference") differs from the namespace of workload "ai-inference" ("pixelated-prod")',
+    );
   });
 
   it('writes a 2 minute interval as a Prometheus duration', () => {
@@ -62,9 +78,9 @@ describe('InferenceServiceMonitor', () => {
     );
   });
 
-  it('rejects an empty Service selector', () => {
-    expect(errorOf(() => monitorOf({ serviceLabels: {} }))).toContain(
-      'serviceLabels (an empty object) must not be empty, or the ServiceMonitor selects every Service of the namespace; give the labels of the internal Service',
+  it('rejects a workload with an empty selector', () => {
+    expect(errorOf(() => monitorOf({ workload: { ...SEED_WORKLOAD, selectorLabels: {} } }))).toContain(
+      'workload.selectorLabels (an empty object) must not be empty: an empty selector selects every pod of the namespace',
     );
   });
 

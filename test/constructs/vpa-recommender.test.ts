@@ -5,9 +5,11 @@ import { VpaRecommender, VpaRecommenderProps, vpaHpaConflicts } from '../../src/
 import { SEED_SIGNALS } from '../../src/spec/signals';
 import { expectValidManifests } from '../helpers/k8s-schema';
 import { Manifest, errorOf, only, synth } from '../support';
+import { SEED_WORKLOAD, seedDeployment } from './workloads';
 
 const SEED: VpaRecommenderProps = {
   name: 'ai-inference',
+  workload: SEED_WORKLOAD,
   namespace: 'pixelated-prod',
   containers: [
     {
@@ -95,6 +97,36 @@ describe('VpaRecommender', () => {
     expect(message).toContain(
       "updateMode (\"Auto\") lets the VPA change the pods' memory requests while the HPA scales on memory utilization (75 % of those requests)",
     );
+  });
+
+  it('fails synth when the bounds do not contain the requests of the workload\'s container', () => {
+    const message = errorOf(() =>
+      synth((chart) => {
+        const workload = seedDeployment(chart);
+        new VpaRecommender(chart, 'Vpa', {
+          name: 'ai-inference',
+          workload,
+          containers: [{ containerName: 'inference', minAllowed: { cpu: Cpu.units(3) }, maxAllowed: { memory: Size.gibibytes(6) } }],
+        });
+      }),
+    );
+    expect(message).toContain(
+      'containers[0].minAllowed.cpu (3 cores) must not exceed the cpu request of container "inference" of workload "ai-inference" (2): the VPA bounds must contain the Deployment\'s request, or its recommendation is wrong from the start; widen the bound or change the request',
+    );
+    expect(message).toContain('containers[0].maxAllowed.memory (6Gi) must not be below the memory request of container "inference" of workload "ai-inference" (8Gi)');
+  });
+
+  it('checks the "*" policy when the workload\'s container has none of its own, and nothing when the requests are not known', () => {
+    const workload = { ...SEED_WORKLOAD, requests: { container: 'inference', cpu: Cpu.units(2) } };
+    const containers = [{ containerName: 'sidecar' }, { containerName: '*', maxAllowed: { cpu: Cpu.units(1) } }];
+    expect(errorOf(() => vpaOf({ workload, containers }))).toContain('containers[1].maxAllowed.cpu (1 core) must not be below the cpu request of container "inference"');
+    expect(vpaOf({ containers }).spec.resourcePolicy.containerPolicies).toHaveLength(2);
+  });
+
+  it('targets the workload it is given, in its namespace', () => {
+    const vpa = vpaOf({ workload: { ...SEED_WORKLOAD, kind: 'StatefulSet', name: 'llm' }, namespace: undefined });
+    expect(vpa.metadata.namespace).toBe('pixelated-prod');
+    expect(vpa.spec.targetRef).toEqual({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'llm' });
   });
 
   it('refuses minAllowed above maxAllowed for cpu and for memory', () => {
