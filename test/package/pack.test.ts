@@ -22,7 +22,7 @@ import { AiInferenceChart, InferenceDeployment, NlbService, PdbPolicy } from 'cd
 
 const app = new App({ outdir: 'out' });
 const chart = new Chart(app, 'consumer');
-new InferenceDeployment(chart, 'Inference', {
+const inference = new InferenceDeployment(chart, 'Inference', {
   name: 'ai-inference',
   namespace: 'prod',
   image: 'ghcr.io/acme/inference:1.0.0',
@@ -31,8 +31,8 @@ new InferenceDeployment(chart, 'Inference', {
     memory: { request: Size.gibibytes(8), limit: Size.gibibytes(16) },
   },
 });
-new NlbService(chart, 'Services', { name: 'ai-inference', namespace: 'prod' });
-new PdbPolicy(chart, 'Pdb', { name: 'ai-inference', namespace: 'prod', minAvailable: 2 });
+new NlbService(chart, 'Services', { name: 'ai-inference', workload: inference });
+new PdbPolicy(chart, 'Pdb', { name: 'ai-inference', workload: inference, minAvailable: 2 });
 // The whole chart: autoscaling (KEDA classes from imports/), VPA bounds, alert rules, Grafana dashboard.
 new AiInferenceChart(app, 'full', {
   spec: {
