@@ -2,20 +2,13 @@
  * zod pieces and small helpers shared by the autoscaling constructs (GpuHpa,
  * KedaScaledObject, PrometheusAdapterRules, VpaRecommender). Not exported from the package.
  */
-import { Cpu } from 'cdk8s-plus-28';
 import { z } from 'zod';
-import { dcgmConfigSchema, metricPresetSchema } from '../spec/metrics';
+import { dcgmOverridesSchema, presetSchema } from '../spec/metrics';
 import { COMPONENT, commonLabels } from '../conventions';
-import { DcgmConfig, MetricPreset, MetricPresetName } from '../metrics/presets';
 import type { WorkloadTarget } from '../constructs/workload-target';
 import { formatProblem } from '../spec/problems';
 import { ScalingSignals } from '../spec/signals';
 import { zDnsLabel, zLabelMap } from '../spec/values';
-
-/** A cdk8s-plus Cpu. */
-export const zCpu = z.custom<Cpu>((v) => v instanceof Cpu, {
-  message: 'must be a cdk8s-plus Cpu; use Cpu.units(n) or Cpu.millis(n)',
-});
 
 /** Extra labels: Kubernetes label keys and values. */
 export const zLabels = zLabelMap;
@@ -31,13 +24,8 @@ export const zMaxReplicas = z
   .int('must be a whole number of pods; round it')
   .min(1, 'must be at least 1; raise it');
 
-/** dcgm-exporter overrides, field by field. */
-export const zDcgm = dcgmConfigSchema.partial() satisfies z.ZodType<Partial<DcgmConfig>>;
-
-/** A preset by name, or a full preset object (its queries are parsed when used). */
-export const zPreset = z.union([z.enum(['generic', 'vllm']), metricPresetSchema], {
-  errorMap: () => ({ message: 'must be "generic", "vllm" or a MetricPreset object; pick a preset' }),
-}) as z.ZodType<MetricPresetName | MetricPreset>;
+/** dcgm-exporter overrides, field by field; a preset by name or object (spec/metrics.ts). */
+export { dcgmOverridesSchema as zDcgm, presetSchema as zPreset };
 
 /** Fields every autoscaling construct has: release name, namespace, extra labels. */
 export const zIdentity = {

@@ -1,6 +1,7 @@
 import { gpuSignalRule } from '../autoscaling/common';
-import { INFERENCE_DEPLOYMENT_DEFAULTS } from '../spec/workload';
-import { NLB_DEFAULTS } from '../spec/traffic';
+import { ResolvedWorkload, resolveWorkload } from '../spec/workload';
+import { resolveLoadBalancer } from '../spec/traffic';
+import { DEFAULT_CONTROLLED_RESOURCES, VPA_DEFAULTS } from '../spec/scaling';
 import { vpaBoundProblems, vpaHpaConflicts } from '../constructs/vpa-recommender';
 import { formatDuration, formatProblem } from '../spec/problems';
 import { seconds } from '../spec/workload';
@@ -18,10 +19,11 @@ export interface Findings {
 
 /** All cross-object findings of a validated spec. */
 export function consistencyFindings(spec: AiInferenceSpec): Findings {
-  const errors: string[] = [...drainErrors(spec)];
+  const workload = resolveWorkload({ ...spec, autoscaled: spec.scaling !== undefined });
+  const errors: string[] = [...drainErrors(spec, workload)];
   const warnings: string[] = [];
   if (spec.scaling) {
-    const s = scalingFindings(spec);
+    const s = scalingFindings(spec, workload);
     errors.push(...s.errors);
     warnings.push(...s.warnings);
   }
@@ -29,11 +31,11 @@ export function consistencyFindings(spec: AiInferenceSpec): Findings {
 }
 
 /** The NLB must finish draining a pod before the kubelet kills it. */
-function drainErrors(spec: AiInferenceSpec): string[] {
+function drainErrors(spec: AiInferenceSpec, workload: ResolvedWorkload): string[] {
   const lb = spec.traffic?.loadBalancer;
   if (!lb) return [];
-  const delay = seconds(lb.deregistrationDelay ?? NLB_DEFAULTS.deregistrationDelay);
-  const grace = seconds(spec.shutdown?.gracePeriod ?? INFERENCE_DEPLOYMENT_DEFAULTS.gracePeriod);
+  const delay = seconds(resolveLoadBalancer(lb).deregistrationDelay);
+  const grace = seconds(workload.shutdown.gracePeriod);
   if (delay <= grace) return [];
   return [
     formatProblem(
@@ -44,7 +46,7 @@ function drainErrors(spec: AiInferenceSpec): string[] {
   ];
 }
 
-function scalingFindings(spec: AiInferenceSpec): Findings {
+function scalingFindings(spec: AiInferenceSpec, workload: ResolvedWorkload): Findings {
   const scaling = spec.scaling!;
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -92,8 +94,7 @@ function scalingFindings(spec: AiInferenceSpec): Findings {
   }
 
   // The GPU signal reads DCGM utilization of the pod's GPUs: without one it is always empty.
-  const gpuCount = spec.resources.gpu?.count ?? INFERENCE_DEPLOYMENT_DEFAULTS.gpu.count;
-  if (signals.gpu && gpuCount === 0) {
+  if (signals.gpu && workload.resources.gpu.count === 0) {
     errors.push(
       formatProblem(
         ['scaling', 'signals', 'gpu'],
@@ -114,7 +115,7 @@ function scalingFindings(spec: AiInferenceSpec): Findings {
       }),
     );
     const conflicts = vpaHpaConflicts(
-      { updateMode: vpa.updateMode ?? 'Off', controlledResources: vpa.controlledResources ?? ['cpu', 'memory'] },
+      { updateMode: vpa.updateMode ?? VPA_DEFAULTS.updateMode, controlledResources: vpa.controlledResources ?? DEFAULT_CONTROLLED_RESOURCES },
       signals,
     );
     errors.push(...conflicts.map((c) => `scaling.vpa.${c}`));

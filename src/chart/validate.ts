@@ -1,33 +1,44 @@
 import { AiInferenceSpec, specProblems } from '../spec/spec';
 import { InferenceValidationError, throwIfProblems } from '../spec/problems';
-import { consistencyFindings } from './consistency';
+import { Findings, consistencyFindings } from './consistency';
 import { ChartWirings, chartWirings, wiringProblems } from './wiring';
 
 /**
  * Every problem of a spec, as `path (value) rule; fix` lines with the paths the user
  * wrote: the spec's shape and relations, each construct's own rules on the props the
- * spec maps to, and the cross-object rules the chart checks at synth. Empty when the spec
+ * spec maps to, and the rules between the service's objects. Empty when the spec
  * synthesizes. Works on any value (a spec read from JSON or YAML, `as any`).
  */
 export function validateSpec(spec: unknown): string[] {
-  const problems = specProblems(spec);
-  if (problems.length > 0) return problems;
+  return checkSpec(spec).problems;
+}
+
+interface SpecCheck {
+  readonly problems: string[];
+  /** Present when there is no problem. */
+  readonly checked?: { readonly spec: AiInferenceSpec; readonly wirings: ChartWirings; readonly findings: Findings };
+}
+
+function checkSpec(spec: unknown): SpecCheck {
+  const shape = specProblems(spec);
+  if (shape.length > 0) return { problems: shape };
   const s = spec as AiInferenceSpec;
   const wirings = chartWirings(s);
-  const constructProblems = Object.values(wirings.all).flatMap((w) => (w ? wiringProblems(w) : []));
-  return [...new Set([...constructProblems, ...consistencyFindings(s).errors])];
+  const findings = consistencyFindings(s);
+  const problems = [...new Set([...Object.values(wirings.all).flatMap((w) => (w ? wiringProblems(w) : [])), ...findings.errors])];
+  return problems.length > 0 ? { problems } : { problems, checked: { spec: s, wirings, findings } };
 }
 
 /**
- * Validates a spec; throws an InferenceValidationError listing every problem found before
- * synth (shape, relations, construct rules). Returns the spec typed and the wirings.
+ * Validates a spec before anything is built; throws an InferenceValidationError listing
+ * every problem the spec decides (shape, relations, construct rules, rules between the
+ * objects), so a bad spec never reaches synth. Returns the typed spec, the wirings and
+ * the warnings.
  */
-export function checkedWirings(subject: string, spec: unknown): { spec: AiInferenceSpec; wirings: ChartWirings } {
-  throwIfProblems(subject, specProblems(spec));
-  const s = spec as AiInferenceSpec;
-  const wirings = chartWirings(s);
-  throwIfProblems(subject, Object.values(wirings.all).flatMap((w) => (w ? wiringProblems(w) : [])));
-  return { spec: s, wirings };
+export function checkedWirings(subject: string, spec: unknown): { spec: AiInferenceSpec; wirings: ChartWirings; findings: Findings } {
+  const result = checkSpec(spec);
+  throwIfProblems(subject, result.problems);
+  return result.checked!;
 }
 
 export { InferenceValidationError };

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { COMPONENT, HTTP_PORT_NAME, SERVICE_ROLE_LABEL, commonLabels, objectNames } from '../conventions';
 import { formatProblem } from '../spec/problems';
 import { seconds } from '../spec/workload';
-import { NLB_ANNOTATION_PREFIX, NLB_DEFAULTS, NlbLoadBalancerOptions, nlbLoadBalancerSchema } from '../spec/traffic';
+import { NLB_ANNOTATION_PREFIX, NLB_DEFAULTS, NlbLoadBalancerOptions, nlbLoadBalancerSchema, resolveLoadBalancer } from '../spec/traffic';
 import { zDns1035Label, zDnsLabel, zLabelMap } from '../spec/values';
 import { InferenceDeployment } from './inference-deployment';
 import { WorkloadTarget, missingPortProblem, namespaceProblems, parseWithWorkload } from './workload-target';
@@ -34,26 +34,12 @@ export interface NlbServiceProps {
   readonly labels?: Record<string, string>;
 }
 
-/**
- * The load balancer's schema without its rule that a listener forwards to the inference
- * pods' `http` port: that is the spec's rule (the chart's workload is always the
- * InferenceDeployment); NlbService checks targetPort against its own workload's ports.
- */
-const lbSchema = z.preprocess(
-  (lb) =>
-    lb && typeof lb === 'object' && Array.isArray((lb as NlbLoadBalancerOptions).ports)
-      ? { ...lb, ports: (lb as NlbLoadBalancerOptions).ports!.map((port) => (port && typeof port === 'object' ? { ...port, targetPort: undefined } : port)) }
-      : lb,
-  nlbLoadBalancerSchema,
-  // preprocess types its input as unknown; what it takes is the load balancer's input.
-) as z.ZodType<z.output<typeof nlbLoadBalancerSchema>, z.ZodTypeDef, z.input<typeof nlbLoadBalancerSchema>>;
-
 /** Every prop but `workload` (the chart validates these from the spec before building). */
 export const nlbServicePropsSchema = z
   .object({
     name: zDns1035Label,
     namespace: zDnsLabel.optional(),
-    loadBalancer: lbSchema.optional(),
+    loadBalancer: nlbLoadBalancerSchema.optional(),
     headless: z.boolean().optional(),
     internal: z.boolean().optional(),
     labels: zLabelMap.optional(),
@@ -62,7 +48,7 @@ export const nlbServicePropsSchema = z
 
 /** The annotations of the external Service, in a stable order. */
 export function nlbAnnotations(lb: NlbLoadBalancerOptions): Record<string, string> {
-  const o = { ...NLB_DEFAULTS, ...lb, healthCheck: { ...NLB_DEFAULTS.healthCheck, ...lb.healthCheck } };
+  const o = resolveLoadBalancer(lb);
   const a: Record<string, string> = {};
   const set = (key: string, value: string) => (a[NLB_ANNOTATION_PREFIX + key] = value);
 
@@ -154,7 +140,7 @@ export class NlbService extends Construct {
     this.listenerPorts = [];
 
     if (lb) {
-      const ports = lb.ports ?? NLB_DEFAULTS.ports;
+      const ports = resolveLoadBalancer(lb).ports;
       this.listenerPorts = ports.map((port) => port.port);
       this.loadBalancer = new k8s.KubeService(this, 'LoadBalancer', {
         metadata: { name: names.loadBalancer, namespace, labels: labels('load-balancer'), annotations: nlbAnnotations(lb) },

@@ -17,6 +17,7 @@ import {
   VpaContainerPolicy,
   VpaResource,
   VpaResourceBounds,
+  VPA_DEFAULTS,
   VpaUpdateMode,
   vpaBoundsSchema as zBounds,
 } from '../spec/scaling';
@@ -173,7 +174,7 @@ export class VpaRecommender extends Construct {
     this.name = names.vpa;
     this.namespace = p.namespace ?? workload.namespace;
     this.workload = workload;
-    this.updateMode = p.updateMode ?? 'Off';
+    this.updateMode = p.updateMode ?? VPA_DEFAULTS.updateMode;
     const controlled = new Set(p.containers.flatMap((c) => c.controlledResources ?? DEFAULT_CONTROLLED));
     this.controlledResources = DEFAULT_CONTROLLED.filter((r) => controlled.has(r));
 

@@ -50,6 +50,9 @@ export interface VpaContainerPolicy {
 
 export const VPA_UPDATE_MODES = ['Off', 'Initial', 'Recreate', 'InPlaceOrRecreate', 'InPlace', 'Auto'] as const satisfies readonly VpaUpdateMode[];
 
+/** The VPA's defaults: recommendation only (seed 000). */
+export const VPA_DEFAULTS = { updateMode: 'Off' } as const satisfies { updateMode: VpaUpdateMode };
+
 /** Resources a VPA controls when a policy names none. */
 export const DEFAULT_CONTROLLED_RESOURCES: readonly VpaResource[] = ['cpu', 'memory'];
 

@@ -6,7 +6,7 @@
  */
 import { Duration } from 'cdk8s';
 import { z } from 'zod';
-import { APP_CONFIG_KEYS, longestDerivedName } from '../conventions';
+import { APP_CONFIG_KEYS, HTTP_PORT_NAME, longestDerivedName } from '../conventions';
 import { AppConfig, appConfigSchema } from './config';
 import { MetricsSpec, metricsSchema } from './metrics';
 import { MonitoringSpec, monitoringSchema } from './monitoring';
@@ -19,6 +19,7 @@ import { cpuCores, sizeKibibytes, zDns1035Label, zDnsLabel, zDuration, zImage, z
 import {
   GpuScheduling,
   GracefulShutdown,
+  INFERENCE_DEPLOYMENT_DEFAULTS,
   InferencePorts,
   InferenceProbes,
   InferenceResources,
@@ -276,6 +277,26 @@ function relationProblems(spec: AiInferenceSpec): string[] {
       add(['replicas'], spec.replicas, 'is owned by the autoscaler when scaling is set; remove replicas (use scaling.minReplicas)');
     }
     problems.push(...signalReachProblems(spec.resources, spec.scaling.signals));
+  }
+
+  // The load balancer forwards to the inference container's serving port by name.
+  (spec.traffic?.loadBalancer?.ports ?? []).forEach((port, i) => {
+    if (port.targetPort !== undefined && port.targetPort !== HTTP_PORT_NAME) {
+      add(['traffic', 'loadBalancer', 'ports', i, 'targetPort'], port.targetPort, `names no serving port of the inference pods (${HTTP_PORT_NAME}); the load balancer would forward to nothing, or expose the metrics port; use ${HTTP_PORT_NAME} or leave it out`);
+    }
+  });
+
+  // A budget that keeps every pod of the smallest fleet up blocks every node drain.
+  const minAvailable = spec.disruption?.minAvailable;
+  if (minAvailable !== undefined) {
+    const floor = spec.scaling
+      ? spec.scaling.pinnedReplicas !== undefined
+        ? { value: spec.scaling.pinnedReplicas, path: 'scaling.pinnedReplicas' }
+        : { value: spec.scaling.minReplicas ?? NaN, path: 'scaling.minReplicas' }
+      : { value: spec.replicas ?? INFERENCE_DEPLOYMENT_DEFAULTS.replicas, path: 'replicas' };
+    if (minAvailable >= floor.value) {
+      add(['disruption', 'minAvailable'], minAvailable, `must be below ${floor.path} (${floor.value}), or node drains block; lower minAvailable or raise the replica floor`);
+    }
   }
 
   // The internal Service carries the scrape target and the latency Object metric.

@@ -5,6 +5,7 @@
 import { Duration } from 'cdk8s';
 import { z } from 'zod';
 import { HTTP_PORT_NAME } from '../conventions';
+import { withDefaults } from '../private/defaults';
 import { seconds } from './workload';
 import { durationMillis, zAnnotationMap, zCidr, zDuration, zPort, zPortName } from './values';
 
@@ -193,7 +194,7 @@ export const nlbLoadBalancerSchema = z
     } else if (lb.tlsPorts) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['tlsPorts'], message: 'needs certificateArns; add the ACM certificate or drop tlsPorts' });
     }
-    const hc = { ...NLB_DEFAULTS.healthCheck, ...lb.healthCheck };
+    const hc = withDefaults(NLB_DEFAULTS.healthCheck, lb.healthCheck);
     if (seconds(hc.timeout) > seconds(hc.interval)) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
@@ -216,31 +217,28 @@ export const nlbLoadBalancerSchema = z
     ports.forEach((p, i) => {
       if (names.has(p.name)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ports', i, 'name'], message: 'is used twice; port names must be unique' });
       if (numbers.has(p.port)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ports', i, 'port'], message: 'is used twice; the API server refuses two Service ports with the same number and protocol; give each listener its own port' });
-      if (p.targetPort !== undefined && !POD_PORT_NAMES.includes(p.targetPort)) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ports', i, 'targetPort'], message: `names no container port of the inference pods (${POD_PORT_NAMES.join(', ')}); the Service would forward to nothing; use one of them` });
-      }
       names.add(p.name);
       numbers.add(p.port);
     });
   }) satisfies z.ZodType<NlbLoadBalancerOptions>;
-
-/** Container port names the load balancer may forward to. */
-const POD_PORT_NAMES: readonly string[] = [HTTP_PORT_NAME];
 
 const DEFAULT_NLB_PORTS: NlbPort[] = [
   { name: 'http', port: 80, targetPort: HTTP_PORT_NAME },
   { name: 'https', port: 443, targetPort: HTTP_PORT_NAME },
 ];
 
+/** The fields of the load balancer that have a default. */
+type DefaultedFields = Omit<NlbLoadBalancerOptions, 'scheme' | 'certificateArns' | 'accessLogs' | 'sourceRanges' | 'extraAnnotations' | 'healthCheck'>;
+
 /** Defaults of the external Service (seed 001 values where it gives them). */
-export const NLB_DEFAULTS = {
+export const NLB_DEFAULTS: Required<DefaultedFields> & { readonly healthCheck: Required<NlbHealthCheck> } = {
   ports: DEFAULT_NLB_PORTS,
   tlsPorts: [443],
   sslPolicy: DEFAULT_TLS_POLICY,
   healthCheck: {
-    protocol: 'http' as const,
+    protocol: 'http',
     path: '/api/v1/health',
-    port: 'traffic-port' as 'traffic-port' | number,
+    port: 'traffic-port',
     interval: Duration.seconds(10),
     timeout: Duration.seconds(5),
     healthyThreshold: 2,
@@ -248,12 +246,31 @@ export const NLB_DEFAULTS = {
     successCodes: '200-399',
   },
   crossZone: true,
-  stickiness: 'source_ip' as const,
+  stickiness: 'source_ip',
   deregistrationDelay: Duration.seconds(60),
   preserveClientIp: true,
   idleTimeout: Duration.minutes(5),
 };
 
+/** The load balancer with every default filled in (an explicit `undefined` takes the default). */
+export type ResolvedLoadBalancer = Required<DefaultedFields> &
+  Pick<NlbLoadBalancerOptions, 'scheme' | 'certificateArns' | 'accessLogs' | 'sourceRanges' | 'extraAnnotations'> & {
+    readonly healthCheck: Required<NlbHealthCheck>;
+  };
+
+/** Fills every default of the external Service once; the annotations and the chart read this. */
+export function resolveLoadBalancer(lb: NlbLoadBalancerOptions): ResolvedLoadBalancer {
+  const { healthCheck, scheme, certificateArns, accessLogs, sourceRanges, extraAnnotations, ...defaulted } = lb;
+  return {
+    ...withDefaults<Required<DefaultedFields>>(NLB_DEFAULTS, defaulted),
+    scheme,
+    certificateArns,
+    accessLogs,
+    sourceRanges,
+    extraAnnotations,
+    healthCheck: withDefaults<Required<NlbHealthCheck>>(NLB_DEFAULTS.healthCheck, healthCheck),
+  };
+}
 
 /** The three Services. */
 export interface TrafficSpec {

@@ -115,11 +115,13 @@ describe('AiInferenceChart', () => {
     });
   });
 
-  it('writes no YAML when validation fails at synth', () => {
+  it('refuses a relation between objects (PDB vs replicas) when the chart is built, and writes no YAML', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'ai-inference-'));
     const app = new App({ outdir });
-    new AiInferenceChart(app, 'bad', { spec: { ...eksNlbSpec, scaling: undefined, replicas: 2, disruption: { minAvailable: 2 } } });
-    expect(() => app.synth()).toThrow(/disruption.minAvailable \(2\) must be below replicas \(2\)/);
+    expect(() => new AiInferenceChart(app, 'bad', { spec: { ...eksNlbSpec, scaling: undefined, replicas: 2, disruption: { minAvailable: 2 } } })).toThrow(
+      /disruption.minAvailable \(2\) must be below replicas \(2\), or node drains block/,
+    );
+    app.synth();
     expect(readdirSync(outdir)).toEqual([]);
   });
 });

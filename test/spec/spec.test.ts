@@ -126,7 +126,7 @@ describe('the spec as the one validated root', () => {
       ],
       [
         { traffic: { loadBalancer: { ...lb, ports: [{ name: 'https', port: 443, targetPort: 'grpc' }] } } },
-        'traffic.loadBalancer.ports[0].targetPort ("grpc") names no container port of the inference pods (http); the Service would forward to nothing; use one of them',
+        'traffic.loadBalancer.ports[0].targetPort ("grpc") names no serving port of the inference pods (http); the load balancer would forward to nothing, or expose the metrics port; use http or leave it out',
       ],
       [
         { image: 'ghcr.io/acme/my image:1.0' },
