@@ -1,12 +1,9 @@
 import { gpuSignalRule } from '../autoscaling/common';
-import { ResolvedWorkload, resolveWorkload } from '../spec/workload';
-import { resolveLoadBalancer } from '../spec/traffic';
-import { DEFAULT_CONTROLLED_RESOURCES, VPA_DEFAULTS } from '../spec/scaling';
+import { ResolvedScaling } from '../spec/scaling';
 import { vpaBoundProblems, vpaHpaConflicts } from '../constructs/vpa-recommender';
-import { formatDuration, formatProblem } from '../spec/problems';
+import { DefaultedValue, formatDuration, formatProblem } from '../spec/problems';
 import { seconds } from '../spec/workload';
-import { AiInferenceSpec } from '../spec/spec';
-import { replicaBounds, scalingSignals } from './wiring';
+import { AiInferenceSpec, ResolvedSpec, resolveSpec } from '../spec/spec';
 
 /**
  * Rules between the objects of one service, checked at synth: each returns problems as
@@ -19,11 +16,11 @@ export interface Findings {
 
 /** All cross-object findings of a validated spec. */
 export function consistencyFindings(spec: AiInferenceSpec): Findings {
-  const workload = resolveWorkload({ ...spec, autoscaled: spec.scaling !== undefined });
-  const errors: string[] = [...drainErrors(spec, workload)];
+  const resolved = resolveSpec(spec);
+  const errors: string[] = [...drainErrors(spec, resolved)];
   const warnings: string[] = [];
-  if (spec.scaling) {
-    const s = scalingFindings(spec, workload);
+  if (resolved.scaling) {
+    const s = scalingFindings(spec, resolved, resolved.scaling);
     errors.push(...s.errors);
     warnings.push(...s.warnings);
   }
@@ -31,27 +28,26 @@ export function consistencyFindings(spec: AiInferenceSpec): Findings {
 }
 
 /** The NLB must finish draining a pod before the kubelet kills it. */
-function drainErrors(spec: AiInferenceSpec, workload: ResolvedWorkload): string[] {
-  const lb = spec.traffic?.loadBalancer;
+function drainErrors(spec: AiInferenceSpec, resolved: ResolvedSpec): string[] {
+  const lb = resolved.traffic.loadBalancer;
   if (!lb) return [];
-  const delay = seconds(resolveLoadBalancer(lb).deregistrationDelay);
-  const grace = seconds(workload.shutdown.gracePeriod);
+  const given = spec.traffic?.loadBalancer?.deregistrationDelay;
+  const delay = seconds(lb.deregistrationDelay);
+  const grace = seconds(resolved.workload.shutdown.gracePeriod);
   if (delay <= grace) return [];
   return [
     formatProblem(
       ['traffic', 'loadBalancer', 'deregistrationDelay'],
-      lb.deregistrationDelay,
+      given === undefined ? new DefaultedValue(lb.deregistrationDelay) : given,
       `exceeds shutdown.gracePeriod (${grace}s): the pod is killed while the NLB still drains its connections; lower the delay or raise the grace period`,
     ),
   ];
 }
 
-function scalingFindings(spec: AiInferenceSpec, workload: ResolvedWorkload): Findings {
-  const scaling = spec.scaling!;
+function scalingFindings(spec: AiInferenceSpec, resolved: ResolvedSpec, scaling: ResolvedScaling): Findings {
   const errors: string[] = [];
   const warnings: string[] = [];
-  const signals = scalingSignals(scaling);
-  const bounds = replicaBounds(scaling);
+  const { signals, bounds } = scaling;
 
   // The autoscaler must react before the SLO breaks, not after.
   if (signals.latencyP95) {
@@ -94,7 +90,7 @@ function scalingFindings(spec: AiInferenceSpec, workload: ResolvedWorkload): Fin
   }
 
   // The GPU signal reads DCGM utilization of the pod's GPUs: without one it is always empty.
-  if (signals.gpu && workload.resources.gpu.count === 0) {
+  if (signals.gpu && resolved.workload.resources.gpu.count === 0) {
     errors.push(
       formatProblem(
         ['scaling', 'signals', 'gpu'],
@@ -105,8 +101,9 @@ function scalingFindings(spec: AiInferenceSpec, workload: ResolvedWorkload): Fin
   }
 
   // The VPA: its bounds must contain today's requests, and it must not fight the HPA.
-  if (scaling.vpa !== undefined && scaling.vpa !== false) {
-    const vpa = scaling.vpa;
+  const vpa = scaling.vpa;
+  // The default VPA (recommendation only, no bounds) has nothing to report.
+  if (vpa !== false) {
     errors.push(
       ...vpaBoundProblems(vpa, { cpu: spec.resources.cpu.request, memory: spec.resources.memory.request }, {
         boundPath: (side, resource) => ['scaling', 'vpa', side, resource],
@@ -114,10 +111,7 @@ function scalingFindings(spec: AiInferenceSpec, workload: ResolvedWorkload): Fin
         kind: 'Deployment',
       }),
     );
-    const conflicts = vpaHpaConflicts(
-      { updateMode: vpa.updateMode ?? VPA_DEFAULTS.updateMode, controlledResources: vpa.controlledResources ?? DEFAULT_CONTROLLED_RESOURCES },
-      signals,
-    );
+    const conflicts = vpaHpaConflicts(vpa, signals);
     errors.push(...conflicts.map((c) => `scaling.vpa.${c}`));
   }
   return { errors, warnings };

@@ -7,21 +7,26 @@ import { GpuHpaProps, gpuHpaPropsSchema } from '../constructs/gpu-hpa';
 import { KedaScaledObjectProps, kedaScaledObjectPropsSchema } from '../constructs/keda-scaled-object';
 import { PrometheusAdapterRulesProps, prometheusAdapterRulesPropsSchema } from '../constructs/prometheus-adapter-rules';
 import { VpaRecommenderProps, vpaRecommenderPropsSchema } from '../constructs/vpa-recommender';
-import { INFERENCE_DEPLOYMENT_DEFAULTS } from '../spec/workload';
-import { SEED_SIGNALS, ScalingSignals, usedCustomSignals } from '../spec/signals';
-import { AiInferenceSpec, DEFAULT_RUNBOOK_BASE_URL, DEFAULT_SLO_PERIOD } from '../spec/spec';
-import { KedaScalingSpec, ScalingSpec } from '../spec/scaling';
+import { usedCustomSignals } from '../spec/signals';
+import { AiInferenceSpec, ResolvedSpec, resolveSpec } from '../spec/spec';
+import { MonitoringSpec } from '../spec/monitoring';
+import { networkPolicyFields } from '../spec/network';
+import { ResolvedAdapterScaling, ResolvedKedaScaling, ResolvedScaling } from '../spec/scaling';
 import { AlertRulesInput, alertRulesInputSchema } from '../alerts/input';
 import { GrafanaDashboardProps, grafanaDashboardPropsSchema } from '../constructs/grafana-dashboard';
-import { DEFAULT_OPERATOR_SELECTOR_LABELS, InferenceServiceMonitorProps, inferenceServiceMonitorPropsSchema } from '../constructs/service-monitor';
+import { InferenceServiceMonitorProps, inferenceServiceMonitorPropsSchema } from '../constructs/service-monitor';
 import { dashboardUid } from '../dashboard/input';
-import { DEFAULT_DCGM, METRIC_PRESETS, MetricScope } from '../metrics/presets';
+import { METRIC_PRESETS, MetricScope } from '../metrics/presets';
 import { COMPONENT, INFERENCE_CONTAINER, commonLabels, objectNames } from '../conventions';
 import { zodProblems } from '../spec/problems';
 
 /**
  * The spec, mapped onto each construct's props. Each mapping comes with the spec path of
  * every props field, so a construct's validation error names the field the user wrote.
+ * Defaults come from the resolved spec (resolveSpec, once per chart), never from a
+ * fallback at the use. A construct gets a section as written where it resolves that
+ * section itself (the InferenceDeployment, the InferenceNetworkPolicy) or where its
+ * message says whether a field was given (the load balancer's ports, the scrape timing).
  */
 interface Wiring<P> {
   readonly schema: z.ZodType<unknown, z.ZodTypeDef, P>;
@@ -64,30 +69,31 @@ export function deploymentWiring(spec: AiInferenceSpec, autoscaled: boolean): Wi
  */
 export type SpecProps<P> = Omit<P, 'workload'>;
 
-export function nlbWiring(spec: AiInferenceSpec): Wiring<SpecProps<NlbServiceProps>> {
+export function nlbWiring(spec: AiInferenceSpec, resolved: ResolvedSpec): Wiring<SpecProps<NlbServiceProps>> {
   return {
     schema: nlbServicePropsSchema,
     props: {
       name: spec.release,
       namespace: spec.namespace,
+      // As written: NlbService tells default listeners from given ones in its messages.
       loadBalancer: spec.traffic?.loadBalancer,
-      headless: spec.traffic?.headless,
-      internal: spec.traffic?.internal,
+      headless: resolved.traffic.headless,
+      internal: resolved.traffic.internal,
       labels: partOfLabel(spec),
     },
     paths: { name: 'release', loadBalancer: 'traffic.loadBalancer', headless: 'traffic.headless', internal: 'traffic.internal' },
   };
 }
 
-export function pdbWiring(spec: AiInferenceSpec, replicaFloor: number, replicaFloorPath: string): Wiring<SpecProps<PdbPolicyProps>> {
+export function pdbWiring(spec: AiInferenceSpec, resolved: ResolvedSpec): Wiring<SpecProps<PdbPolicyProps>> {
   return {
     schema: pdbPolicyPropsSchema,
     props: {
       name: spec.release,
       namespace: spec.namespace,
-      ...spec.disruption,
-      replicaFloor,
-      replicaFloorPath,
+      ...resolved.disruption,
+      replicaFloor: resolved.replicas.min,
+      replicaFloorPath: resolved.replicas.minPath,
       errorPathPrefix: 'disruption.',
       labels: partOfLabel(spec),
     },
@@ -103,7 +109,7 @@ export function pdbWiring(spec: AiInferenceSpec, replicaFloor: number, replicaFl
 export function networkPolicyWiring(spec: AiInferenceSpec): Wiring<InferenceNetworkPolicyProps> | undefined {
   if (spec.networkPolicy === false) return undefined;
   const paths: Record<string, string> = { name: 'release', loadBalancerSourceRanges: 'traffic.loadBalancer.sourceRanges' };
-  for (const key of Object.keys(spec.networkPolicy ?? {})) paths[key] = `networkPolicy.${key}`;
+  for (const key of Object.keys(networkPolicyFields)) paths[key] = `networkPolicy.${key}`;
   return {
     schema: inferenceNetworkPolicyPropsSchema,
     props: {
@@ -117,36 +123,19 @@ export function networkPolicyWiring(spec: AiInferenceSpec): Wiring<InferenceNetw
   };
 }
 
-/** The replica bounds the autoscaler works in, and the spec path that set them. */
-export interface ReplicaBounds {
-  readonly min: number;
-  readonly max: number;
-  readonly minPath: string;
-  readonly maxPath: string;
-}
-
-export function replicaBounds(scaling: ScalingSpec): ReplicaBounds {
-  if (scaling.pinnedReplicas !== undefined) {
-    const n = scaling.pinnedReplicas;
-    return { min: n, max: n, minPath: 'scaling.pinnedReplicas', maxPath: 'scaling.pinnedReplicas' };
-  }
-  return { min: scaling.minReplicas ?? NaN, max: scaling.maxReplicas ?? NaN, minPath: 'scaling.minReplicas', maxPath: 'scaling.maxReplicas' };
-}
-
-/** The signals the autoscaler scales on. */
-export function scalingSignals(scaling: ScalingSpec): ScalingSignals {
-  return scaling.signals ?? SEED_SIGNALS;
-}
-
 /** The HPA (prometheus-adapter backend) and the adapter rules for its custom signals. */
-export function hpaWiring(spec: AiInferenceSpec, scaling: ScalingSpec): { hpa: Wiring<SpecProps<GpuHpaProps>>; adapter?: Wiring<PrometheusAdapterRulesProps> } {
-  const bounds = replicaBounds(scaling);
-  const signals = scalingSignals(scaling);
+export function hpaWiring(
+  spec: AiInferenceSpec,
+  resolved: ResolvedSpec,
+  scaling: ResolvedAdapterScaling,
+): { hpa: Wiring<SpecProps<GpuHpaProps>>; adapter?: Wiring<PrometheusAdapterRulesProps> } {
+  const { bounds, signals } = scaling;
+  const { preset, dcgm } = resolved.metrics;
   const common = { name: spec.release, namespace: spec.namespace, labels: partOfLabel(spec) };
   const paths = { name: 'release', minReplicas: bounds.minPath, maxReplicas: bounds.maxPath, signals: 'scaling.signals', behavior: 'scaling.behavior', preset: 'metrics.preset', dcgm: 'metrics.dcgm' };
   const hpa: Wiring<SpecProps<GpuHpaProps>> = {
     schema: gpuHpaPropsSchema,
-    props: { ...common, minReplicas: bounds.min, maxReplicas: bounds.max, signals, behavior: scaling.behavior, preset: spec.metrics?.preset },
+    props: { ...common, minReplicas: bounds.min, maxReplicas: bounds.max, signals, behavior: scaling.behavior, preset },
     paths,
   };
   if (usedCustomSignals(signals).length === 0) return { hpa };
@@ -154,15 +143,15 @@ export function hpaWiring(spec: AiInferenceSpec, scaling: ScalingSpec): { hpa: W
     hpa,
     adapter: {
       schema: prometheusAdapterRulesPropsSchema,
-      props: { ...common, signals, preset: spec.metrics?.preset, dcgm: spec.metrics?.dcgm },
+      props: { ...common, signals, preset, dcgm },
       paths,
     },
   };
 }
 
 /** The KEDA ScaledObject (keda backend). */
-export function kedaWiring(spec: AiInferenceSpec, scaling: KedaScalingSpec): Wiring<SpecProps<KedaScaledObjectProps>> {
-  const bounds = replicaBounds(scaling);
+export function kedaWiring(spec: AiInferenceSpec, resolved: ResolvedSpec, scaling: ResolvedKedaScaling): Wiring<SpecProps<KedaScaledObjectProps>> {
+  const { bounds, keda } = scaling;
   return {
     schema: kedaScaledObjectPropsSchema,
     props: {
@@ -171,13 +160,13 @@ export function kedaWiring(spec: AiInferenceSpec, scaling: KedaScalingSpec): Wir
       labels: partOfLabel(spec),
       minReplicas: bounds.min,
       maxReplicas: bounds.max,
-      signals: scalingSignals(scaling),
+      signals: scaling.signals,
       behavior: scaling.behavior,
-      serverAddress: scaling.keda.serverAddress,
-      pollingInterval: scaling.keda.pollingInterval,
-      cooldownPeriod: scaling.keda.cooldownPeriod,
-      preset: spec.metrics?.preset,
-      dcgm: spec.metrics?.dcgm,
+      serverAddress: keda.serverAddress,
+      pollingInterval: keda.pollingInterval,
+      cooldownPeriod: keda.cooldownPeriod,
+      preset: resolved.metrics.preset,
+      dcgm: resolved.metrics.dcgm,
     },
     paths: {
       name: 'release',
@@ -195,9 +184,9 @@ export function kedaWiring(spec: AiInferenceSpec, scaling: KedaScalingSpec): Wir
 }
 
 /** The VPA of the inference container. */
-export function vpaWiring(spec: AiInferenceSpec, scaling: ScalingSpec): Wiring<SpecProps<VpaRecommenderProps>> | undefined {
-  if (scaling.vpa === false) return undefined;
-  const vpa = scaling.vpa ?? {};
+export function vpaWiring(spec: AiInferenceSpec, scaling: ResolvedScaling): Wiring<SpecProps<VpaRecommenderProps>> | undefined {
+  const vpa = scaling.vpa;
+  if (vpa === false) return undefined;
   return {
     schema: vpaRecommenderPropsSchema,
     props: {
@@ -210,7 +199,7 @@ export function vpaWiring(spec: AiInferenceSpec, scaling: ScalingSpec): Wiring<S
           containerName: INFERENCE_CONTAINER,
           minAllowed: vpa.minAllowed,
           maxAllowed: vpa.maxAllowed,
-          controlledResources: vpa.controlledResources,
+          controlledResources: [...vpa.controlledResources],
         },
       ],
     },
@@ -227,26 +216,25 @@ export interface MonitoringWirings {
   readonly serviceMonitor: Wiring<SpecProps<InferenceServiceMonitorProps>>;
   readonly rules: Wiring<AlertRulesInput>;
   readonly dashboard?: Wiring<GrafanaDashboardProps>;
-  readonly operatorSelectorLabels: Record<string, string>;
+  readonly operatorSelectorLabels: Readonly<Record<string, string>>;
 }
 
-export function monitoringWirings(spec: AiInferenceSpec): MonitoringWirings | undefined {
-  if (spec.monitoring === false) return undefined;
-  const m = spec.monitoring ?? {};
+export function monitoringWirings(spec: AiInferenceSpec, resolved: ResolvedSpec): MonitoringWirings | undefined {
+  const m = resolved.monitoring;
+  if (m === false) return undefined;
+  // The scrape timing as written: the ServiceMonitor's message says when a timeout was not given.
+  const written: MonitoringSpec = spec.monitoring || {};
   const names = objectNames(spec.release);
   const scope: MetricScope = { namespace: spec.namespace, job: names.internal, podRegex: `${names.deployment}-.*` };
-  const preset = METRIC_PRESETS[spec.metrics?.preset ?? 'generic'];
-  const dcgm = { ...DEFAULT_DCGM, ...spec.metrics?.dcgm };
-  const operatorSelectorLabels = m.operatorSelectorLabels ?? { ...DEFAULT_OPERATOR_SELECTOR_LABELS };
-  const scaling = spec.scaling;
-  const bounds = scaling ? replicaBounds(scaling) : undefined;
-  const fixed = spec.replicas ?? INFERENCE_DEPLOYMENT_DEFAULTS.replicas;
-  const signals = scaling ? scalingSignals(scaling) : {};
+  const preset = METRIC_PRESETS[resolved.metrics.preset];
+  const { dcgm } = resolved.metrics;
+  const { operatorSelectorLabels } = m;
+  const scaling = resolved.scaling;
+  const replicas = resolved.replicas;
   // KEDA names the HPA it creates keda-hpa-<ScaledObject>.
   const hpaName = scaling?.backend === 'keda' ? `keda-hpa-${names.scaledObject}` : names.hpa;
-  const queueDepthTarget = signals.queueDepth?.averageValue ?? DEFAULT_QUEUE_DEPTH_TARGET;
-  const slo = spec.slo;
-  const period = slo.period ?? DEFAULT_SLO_PERIOD;
+  const { queueDepthTarget, slo } = resolved;
+  const period = slo.period;
   // Without an autoscaler there is no HPA to watch.
   const monitoringLabels = { ...commonLabels(spec.release, COMPONENT.monitoring), ...partOfLabel(spec) };
   const hpaOff = scaling ? {} : { InferenceHpaAtMaxReplicas: { enabled: false }, InferenceHpaScalingStuck: { enabled: false } };
@@ -255,7 +243,7 @@ export function monitoringWirings(spec: AiInferenceSpec): MonitoringWirings | un
     scope,
     deployment: names.deployment,
     hpaName,
-    maxReplicas: bounds?.max ?? fixed,
+    maxReplicas: replicas.max,
     preset,
     dcgm,
     slo: {
@@ -267,7 +255,7 @@ export function monitoringWirings(spec: AiInferenceSpec): MonitoringWirings | un
       period,
     },
     queueDepthTargetPerPod: queueDepthTarget,
-    runbookBaseUrl: m.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL,
+    runbookBaseUrl: m.runbookBaseUrl,
     overrides: { ...hpaOff, ...m.alerts },
     evaluationInterval: m.evaluationInterval,
   };
@@ -281,8 +269,8 @@ export function monitoringWirings(spec: AiInferenceSpec): MonitoringWirings | un
       props: {
         name: names.serviceMonitor,
         namespace: spec.namespace,
-        interval: m.scrapeInterval,
-        scrapeTimeout: m.scrapeTimeout,
+        interval: written.scrapeInterval,
+        scrapeTimeout: written.scrapeTimeout,
         operatorSelectorLabels,
         labels: monitoringLabels,
       },
@@ -291,7 +279,7 @@ export function monitoringWirings(spec: AiInferenceSpec): MonitoringWirings | un
     rules: {
       schema: alertRulesInputSchema,
       props: rules,
-      paths: { ...sloPaths, queueDepthTargetPerPod: 'scaling.signals.queueDepth.averageValue', maxReplicas: bounds?.maxPath ?? 'replicas' },
+      paths: { ...sloPaths, queueDepthTargetPerPod: 'scaling.signals.queueDepth.averageValue', maxReplicas: replicas.maxPath },
     },
     dashboard:
       m.dashboard === false
@@ -300,10 +288,10 @@ export function monitoringWirings(spec: AiInferenceSpec): MonitoringWirings | un
             schema: grafanaDashboardPropsSchema,
             props: {
               name: names.dashboard,
-              namespace: m.dashboard?.namespace ?? spec.namespace,
+              namespace: m.dashboard.namespace,
               labels: monitoringLabels,
-              sidecarLabel: m.dashboard?.sidecarLabel,
-              folder: m.dashboard?.folder,
+              sidecarLabel: m.dashboard.sidecarLabel,
+              folder: m.dashboard.folder,
               dashboard: {
                 title: `${spec.release} (${spec.namespace})`,
                 uid: dashboardUid(spec.namespace, spec.release),
@@ -320,8 +308,8 @@ export function monitoringWirings(spec: AiInferenceSpec): MonitoringWirings | un
                   periodDays: period.toMilliseconds() / 86_400_000,
                 },
                 queueDepthTarget,
-                minReplicas: bounds?.min ?? fixed,
-                maxReplicas: bounds?.max ?? fixed,
+                minReplicas: replicas.min,
+                maxReplicas: replicas.max,
               },
             },
             paths: { sidecarLabel: 'monitoring.dashboard.sidecarLabel', folder: 'monitoring.dashboard.folder', namespace: 'monitoring.dashboard.namespace' },
@@ -329,9 +317,6 @@ export function monitoringWirings(spec: AiInferenceSpec): MonitoringWirings | un
           },
   };
 }
-
-/** Queue depth per pod the alerts and dashboard compare against when no autoscaler sets one. */
-export const DEFAULT_QUEUE_DEPTH_TARGET = 10;
 
 function partOfLabel(spec: AiInferenceSpec): Record<string, string> | undefined {
   return spec.partOf ? { 'app.kubernetes.io/part-of': spec.partOf } : undefined;
@@ -355,6 +340,8 @@ export function wiringProblems(w: {
 
 /** Every construct's wiring of one spec, and the shared monitoring inputs. */
 export interface ChartWirings {
+  /** The spec with every default filled in, which the wirings read. */
+  readonly resolved: ResolvedSpec;
   readonly deployment: Wiring<InferenceDeploymentProps>;
   readonly services: Wiring<SpecProps<NlbServiceProps>>;
   readonly pdb: Wiring<SpecProps<PdbPolicyProps>>;
@@ -370,22 +357,23 @@ export interface ChartWirings {
 
 /** Maps a shape-valid spec onto every construct's props. */
 export function chartWirings(spec: AiInferenceSpec): ChartWirings {
-  const scaling = spec.scaling;
-  const bounds = scaling ? replicaBounds(scaling) : undefined;
-  const hpa = scaling && scaling.backend !== 'keda' ? hpaWiring(spec, scaling) : undefined;
-  const monitoring = monitoringWirings(spec);
+  const resolved = resolveSpec(spec);
+  const scaling = resolved.scaling;
+  const hpa = scaling?.backend === 'prometheus-adapter' ? hpaWiring(spec, resolved, scaling) : undefined;
+  const monitoring = monitoringWirings(spec, resolved);
   const w = {
     deployment: deploymentWiring(spec, scaling !== undefined),
-    services: nlbWiring(spec),
-    pdb: bounds ? pdbWiring(spec, bounds.min, bounds.minPath) : pdbWiring(spec, spec.replicas ?? INFERENCE_DEPLOYMENT_DEFAULTS.replicas, 'replicas'),
+    services: nlbWiring(spec, resolved),
+    pdb: pdbWiring(spec, resolved),
     networkPolicy: networkPolicyWiring(spec),
     hpa: hpa?.hpa,
     adapter: hpa?.adapter,
-    keda: scaling && scaling.backend === 'keda' ? kedaWiring(spec, scaling) : undefined,
+    keda: scaling?.backend === 'keda' ? kedaWiring(spec, resolved, scaling) : undefined,
     vpa: scaling ? vpaWiring(spec, scaling) : undefined,
   };
   return {
     ...w,
+    resolved,
     monitoring,
     all: { ...w, serviceMonitor: monitoring?.serviceMonitor, rules: monitoring?.rules, dashboard: monitoring?.dashboard },
   };

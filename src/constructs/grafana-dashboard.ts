@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { buildDashboard, DashboardInput, dashboardToJson, GrafanaDashboardJson } from '../dashboard';
+import { DASHBOARD_DEFAULTS } from '../spec/monitoring';
 import { parseOrThrow } from '../spec/problems';
 import { zDnsLabel, zDnsSubdomain, zLabelKey, zLabelValue } from '../spec/values';
 
@@ -42,6 +43,16 @@ export interface GrafanaDashboardProps {
 }
 
 /**
+ * Defaults of a GrafanaDashboard: the grafana chart's dashboard sidecar (its label is the
+ * monitoring section's, DASHBOARD_DEFAULTS). The props schema fills them in when it parses.
+ */
+export const GRAFANA_DASHBOARD_DEFAULTS: Required<Pick<GrafanaDashboardProps, 'labels' | 'sidecarLabel' | 'folderAnnotation'>> = {
+  labels: {},
+  sidecarLabel: DASHBOARD_DEFAULTS.sidecarLabel,
+  folderAnnotation: 'grafana_folder',
+};
+
+/**
  * A ConfigMap that the Grafana sidecar loads as a dashboard: one key, `<uid>.json`,
  * holding the dashboard JSON with sorted keys (same props, same bytes).
  */
@@ -75,11 +86,6 @@ export class GrafanaDashboard extends Construct {
   }
 }
 
-/** Default sidecar label of the grafana chart's dashboard sidecar. */
-export const DEFAULT_SIDECAR_LABEL: SidecarLabel = { key: 'grafana_dashboard', value: '1' };
-/** Default folder annotation of the grafana chart's dashboard sidecar. */
-export const DEFAULT_FOLDER_ANNOTATION = 'grafana_folder';
-
 const zKey = zLabelKey;
 
 /** GrafanaDashboardProps with defaults filled in. */
@@ -92,10 +98,10 @@ export const grafanaDashboardPropsSchema = z
     dashboard: z.custom<DashboardInput>((v) => v !== null && typeof v === 'object', {
       message: 'must be a DashboardInput object; pass the dashboard description',
     }),
-    labels: z.record(zLabelValue).default({}),
-    sidecarLabel: z.object({ key: zKey, value: zLabelValue }).default(DEFAULT_SIDECAR_LABEL),
+    labels: z.record(zLabelValue).default(GRAFANA_DASHBOARD_DEFAULTS.labels),
+    sidecarLabel: z.object({ key: zKey, value: zLabelValue }).default(GRAFANA_DASHBOARD_DEFAULTS.sidecarLabel),
     folder: z.string().min(1, 'must not be empty; omit it for the default folder').optional(),
-    folderAnnotation: zKey.default(DEFAULT_FOLDER_ANNOTATION),
+    folderAnnotation: zKey.default(GRAFANA_DASHBOARD_DEFAULTS.folderAnnotation),
   })
   .superRefine((props, ctx) => {
     for (const key of Object.keys(props.labels)) {

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { COMPONENT, HTTP_PORT_NAME, METRICS_PORT_NAME, commonLabels, objectNames, selectorLabels } from '../conventions';
+import { withDefaults } from '../private/defaults';
 import { NetworkPeer, NetworkPolicySpec, networkPolicyFields } from '../spec/network';
 import { parseOrThrow } from '../spec/problems';
 import { zCidr, zDnsLabel, zLabelMap } from '../spec/values';
@@ -24,6 +25,17 @@ export interface InferenceNetworkPolicyProps extends NetworkPolicySpec {
   readonly labels?: Record<string, string>;
 }
 
+/** Defaults of an InferenceNetworkPolicy's openings (seed 000). */
+export const INFERENCE_NETWORK_POLICY_DEFAULTS: Required<Pick<InferenceNetworkPolicyProps, 'loadBalancerSourceRanges' | 'monitoringNamespace' | 'databases' | 'httpsEgress'>> = {
+  loadBalancerSourceRanges: [],
+  monitoringNamespace: 'monitoring',
+  databases: {},
+  httpsEgress: { cidr: '0.0.0.0/0' },
+};
+
+/** Default of a peer chosen by labels: an empty selector, every pod (of its namespace). */
+const PEER_DEFAULTS: { readonly podLabels: Record<string, string> } = { podLabels: {} };
+
 export const inferenceNetworkPolicyPropsSchema = z
   .object({
     name: zDnsLabel,
@@ -39,7 +51,7 @@ const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 function peer(p: NetworkPeer): k8s.NetworkPolicyPeer {
   if ('cidr' in p) return { ipBlock: { cidr: p.cidr, except: p.except } };
   return {
-    podSelector: { matchLabels: p.podLabels ?? {} },
+    podSelector: { matchLabels: withDefaults(PEER_DEFAULTS, p).podLabels },
     namespaceSelector: p.namespace ? { matchLabels: { [NAMESPACE_NAME_LABEL]: p.namespace } } : undefined,
   };
 }
@@ -61,16 +73,17 @@ export class InferenceNetworkPolicy extends Construct {
   constructor(scope: Construct, id: string, props: InferenceNetworkPolicyProps) {
     super(scope, id);
     const p = parseOrThrow(inferenceNetworkPolicyPropsSchema, props, `InferenceNetworkPolicy ${scope.node.path}/${id}`);
+    const d = withDefaults(INFERENCE_NETWORK_POLICY_DEFAULTS, p);
 
     const httpFrom: k8s.NetworkPolicyPeer[] = [
-      ...(p.loadBalancerSourceRanges ?? []).map((cidr) => ({ ipBlock: { cidr } })),
+      ...d.loadBalancerSourceRanges.map((cidr) => ({ ipBlock: { cidr } })),
       ...(p.vpcCidr ? [{ ipBlock: { cidr: p.vpcCidr } }] : []),
       ...(p.webApp ? [peer(p.webApp)] : []),
     ];
     const ingress: k8s.NetworkPolicyIngressRule[] = [];
     if (httpFrom.length > 0) ingress.push({ from: httpFrom, ports: [tcp(HTTP_PORT_NAME)] });
     ingress.push({
-      from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: p.monitoringNamespace ?? 'monitoring' } } }],
+      from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: d.monitoringNamespace } } }],
       ports: [tcp(METRICS_PORT_NAME)],
     });
 
@@ -85,11 +98,11 @@ export class InferenceNetworkPolicy extends Construct {
       },
     ];
     for (const db of ['postgres', 'redis', 'mongodb'] as const) {
-      const target = p.databases?.[db];
+      const target = d.databases[db];
       if (target) egress.push({ to: [peer(target)], ports: [tcp(DATABASE_PORTS[db])] });
     }
-    if (p.httpsEgress !== false) {
-      const https = p.httpsEgress ?? { cidr: '0.0.0.0/0' };
+    const https = d.httpsEgress;
+    if (https !== false) {
       egress.push({ to: [{ ipBlock: { cidr: https.cidr, except: https.except } }], ports: [tcp(443)] });
     }
 

@@ -8,6 +8,8 @@ import { objectNames } from '../conventions';
 import { DcgmConfig, MetricPreset, MetricPresetName, MetricScope } from '../metrics/presets';
 import { CustomSignalName, ScalingSignals, SignalName, scalingSignalsSchema, targetNumber, usedSignals } from '../spec/signals';
 import { DEFAULT_RATE_WINDOW_SECONDS, decimalText, kedaQuery, resolvePreset } from '../metrics/signals';
+import { withDefaults } from '../private/defaults';
+import { KEDA_DEFAULTS } from '../spec/scaling';
 import { seconds } from '../spec/workload';
 import { zDnsLabel, zDurationBetween } from '../spec/values';
 import { InferenceDeployment } from './inference-deployment';
@@ -80,10 +82,10 @@ export interface KedaScaledObjectProps {
   readonly labels?: Record<string, string>;
 }
 
-/** Seed/REFERENCE.md defaults of a ScaledObject. */
-export const KEDA_DEFAULTS = {
-  pollingInterval: Duration.seconds(30),
-  cooldownPeriod: Duration.seconds(300),
+/** Defaults of a KedaScaledObject's props: KEDA's timing from the scaling section (KEDA_DEFAULTS). */
+export const KEDA_SCALED_OBJECT_DEFAULTS: Required<Pick<KedaScaledObjectProps, 'pollingInterval' | 'cooldownPeriod' | 'rateWindow'>> = {
+  ...KEDA_DEFAULTS,
+  rateWindow: Duration.seconds(DEFAULT_RATE_WINDOW_SECONDS),
 };
 
 const zActivation = z.number().min(0, 'must be 0 or more; raise it').optional();
@@ -184,6 +186,7 @@ export class KedaScaledObject extends Construct {
     const { p, workload } = parseWithWorkload(kedaScaledObjectPropsSchema, props, `KedaScaledObject ${scope.node.path}/${id}`, (p, w) =>
       namespaceProblems(p.namespace, w),
     );
+    const d = withDefaults(KEDA_SCALED_OBJECT_DEFAULTS, p);
     const names = objectNames(p.name);
     this.name = names.scaledObject;
     this.namespace = p.namespace;
@@ -192,15 +195,12 @@ export class KedaScaledObject extends Construct {
     this.maxReplicas = p.maxReplicas;
     this.signals = p.signals;
     this.behavior = resolveBehavior(p.behavior);
-    this.scope = {
-      namespace: p.scope?.namespace ?? p.namespace,
-      job: p.scope?.job ?? names.internal,
-      podRegex: p.scope?.podRegex ?? `${workload.name}-.*`,
-    };
+    // The scope's defaults derive from the other props and the workload.
+    this.scope = withDefaults<MetricScope>({ namespace: p.namespace, job: names.internal, podRegex: `${workload.name}-.*` }, p.scope);
     const options = {
       preset: resolvePreset(p.preset),
       dcgm: p.dcgm,
-      rateWindowSeconds: p.rateWindow ? seconds(p.rateWindow) : DEFAULT_RATE_WINDOW_SECONDS,
+      rateWindowSeconds: seconds(d.rateWindow),
     };
     this.triggers = usedSignals(p.signals).map((s) => this.trigger(s, p, options));
 
@@ -210,8 +210,8 @@ export class KedaScaledObject extends Construct {
         scaleTargetRef: { apiVersion: workload.apiVersion, kind: workload.kind, name: workload.name },
         minReplicaCount: this.minReplicas,
         maxReplicaCount: this.maxReplicas,
-        pollingInterval: seconds(p.pollingInterval ?? KEDA_DEFAULTS.pollingInterval),
-        cooldownPeriod: seconds(p.cooldownPeriod ?? KEDA_DEFAULTS.cooldownPeriod),
+        pollingInterval: seconds(d.pollingInterval),
+        cooldownPeriod: seconds(d.cooldownPeriod),
         advanced: {
           horizontalPodAutoscalerConfig: {
             behavior: {

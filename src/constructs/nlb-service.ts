@@ -2,9 +2,11 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { COMPONENT, HTTP_PORT_NAME, SERVICE_ROLE_LABEL, commonLabels, objectNames } from '../conventions';
+import { withDefaults } from '../private/defaults';
 import { formatProblem } from '../spec/problems';
+import { TRAFFIC_DEFAULTS } from '../spec/spec';
 import { seconds } from '../spec/workload';
-import { NLB_ANNOTATION_PREFIX, NLB_DEFAULTS, NlbLoadBalancerOptions, nlbLoadBalancerSchema, resolveLoadBalancer } from '../spec/traffic';
+import { NLB_ANNOTATION_PREFIX, NlbLoadBalancerOptions, NlbPort, nlbLoadBalancerSchema, resolveLoadBalancer } from '../spec/traffic';
 import { zDns1035Label, zDnsLabel, zLabelMap } from '../spec/values';
 import { InferenceDeployment } from './inference-deployment';
 import { WorkloadTarget, missingPortProblem, namespaceProblems, parseWithWorkload } from './workload-target';
@@ -32,6 +34,24 @@ export interface NlbServiceProps {
   readonly internal?: boolean;
   /** Extra labels. @default {} */
   readonly labels?: Record<string, string>;
+}
+
+type PodServices = Required<Pick<NlbServiceProps, 'headless' | 'internal'>>;
+
+/** Defaults of an NlbService: the traffic section's pod Services (TRAFFIC_DEFAULTS). */
+export const NLB_SERVICE_DEFAULTS: PodServices = { ...TRAFFIC_DEFAULTS };
+
+/** Default of each listener: it forwards to the serving port (NlbPort.targetPort). */
+export const NLB_LISTENER_DEFAULTS: Required<Pick<NlbPort, 'targetPort'>> = { targetPort: HTTP_PORT_NAME };
+
+/** The pod Services to create: the props' choice, else the defaults. */
+function resolveServices(p: Partial<PodServices>): PodServices {
+  return withDefaults(NLB_SERVICE_DEFAULTS, p);
+}
+
+/** The NLB's listeners, given or the defaults, each with its target port filled in. */
+function resolveListeners(lb: NlbLoadBalancerOptions): Required<NlbPort>[] {
+  return resolveLoadBalancer(lb).ports.map((port) => ({ ...port, ...withDefaults(NLB_LISTENER_DEFAULTS, port) }));
 }
 
 /** Every prop but `workload` (the chart validates these from the spec before building). */
@@ -116,8 +136,9 @@ export class NlbService extends Construct {
     super(scope, id);
     const { p, workload } = parseWithWorkload(nlbServicePropsSchema, props, `NlbService ${scope.node.path}/${id}`, (p, w) => [
       ...namespaceProblems(p.namespace, w),
-      ...workloadPortProblems(props.loadBalancer, p.headless ?? true, p.internal ?? true, w),
+      ...workloadPortProblems(props.loadBalancer, resolveServices(p), w),
     ]);
+    const services = resolveServices(p);
     // The listeners as given, with their targetPort names (the schema checks them without).
     const givenPorts = props.loadBalancer?.ports;
     const lb = p.loadBalancer && (givenPorts ? { ...p.loadBalancer, ports: givenPorts } : p.loadBalancer);
@@ -140,7 +161,7 @@ export class NlbService extends Construct {
     this.listenerPorts = [];
 
     if (lb) {
-      const ports = resolveLoadBalancer(lb).ports;
+      const ports = resolveListeners(lb);
       this.listenerPorts = ports.map((port) => port.port);
       this.loadBalancer = new k8s.KubeService(this, 'LoadBalancer', {
         metadata: { name: names.loadBalancer, namespace, labels: labels('load-balancer'), annotations: nlbAnnotations(lb) },
@@ -154,20 +175,20 @@ export class NlbService extends Construct {
           ports: ports.map((port) => ({
             name: port.name,
             port: port.port,
-            targetPort: k8s.IntOrString.fromString(port.targetPort ?? HTTP_PORT_NAME),
+            targetPort: k8s.IntOrString.fromString(port.targetPort),
             protocol: 'TCP',
           })),
           loadBalancerSourceRanges: lb.sourceRanges,
         },
       });
     }
-    if (p.headless ?? true) {
+    if (services.headless) {
       this.headless = new k8s.KubeService(this, 'Headless', {
         metadata: { name: names.headless, namespace, labels: labels('headless') },
         spec: { clusterIp: 'None', selector, ports: podPorts },
       });
     }
-    if (p.internal ?? true) {
+    if (services.internal) {
       this.internal = new k8s.KubeService(this, 'Internal', {
         metadata: { name: names.internal, namespace, labels: this.internalServiceLabels },
         spec: { type: 'ClusterIP', selector, ports: podPorts },
@@ -177,17 +198,23 @@ export class NlbService extends Construct {
 }
 
 /** Each listener forwards to a named port of the workload; the pod Services need one. */
-function workloadPortProblems(lb: NlbLoadBalancerOptions | undefined, headless: boolean, internal: boolean, workload: WorkloadTarget): string[] {
+function workloadPortProblems(
+  lb: NlbLoadBalancerOptions | undefined,
+  { headless, internal }: PodServices,
+  workload: WorkloadTarget,
+): string[] {
   const problems: string[] = [];
   if (lb) {
     const nothing = 'the load balancer would forward to nothing';
-    if (lb.ports === undefined) {
-      for (const target of new Set(NLB_DEFAULTS.ports.map((port) => port.targetPort ?? HTTP_PORT_NAME))) {
+    const listeners = resolveListeners(lb);
+    const given = lb.ports;
+    if (given === undefined) {
+      for (const target of new Set(listeners.map((port) => port.targetPort))) {
         problems.push(...missingPortProblem(workload, target, ['loadBalancer', 'ports'], `${nothing}; set loadBalancer.ports with a targetPort of the workload`, true));
       }
     } else {
-      lb.ports.forEach((port, i) => {
-        problems.push(...missingPortProblem(workload, port.targetPort ?? HTTP_PORT_NAME, ['loadBalancer', 'ports', i, 'targetPort'], nothing, port.targetPort === undefined));
+      listeners.forEach((port, i) => {
+        problems.push(...missingPortProblem(workload, port.targetPort, ['loadBalancer', 'ports', i, 'targetPort'], nothing, given[i].targetPort === undefined));
       });
     }
   }

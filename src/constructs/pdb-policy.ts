@@ -2,7 +2,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { COMPONENT, commonLabels, objectNames } from '../conventions';
+import { withDefaults } from '../private/defaults';
 import { formatProblem } from '../spec/problems';
+import { resolveDisruption } from '../spec/spec';
 import { zDnsLabel } from '../spec/values';
 import { InferenceDeployment } from './inference-deployment';
 import { WorkloadTarget, namespaceProblems, parseWithWorkload } from './workload-target';
@@ -41,6 +43,15 @@ export interface PdbPolicyProps {
   readonly labels?: Record<string, string>;
 }
 
+/**
+ * Defaults of a PdbPolicy's own props; the budget's (maxUnavailable 1, AlwaysAllow) are the
+ * disruption section's, filled by resolveDisruption.
+ */
+export const PDB_POLICY_DEFAULTS: Required<Pick<PdbPolicyProps, 'replicaFloorPath' | 'errorPathPrefix'>> = {
+  replicaFloorPath: 'replicaFloor',
+  errorPathPrefix: '',
+};
+
 const count = z.number().int().min(0, 'must be 0 or more');
 
 /** Every prop but `workload` (the chart validates these from the spec before building). */
@@ -74,10 +85,12 @@ export class PdbPolicy extends Construct {
     const { p, workload } = parseWithWorkload(pdbPolicyPropsSchema, props, `PdbPolicy ${scope.node.path}/${id}`, (p, w) =>
       namespaceProblems(p.namespace, w),
     );
+    const disruption = resolveDisruption(p);
+    const d = withDefaults(PDB_POLICY_DEFAULTS, p);
     const budget =
-      p.minAvailable !== undefined
-        ? { minAvailable: k8s.IntOrString.fromNumber(p.minAvailable) }
-        : { maxUnavailable: k8s.IntOrString.fromNumber(p.maxUnavailable ?? 1) };
+      disruption.minAvailable !== undefined
+        ? { minAvailable: k8s.IntOrString.fromNumber(disruption.minAvailable) }
+        : { maxUnavailable: k8s.IntOrString.fromNumber(disruption.maxUnavailable) };
     this.pdb = new k8s.KubePodDisruptionBudget(this, 'Resource', {
       metadata: {
         name: objectNames(p.name).pdb,
@@ -87,20 +100,20 @@ export class PdbPolicy extends Construct {
       spec: {
         ...budget,
         selector: { matchLabels: { ...workload.selectorLabels } },
-        unhealthyPodEvictionPolicy: p.unhealthyPodEvictionPolicy ?? 'AlwaysAllow',
+        unhealthyPodEvictionPolicy: disruption.unhealthyPodEvictionPolicy,
       },
     });
-    const minAvailable = p.minAvailable;
+    const minAvailable = disruption.minAvailable;
     if (minAvailable === undefined) return;
     this.node.addValidation({
       validate: () => {
         // The workload's count is read now: an autoscaler may have been attached since.
         const floor = p.replicaFloor ?? workload.replicas;
         if (floor === undefined || minAvailable < floor) return [];
-        const floorPath = p.replicaFloor !== undefined ? (p.replicaFloorPath ?? 'replicaFloor') : `the replicas of workload "${workload.name}"`;
+        const floorPath = p.replicaFloor !== undefined ? d.replicaFloorPath : `the replicas of workload "${workload.name}"`;
         return [
           formatProblem(
-            [`${p.errorPathPrefix ?? ''}minAvailable`],
+            [`${d.errorPathPrefix}minAvailable`],
             minAvailable,
             `must be below ${floorPath} (${floor}), or node drains block; lower minAvailable or raise the replica floor`,
           ),

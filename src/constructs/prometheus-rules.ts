@@ -7,10 +7,11 @@ import {
 } from '../../imports/prometheusrule-monitoring.coreos.com';
 import { AlertRulesInput, alertRulesInputSchema, buildAlertRuleGroups } from '../alerts';
 import { assertPromql } from '../metrics/promql';
+import { withDefaults } from '../private/defaults';
+import { MONITORING_DEFAULTS } from '../spec/monitoring';
 import { parseOrThrow } from '../spec/problems';
 import { zDnsLabel, zDnsSubdomain } from '../spec/values';
 import { zLabelMap } from '../spec/values';
-import { DEFAULT_OPERATOR_SELECTOR_LABELS } from './service-monitor';
 
 /** One recording (`record`) or alerting (`alert`) rule of a group. */
 export interface PrometheusRuleGroupRule {
@@ -56,6 +57,11 @@ export interface PrometheusRulesProps {
   /** More metadata labels (e.g. the release's recommended labels). @default - none */
   readonly labels?: Readonly<Record<string, string>>;
 }
+
+/** Defaults of a PrometheusRules: the monitoring section's operator selector labels. */
+export const PROMETHEUS_RULES_DEFAULTS: Required<Pick<PrometheusRulesProps, 'operatorSelectorLabels'>> = {
+  operatorSelectorLabels: MONITORING_DEFAULTS.operatorSelectorLabels,
+};
 
 const PROM_DURATION = /^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$/;
 const zPromDuration = z.string().regex(PROM_DURATION, 'must be a Prometheus duration like 30s, 5m, 1h30m; fix it');
@@ -125,6 +131,7 @@ export class PrometheusRules extends Construct {
     super(scope, id);
     const subject = `PrometheusRules ${scope.node.path}/${id}`;
     const p = parseOrThrow(prometheusRulesPropsSchema, props, subject);
+    const d = withDefaults(PROMETHEUS_RULES_DEFAULTS, p);
     if (props.alerts) parseOrThrow(alertRulesInputSchema, props.alerts, subject, 'alerts');
     this.groups = props.alerts ? buildAlertRuleGroups(props.alerts) : (props.groups ?? []);
     for (const group of this.groups) {
@@ -136,7 +143,7 @@ export class PrometheusRules extends Construct {
       metadata: {
         name: p.name,
         namespace: p.namespace,
-        labels: { ...p.labels, ...(p.operatorSelectorLabels ?? DEFAULT_OPERATOR_SELECTOR_LABELS) },
+        labels: { ...p.labels, ...d.operatorSelectorLabels },
       },
       spec: { groups: this.groups.map(toSpecGroup) },
     });

@@ -4,17 +4,12 @@ import { z } from 'zod';
 import { ServiceMonitor } from '../../imports/servicemonitor-monitoring.coreos.com';
 import { toPromDuration } from '../alerts/format';
 import { METRICS_PORT_NAME, SERVICE_ROLE_LABEL } from '../conventions';
+import { withDefaults } from '../private/defaults';
+import { MONITORING_DEFAULTS } from '../spec/monitoring';
 import { seconds } from '../spec/workload';
 import { zDnsLabel, zDnsSubdomain, zDuration, zLabelMap } from '../spec/values';
 import { InferenceDeployment } from './inference-deployment';
 import { WorkloadTarget, missingPortProblem, namespaceProblems, parseWithWorkload } from './workload-target';
-
-/**
- * Labels the Prometheus Operator of kube-prometheus-stack selects ServiceMonitors and
- * PrometheusRules by (its `serviceMonitorSelector` / `ruleSelector` match
- * `release: <helm release>`; REFERENCE.md "SLO alerting").
- */
-export const DEFAULT_OPERATOR_SELECTOR_LABELS: Readonly<Record<string, string>> = { release: 'kube-prometheus-stack' };
 
 export interface InferenceServiceMonitorProps {
   /** metadata.name of the ServiceMonitor. */
@@ -51,6 +46,15 @@ export interface InferenceServiceMonitorProps {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/** Defaults of an InferenceServiceMonitor; the scrape timing and selector labels are the monitoring section's. */
+export const SERVICE_MONITOR_DEFAULTS: Required<Pick<InferenceServiceMonitorProps, 'port' | 'path' | 'interval' | 'scrapeTimeout' | 'operatorSelectorLabels'>> = {
+  port: METRICS_PORT_NAME,
+  path: '/metrics',
+  interval: MONITORING_DEFAULTS.scrapeInterval,
+  scrapeTimeout: MONITORING_DEFAULTS.scrapeTimeout,
+  operatorSelectorLabels: MONITORING_DEFAULTS.operatorSelectorLabels,
+};
+
 const zScrapeDuration = (what: string) =>
   zDuration.refine((d) => d.toMilliseconds() >= 1000 && d.toMilliseconds() % 1000 === 0, {
     message: `must be a whole number of seconds, at least 1 s (${what}); use Duration.seconds(n)`,
@@ -74,8 +78,7 @@ export const inferenceServiceMonitorPropsSchema = z
   })
   .strict()
   .superRefine((p, ctx) => {
-    const interval = p.interval ?? Duration.seconds(30);
-    const timeout = p.scrapeTimeout ?? Duration.seconds(10);
+    const { interval, scrapeTimeout: timeout } = withDefaults(SERVICE_MONITOR_DEFAULTS, p);
     const usable = (d: unknown) => d instanceof Duration && d.toMilliseconds() >= 1000 && d.toMilliseconds() % 1000 === 0;
     if (usable(interval) && usable(timeout) && timeout.toMilliseconds() > interval.toMilliseconds()) {
       ctx.addIssue(
@@ -108,24 +111,26 @@ export class InferenceServiceMonitor extends Construct {
     super(scope, id);
     const { p, workload } = parseWithWorkload(inferenceServiceMonitorPropsSchema, props, `InferenceServiceMonitor ${scope.node.path}/${id}`, (p, w) => [
       ...namespaceProblems(p.serviceNamespace, w, ['serviceNamespace']),
-      ...missingPortProblem(w, p.port ?? METRICS_PORT_NAME, ['port'], 'the internal Service has no such port, so nothing is scraped', p.port === undefined),
+      ...missingPortProblem(w, withDefaults(SERVICE_MONITOR_DEFAULTS, p).port, ['port'], 'the internal Service has no such port, so nothing is scraped', p.port === undefined),
     ]);
+    const d = withDefaults(SERVICE_MONITOR_DEFAULTS, p);
+    // Not a default of its own: the namespace of the workload, else the ServiceMonitor's.
     const serviceNamespace = p.serviceNamespace ?? workload.namespace ?? p.namespace;
     this.resource = new ServiceMonitor(this, 'Resource', {
       metadata: {
         name: p.name,
         namespace: p.namespace,
-        labels: { ...p.labels, ...(p.operatorSelectorLabels ?? DEFAULT_OPERATOR_SELECTOR_LABELS) },
+        labels: { ...p.labels, ...d.operatorSelectorLabels },
       },
       spec: {
         selector: { matchLabels: { ...workload.selectorLabels, [SERVICE_ROLE_LABEL]: 'internal' } },
         namespaceSelector: { matchNames: [serviceNamespace] },
         endpoints: [
           {
-            port: p.port ?? METRICS_PORT_NAME,
-            path: p.path ?? '/metrics',
-            interval: toPromDuration(p.interval ?? Duration.seconds(30)),
-            scrapeTimeout: toPromDuration(p.scrapeTimeout ?? Duration.seconds(10)),
+            port: d.port,
+            path: d.path,
+            interval: toPromDuration(d.interval),
+            scrapeTimeout: toPromDuration(d.scrapeTimeout),
           },
         ],
       },

@@ -10,9 +10,10 @@ import {
   VerticalPodAutoscalerSpecUpdatePolicyUpdateMode,
 } from '../../imports/vpa-autoscaling.k8s.io';
 import { autoscalingLabels, zIdentity } from '../autoscaling/common';
+import { withDefaults } from '../private/defaults';
 import {
   ACTING_UPDATE_MODES,
-  DEFAULT_CONTROLLED_RESOURCES as DEFAULT_CONTROLLED,
+  DEFAULT_CONTROLLED_RESOURCES,
   VPA_UPDATE_MODES as UPDATE_MODES,
   VpaContainerPolicy,
   VpaResource,
@@ -55,6 +56,21 @@ export interface VpaRecommenderProps {
   readonly hpaSignals?: ScalingSignals;
   /** Extra labels on the VPA. @default {} */
   readonly labels?: Record<string, string>;
+}
+
+/** Defaults of a VpaRecommender: the scaling section's (VPA_DEFAULTS, recommendation only). */
+export const VPA_RECOMMENDER_DEFAULTS: { readonly updateMode: VpaUpdateMode } = { ...VPA_DEFAULTS };
+
+/** Defaults of each container policy: every resource controlled (DEFAULT_CONTROLLED_RESOURCES). */
+export const VPA_CONTAINER_POLICY_DEFAULTS: { readonly controlledResources: readonly VpaResource[] } = {
+  controlledResources: DEFAULT_CONTROLLED_RESOURCES,
+};
+
+/** A container policy with its defaults filled in. */
+type ResolvedContainerPolicy = Omit<VpaContainerPolicy, 'controlledResources'> & typeof VPA_CONTAINER_POLICY_DEFAULTS;
+
+function resolveContainerPolicy(c: VpaContainerPolicy): ResolvedContainerPolicy {
+  return { ...c, ...withDefaults(VPA_CONTAINER_POLICY_DEFAULTS, c) };
 }
 
 export const vpaRecommenderPropsSchema = z
@@ -174,16 +190,18 @@ export class VpaRecommender extends Construct {
     this.name = names.vpa;
     this.namespace = p.namespace ?? workload.namespace;
     this.workload = workload;
-    this.updateMode = p.updateMode ?? VPA_DEFAULTS.updateMode;
-    const controlled = new Set(p.containers.flatMap((c) => c.controlledResources ?? DEFAULT_CONTROLLED));
-    this.controlledResources = DEFAULT_CONTROLLED.filter((r) => controlled.has(r));
+    this.updateMode = withDefaults(VPA_RECOMMENDER_DEFAULTS, p).updateMode;
+    const containers = p.containers.map(resolveContainerPolicy);
+    const controlled = new Set(containers.flatMap((c) => c.controlledResources));
+    // In the manifest order of the resources.
+    this.controlledResources = DEFAULT_CONTROLLED_RESOURCES.filter((r) => controlled.has(r));
 
     this.resource = new VerticalPodAutoscaler(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels: autoscalingLabels(p.name, p.labels) },
       spec: {
         targetRef: { apiVersion: workload.apiVersion, kind: workload.kind, name: workload.name },
         updatePolicy: { updateMode: this.updateMode as VerticalPodAutoscalerSpecUpdatePolicyUpdateMode },
-        resourcePolicy: { containerPolicies: p.containers.map(containerPolicy) },
+        resourcePolicy: { containerPolicies: containers.map(containerPolicy) },
       },
     });
 
@@ -254,7 +272,7 @@ export function vpaBoundProblems(
   return problems;
 }
 
-function containerPolicy(c: VpaContainerPolicy): VerticalPodAutoscalerSpecResourcePolicyContainerPolicies {
+function containerPolicy(c: ResolvedContainerPolicy): VerticalPodAutoscalerSpecResourcePolicyContainerPolicies {
   const bounds = <T>(b: VpaResourceBounds | undefined, make: (q: string) => T): { [key: string]: T } | undefined => {
     if (!b || (b.cpu === undefined && b.memory === undefined)) return undefined;
     return {
@@ -264,7 +282,7 @@ function containerPolicy(c: VpaContainerPolicy): VerticalPodAutoscalerSpecResour
   };
   return {
     containerName: c.containerName,
-    controlledResources: [...(c.controlledResources ?? DEFAULT_CONTROLLED)],
+    controlledResources: [...c.controlledResources],
     ...(c.controlledValues
       ? { controlledValues: c.controlledValues as VerticalPodAutoscalerSpecResourcePolicyContainerPoliciesControlledValues }
       : {}),

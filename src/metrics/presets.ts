@@ -7,9 +7,11 @@
  * `status` label grouped as 2xx/4xx/5xx), NVIDIA dcgm-exporter field names.
  */
 
-import { DcgmConfig, MetricPreset, MetricPresetName, MetricScope, SeriesRef } from '../spec/metrics';
+import { MetricPreset, MetricPresetName, MetricScope, SeriesRef } from '../spec/metrics';
 
-export type { DcgmConfig, MetricPreset, MetricPresetName, MetricScope, SeriesRef };
+export type { DcgmConfig, MetricPreset, MetricPresetName, MetricScope, SeriesRef } from '../spec/metrics';
+// The table lives with the metrics section (spec/metrics.ts), which fills it in.
+export { DEFAULT_DCGM } from '../spec/metrics';
 
 export const GENERIC_PRESET: MetricPreset = {
   name: 'generic',
@@ -36,14 +38,6 @@ export const VLLM_PRESET: MetricPreset = {
 export const METRIC_PRESETS: Record<MetricPresetName, MetricPreset> = {
   generic: GENERIC_PRESET,
   vllm: VLLM_PRESET,
-};
-
-export const DEFAULT_DCGM: DcgmConfig = {
-  utilizationMetric: 'DCGM_FI_DEV_GPU_UTIL',
-  memoryUsedMetric: 'DCGM_FI_DEV_FB_USED',
-  memoryFreeMetric: 'DCGM_FI_DEV_FB_FREE',
-  podLabel: 'exported_pod',
-  namespaceLabel: 'exported_namespace',
 };
 
 /** Builds `metric{scope, extra}`; `extra` and the ref's own matchers are appended. */

@@ -4,6 +4,7 @@
  * dashboard inputs. The presets' data lives in metrics/presets.ts.
  */
 import { z } from 'zod';
+import { withDefaults } from '../private/defaults';
 
 /** One series, by metric name plus fixed extra label matchers. */
 export interface SeriesRef {
@@ -52,6 +53,18 @@ export interface DcgmConfig {
   /** Label holding the workload pod's namespace. @default 'exported_namespace' */
   readonly namespaceLabel: string;
 }
+
+/**
+ * dcgm-exporter's own field names (NVIDIA dcgm-exporter default counters), and the labels
+ * its pod and namespace arrive in when Prometheus scrapes it without honorLabels.
+ */
+export const DEFAULT_DCGM: DcgmConfig = {
+  utilizationMetric: 'DCGM_FI_DEV_GPU_UTIL',
+  memoryUsedMetric: 'DCGM_FI_DEV_FB_USED',
+  memoryFreeMetric: 'DCGM_FI_DEV_FB_FREE',
+  podLabel: 'exported_pod',
+  namespaceLabel: 'exported_namespace',
+};
 
 /** Where the service's own series live: namespace and scrape job. */
 export interface MetricScope {
@@ -128,3 +141,25 @@ export interface MetricsSpec {
 export const metricsSchema = z
   .object({ preset: z.enum(METRIC_PRESET_NAMES).optional(), dcgm: dcgmOverridesSchema.optional() })
   .strict() satisfies z.ZodType<MetricsSpec>;
+
+/** Defaults of the metrics section: the generic preset, dcgm-exporter's own names. */
+export const METRICS_DEFAULTS: ResolvedMetrics = { preset: 'generic', dcgm: DEFAULT_DCGM };
+
+/** The metrics section with every default filled in. */
+export interface ResolvedMetrics {
+  readonly preset: MetricPresetName;
+  /** Every dcgm-exporter name: the overrides given, DEFAULT_DCGM for the rest. */
+  readonly dcgm: DcgmConfig;
+}
+
+/**
+ * Fills the metrics section from {@link METRICS_DEFAULTS}: the preset name, and the
+ * dcgm-exporter names field by field over DEFAULT_DCGM. A field written as `undefined`
+ * takes its default. The preset stays a name; metrics/presets.ts holds the series.
+ */
+export function resolveMetrics(metrics: MetricsSpec | undefined): ResolvedMetrics {
+  return {
+    preset: withDefaults<Pick<ResolvedMetrics, 'preset'>>(METRICS_DEFAULTS, metrics).preset,
+    dcgm: withDefaults(METRICS_DEFAULTS.dcgm, metrics?.dcgm),
+  };
+}

@@ -5,6 +5,7 @@
 import { Duration } from 'cdk8s';
 import { z } from 'zod';
 import { ALERT_NAMES, AlertName, isAlertName } from '../conventions';
+import { withDefaults } from '../private/defaults';
 import { durationMillis, zDnsLabel, zDuration, zLabelKey, zLabelMap, zLabelValue } from './values';
 
 /** Per-alert change of the catalogue defaults. */
@@ -114,3 +115,71 @@ export const monitoringSchema = z
     dashboard: z.union([z.literal(false), dashboardSpecSchema]).optional(),
   })
   .strict() satisfies z.ZodType<MonitoringSpec, z.ZodTypeDef, unknown>;
+
+// ---- defaults and resolution -------------------------------------------------------------
+
+/**
+ * Labels the Prometheus Operator of kube-prometheus-stack selects ServiceMonitors and
+ * PrometheusRules by (its `serviceMonitorSelector` / `ruleSelector` match
+ * `release: <helm release>`; REFERENCE.md "SLO alerting").
+ */
+export const DEFAULT_OPERATOR_SELECTOR_LABELS: Readonly<Record<string, string>> = { release: 'kube-prometheus-stack' };
+
+/** Where alerts link when the spec names no runbook page: this library's README. */
+export const DEFAULT_RUNBOOK_BASE_URL = 'https://www.npmjs.com/package/cdk8s-ai-inference';
+
+/**
+ * Queue depth per pod the alerts and the dashboard compare against when no autoscaler
+ * sets one (the seed's queue-depth scaling target).
+ */
+export const DEFAULT_QUEUE_DEPTH_TARGET = 10;
+
+/** The fields of the monitoring section that have a default, filled in. */
+type DefaultedMonitoring = Required<Omit<MonitoringSpec, 'dashboard' | 'operatorSelectorLabels'>> & {
+  readonly operatorSelectorLabels: Readonly<Record<string, string>>;
+};
+
+/** Defaults of the monitoring section (seed 000 and kube-prometheus-stack's). */
+export const MONITORING_DEFAULTS: DefaultedMonitoring = {
+  operatorSelectorLabels: DEFAULT_OPERATOR_SELECTOR_LABELS,
+  scrapeInterval: Duration.seconds(30),
+  scrapeTimeout: Duration.seconds(10),
+  evaluationInterval: Duration.seconds(30),
+  runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
+  alerts: {},
+};
+
+/** Defaults of the dashboard's placement: the grafana chart's dashboard sidecar label. */
+export const DASHBOARD_DEFAULTS: { readonly sidecarLabel: { readonly key: string; readonly value: string } } = {
+  sidecarLabel: { key: 'grafana_dashboard', value: '1' },
+};
+
+/** The dashboard's placement with every default filled in. */
+export interface ResolvedDashboard {
+  readonly sidecarLabel: { readonly key: string; readonly value: string };
+  /** Undefined: no folder annotation, the sidecar's default folder. */
+  readonly folder?: string;
+  /** The ConfigMap's namespace: the one given, else the service namespace. */
+  readonly namespace: string;
+}
+
+/** The monitoring section with every default filled in. */
+export type ResolvedMonitoring = DefaultedMonitoring & {
+  /** false: no dashboard. */
+  readonly dashboard: ResolvedDashboard | false;
+};
+
+/**
+ * Fills every default of the monitoring section once, from {@link MONITORING_DEFAULTS}
+ * and {@link DASHBOARD_DEFAULTS}; a field written as `undefined` takes its default.
+ * `false` stays false (no monitoring); an absent section is monitoring with every
+ * default. The dashboard's namespace defaults to `serviceNamespace`.
+ */
+export function resolveMonitoring(monitoring: MonitoringSpec | false | undefined, serviceNamespace: string): ResolvedMonitoring | false {
+  if (monitoring === false) return false;
+  const { dashboard, ...defaulted } = monitoring ?? {};
+  return {
+    ...withDefaults(MONITORING_DEFAULTS, defaulted),
+    dashboard: dashboard === false ? false : withDefaults<ResolvedDashboard>({ ...DASHBOARD_DEFAULTS, namespace: serviceNamespace }, dashboard),
+  };
+}

@@ -5,8 +5,9 @@
  */
 import { Duration, Size } from 'cdk8s';
 import { z } from 'zod';
-import { ScalingBehavior, scalingBehaviorSchema } from './behavior';
-import { ScalingSignals, scalingSignalsSchema } from './signals';
+import { withDefaults } from '../private/defaults';
+import { ResolvedScalingBehavior, ScalingBehavior, resolveBehavior, scalingBehaviorSchema } from './behavior';
+import { SEED_SIGNALS, ScalingSignals, scalingSignalsSchema } from './signals';
 import { CpuValue, zCpu, zDurationBetween, zInt, zSize } from './values';
 
 /**
@@ -98,6 +99,12 @@ export interface KedaSpec {
   /** @default Duration.seconds(300) */
   readonly cooldownPeriod?: Duration;
 }
+
+/** Seed/REFERENCE.md defaults of a KEDA ScaledObject's timing. */
+export const KEDA_DEFAULTS: Required<Omit<KedaSpec, 'serverAddress'>> = {
+  pollingInterval: Duration.seconds(30),
+  cooldownPeriod: Duration.seconds(300),
+};
 
 export const zPrometheusUrl = z
   .string()
@@ -194,3 +201,92 @@ export const scalingSchema = z
       });
     }
   }) as unknown as z.ZodType<ScalingSpec>;
+
+// ---- resolution ------------------------------------------------------------------------
+
+/** Defaults of the scaling section (seed 000); the behavior's are SEED_BEHAVIOR, the VPA's VPA_DEFAULTS. */
+export const SCALING_DEFAULTS = {
+  backend: 'prometheus-adapter',
+  signals: SEED_SIGNALS,
+} as const satisfies { backend: ScalingBackend; signals: ScalingSignals };
+
+/** The replica bounds the autoscaler works in, and the spec path that set each. */
+export interface ReplicaBounds {
+  readonly min: number;
+  readonly max: number;
+  readonly minPath: string;
+  readonly maxPath: string;
+}
+
+/** The VPA section with every default filled in. */
+export interface ResolvedVpa {
+  readonly updateMode: VpaUpdateMode;
+  /** Undefined: no lower bound. */
+  readonly minAllowed?: VpaResourceBounds;
+  /** Undefined: no upper bound. */
+  readonly maxAllowed?: VpaResourceBounds;
+  readonly controlledResources: readonly VpaResource[];
+}
+
+interface ResolvedScalingFields {
+  /** min = max = pinnedReplicas when pinned. */
+  readonly bounds: ReplicaBounds;
+  readonly signals: ScalingSignals;
+  readonly behavior: ResolvedScalingBehavior;
+  /** false: no VPA. */
+  readonly vpa: ResolvedVpa | false;
+}
+
+export interface ResolvedAdapterScaling extends ResolvedScalingFields {
+  readonly backend: 'prometheus-adapter';
+}
+
+export interface ResolvedKedaScaling extends ResolvedScalingFields {
+  readonly backend: 'keda';
+  readonly keda: Required<KedaSpec>;
+}
+
+/** The scaling section with every default filled in, discriminated by backend. */
+export type ResolvedScaling = ResolvedAdapterScaling | ResolvedKedaScaling;
+
+/**
+ * Fills every default of the scaling section once: the backend, the replica bounds with
+ * the spec path each came from (a pinned count gives min = max), the signals
+ * ({@link SCALING_DEFAULTS}: the seed's six), the behavior (resolveBehavior), the VPA
+ * (false, or {@link resolveVpa}) and KEDA's timing ({@link KEDA_DEFAULTS}). A field
+ * written as `undefined` takes its default.
+ *
+ * Expects shape-valid input (scalingSchema) and never throws: a bound the schema reports
+ * as missing comes back NaN, which no later check mistakes for a count.
+ */
+export function resolveScaling(scaling: ScalingSpec): ResolvedScaling {
+  const fields: ResolvedScalingFields = {
+    bounds: replicaBounds(scaling),
+    signals: withDefaults<Pick<ResolvedScalingFields, 'signals'>>(SCALING_DEFAULTS, scaling).signals,
+    behavior: resolveBehavior(scaling.behavior),
+    vpa: resolveVpa(scaling.vpa),
+  };
+  if (scaling.backend === 'keda') {
+    return { ...fields, backend: 'keda', keda: withDefaults<Required<KedaSpec>>({ ...KEDA_DEFAULTS, serverAddress: scaling.keda.serverAddress }, scaling.keda) };
+  }
+  return { ...fields, backend: SCALING_DEFAULTS.backend };
+}
+
+function replicaBounds(scaling: ScalingSpec): ReplicaBounds {
+  if (scaling.pinnedReplicas !== undefined) {
+    const n = scaling.pinnedReplicas;
+    return { min: n, max: n, minPath: 'scaling.pinnedReplicas', maxPath: 'scaling.pinnedReplicas' };
+  }
+  // Not defaults: the schema requires both without pinnedReplicas.
+  return { min: scaling.minReplicas ?? NaN, max: scaling.maxReplicas ?? NaN, minPath: 'scaling.minReplicas', maxPath: 'scaling.maxReplicas' };
+}
+
+/**
+ * Fills the VPA section: updateMode from {@link VPA_DEFAULTS} (recommendation only),
+ * controlledResources from {@link DEFAULT_CONTROLLED_RESOURCES}; bounds stay as given.
+ * `false` stays false (no VPA); an absent section is the default VPA.
+ */
+export function resolveVpa(vpa: VpaSpec | false | undefined): ResolvedVpa | false {
+  if (vpa === false) return false;
+  return withDefaults<ResolvedVpa>({ ...VPA_DEFAULTS, controlledResources: DEFAULT_CONTROLLED_RESOURCES }, vpa);
+}

@@ -7,28 +7,30 @@
 import { Duration } from 'cdk8s';
 import { z } from 'zod';
 import { APP_CONFIG_KEYS, HTTP_PORT_NAME, longestDerivedName } from '../conventions';
+import { withDefaults } from '../private/defaults';
 import { AppConfig, appConfigSchema } from './config';
-import { MetricsSpec, metricsSchema } from './metrics';
-import { MonitoringSpec, monitoringSchema } from './monitoring';
+import { MetricsSpec, ResolvedMetrics, metricsSchema, resolveMetrics } from './metrics';
+import { DEFAULT_QUEUE_DEPTH_TARGET, MonitoringSpec, ResolvedMonitoring, monitoringSchema, resolveMonitoring } from './monitoring';
 import { NetworkPolicySpec, networkPolicySchema } from './network';
 import { PathMapper, formatDuration, formatProblem, zodProblems } from './problems';
-import { ScalingSpec, scalingSchema } from './scaling';
+import { ReplicaBounds, ResolvedScaling, ScalingSpec, resolveScaling, scalingSchema } from './scaling';
 import { ScalingSignals } from './signals';
-import { TrafficSpec, trafficSchema } from './traffic';
+import { ResolvedLoadBalancer, TrafficSpec, resolveLoadBalancer, trafficSchema } from './traffic';
 import { cpuCores, sizeKibibytes, zDns1035Label, zDnsLabel, zDuration, zImage, zInt, zLabelValue } from './values';
 import {
   GpuScheduling,
   GracefulShutdown,
-  INFERENCE_DEPLOYMENT_DEFAULTS,
   InferencePorts,
   InferenceProbes,
   InferenceResources,
   InferenceStorage,
   PodIdentity,
+  ResolvedWorkload,
   SecretEnvVar,
   identitySchema,
   portsSchema,
   probesSchema,
+  resolveWorkload,
   resourcesSchema,
   schedulingSchema,
   secretEnvSchema,
@@ -38,6 +40,8 @@ import {
 } from './workload';
 
 export type { TrafficSpec, NetworkPolicySpec, MetricsSpec, MonitoringSpec, ScalingSpec };
+// The table lives with the monitoring section; kept here for the modules that read it from the spec.
+export { DEFAULT_RUNBOOK_BASE_URL } from './monitoring';
 
 /**
  * The service level objectives. Later sections derive from them: the autoscaler's latency
@@ -71,19 +75,6 @@ export interface ModelSpec {
   readonly loadTime?: Duration;
 }
 
-/** The model the server loads. */
-export interface ModelSpec {
-  /** Model identifier. */
-  readonly name: string;
-  /** @default - none */
-  readonly version?: string;
-  /**
-   * Worst-case time to load the model. The startup probe budget must cover it.
-   * @default - not checked
-   */
-  readonly loadTime?: Duration;
-}
-
 /** The PodDisruptionBudget: one of minAvailable / maxUnavailable. */
 export interface DisruptionSpec {
   /** @default - maxUnavailable 1 */
@@ -93,9 +84,6 @@ export interface DisruptionSpec {
   /** @default 'AlwaysAllow' */
   readonly unhealthyPodEvictionPolicy?: 'AlwaysAllow' | 'IfHealthyBudget';
 }
-
-/** Where alerts link when the spec names no runbook page: this library's README. */
-export const DEFAULT_RUNBOOK_BASE_URL = 'https://www.npmjs.com/package/cdk8s-ai-inference';
 
 /** Everything about one inference service, in one typed spec. */
 export interface AiInferenceSpec {
@@ -152,6 +140,62 @@ export interface AiInferenceSpec {
 
 /** Default SLO window. */
 export const DEFAULT_SLO_PERIOD = Duration.days(30);
+
+/** Defaults of the SLO section. */
+export const SLO_DEFAULTS: Required<Pick<SloSpec, 'period'>> = { period: DEFAULT_SLO_PERIOD };
+
+/** The SLO with its window filled in. */
+export type ResolvedSlo = Required<SloSpec>;
+
+/** Fills the SLO's window from {@link SLO_DEFAULTS} (30 days); `period: undefined` takes it too. */
+export function resolveSlo(slo: SloSpec): ResolvedSlo {
+  return { ...slo, period: withDefaults(SLO_DEFAULTS, slo).period };
+}
+
+/** Defaults of the PodDisruptionBudget: one pod down at a time, unhealthy pods always evictable. */
+export const DISRUPTION_DEFAULTS: Required<Omit<DisruptionSpec, 'minAvailable'>> = {
+  maxUnavailable: 1,
+  unhealthyPodEvictionPolicy: 'AlwaysAllow',
+};
+
+/** The budget with its defaults: exactly one of minAvailable and maxUnavailable. */
+export type ResolvedDisruption = Required<Pick<DisruptionSpec, 'unhealthyPodEvictionPolicy'>> &
+  ({ readonly minAvailable: number; readonly maxUnavailable?: undefined } | { readonly minAvailable?: undefined; readonly maxUnavailable: number });
+
+/**
+ * Fills the disruption section from {@link DISRUPTION_DEFAULTS}: minAvailable when given,
+ * else maxUnavailable (1 unless given); the eviction policy `AlwaysAllow` unless given.
+ * A field written as `undefined` takes its default.
+ */
+export function resolveDisruption(disruption: DisruptionSpec | undefined): ResolvedDisruption {
+  const d = withDefaults<DisruptionSpec & typeof DISRUPTION_DEFAULTS>(DISRUPTION_DEFAULTS, disruption);
+  const { unhealthyPodEvictionPolicy } = d;
+  return d.minAvailable !== undefined ? { minAvailable: d.minAvailable, unhealthyPodEvictionPolicy } : { maxUnavailable: d.maxUnavailable, unhealthyPodEvictionPolicy };
+}
+
+/**
+ * Defaults of the traffic section's pod Services. (They belong with the section in
+ * traffic.ts; they sit here beside resolveTraffic until that module takes them.)
+ */
+export const TRAFFIC_DEFAULTS: Required<Pick<TrafficSpec, 'headless' | 'internal'>> = { headless: true, internal: true };
+
+/** The traffic section with every default filled in. */
+export interface ResolvedTraffic {
+  /** Undefined: no external Service. */
+  readonly loadBalancer?: ResolvedLoadBalancer;
+  readonly headless: boolean;
+  readonly internal: boolean;
+}
+
+/**
+ * Fills the traffic section: the headless and internal Services on unless turned off
+ * ({@link TRAFFIC_DEFAULTS}), the load balancer by resolveLoadBalancer. A field written as
+ * `undefined` takes its default.
+ */
+export function resolveTraffic(traffic: TrafficSpec | undefined): ResolvedTraffic {
+  const { loadBalancer, ...defaulted } = traffic ?? {};
+  return { ...withDefaults(TRAFFIC_DEFAULTS, defaulted), loadBalancer: loadBalancer && resolveLoadBalancer(loadBalancer) };
+}
 
 const percent = (what: string) =>
   z
@@ -230,6 +274,65 @@ export const specShapeSchema = z
   })
   .strict() satisfies z.ZodType<AiInferenceSpec, z.ZodTypeDef, unknown>;
 
+/**
+ * A spec with the defaults of every section filled in, as {@link resolveSpec} returns it.
+ * The fields without defaults (release, namespace, image, model, partOf) are read from the
+ * spec itself; `config` and `networkPolicy` are filled by the pod builders and the
+ * InferenceNetworkPolicy, which own their defaults.
+ */
+export interface ResolvedSpec {
+  /** The Deployment's fields (image pull policy, replicas, ports, resources, probes, ...). */
+  readonly workload: ResolvedWorkload;
+  readonly traffic: ResolvedTraffic;
+  readonly disruption: ResolvedDisruption;
+  readonly slo: ResolvedSlo;
+  /** Undefined: no autoscaler, the Deployment runs `workload.replicas`. */
+  readonly scaling?: ResolvedScaling;
+  /**
+   * The replica range of the service and the spec path of each end: the autoscaler's
+   * bounds, or the fixed count (min = max, path `replicas`).
+   */
+  readonly replicas: ReplicaBounds;
+  readonly metrics: ResolvedMetrics;
+  /** false: no ServiceMonitor, PrometheusRule or dashboard. */
+  readonly monitoring: ResolvedMonitoring | false;
+  /**
+   * Queue depth per pod the alerts and the dashboard compare against: the autoscaler's
+   * queue-depth target, else DEFAULT_QUEUE_DEPTH_TARGET.
+   */
+  readonly queueDepthTarget: number;
+}
+
+/**
+ * Resolves every section of a spec once, with the section resolvers (resolveWorkload,
+ * resolveTraffic, resolveDisruption, resolveSlo, resolveScaling, resolveMetrics,
+ * resolveMonitoring): the one place the chart's defaults are applied. A field written as
+ * `undefined` takes its default. Expects a shape-valid spec (specShapeSchema) and never
+ * throws on it.
+ */
+export function resolveSpec(spec: AiInferenceSpec): ResolvedSpec {
+  const workload = resolveWorkload({ ...spec, autoscaled: spec.scaling !== undefined, modelLoadTime: spec.model.loadTime, modelLoadTimePath: 'model.loadTime' });
+  const scaling = spec.scaling && resolveScaling(spec.scaling);
+  return {
+    workload,
+    traffic: resolveTraffic(spec.traffic),
+    disruption: resolveDisruption(spec.disruption),
+    slo: resolveSlo(spec.slo),
+    scaling,
+    replicas: scaling ? scaling.bounds : fixedReplicas(workload),
+    metrics: resolveMetrics(spec.metrics),
+    monitoring: resolveMonitoring(spec.monitoring, spec.namespace),
+    queueDepthTarget: scaling?.signals.queueDepth?.averageValue ?? DEFAULT_QUEUE_DEPTH_TARGET,
+  };
+}
+
+/** The fixed count of a Deployment no autoscaler owns, as a range. */
+function fixedReplicas(workload: ResolvedWorkload): ReplicaBounds {
+  // Not autoscaled, so resolveWorkload filled the count in.
+  const n = workload.replicas as number;
+  return { min: n, max: n, minPath: 'replicas', maxPath: 'replicas' };
+}
+
 /** The spec path of a workload rule's props path (only `modelLoadTime` is named differently). */
 const workloadPath: PathMapper = (path) => (path[0] === 'modelLoadTime' ? ['model', 'loadTime', ...path.slice(1)] : path);
 
@@ -287,24 +390,19 @@ function relationProblems(spec: AiInferenceSpec): string[] {
   });
 
   // A budget that keeps every pod of the smallest fleet up blocks every node drain.
-  const minAvailable = spec.disruption?.minAvailable;
-  if (minAvailable !== undefined) {
-    const floor = spec.scaling
-      ? spec.scaling.pinnedReplicas !== undefined
-        ? { value: spec.scaling.pinnedReplicas, path: 'scaling.pinnedReplicas' }
-        : { value: spec.scaling.minReplicas ?? NaN, path: 'scaling.minReplicas' }
-      : { value: spec.replicas ?? INFERENCE_DEPLOYMENT_DEFAULTS.replicas, path: 'replicas' };
-    if (minAvailable >= floor.value) {
-      add(['disruption', 'minAvailable'], minAvailable, `must be below ${floor.path} (${floor.value}), or node drains block; lower minAvailable or raise the replica floor`);
-    }
+  const resolved = resolveSpec(spec);
+  const minAvailable = resolved.disruption.minAvailable;
+  const floor = resolved.replicas;
+  if (minAvailable !== undefined && minAvailable >= floor.min) {
+    add(['disruption', 'minAvailable'], minAvailable, `must be below ${floor.minPath} (${floor.min}), or node drains block; lower minAvailable or raise the replica floor`);
   }
 
   // The internal Service carries the scrape target and the latency Object metric.
-  if (spec.traffic?.internal === false) {
-    if (spec.monitoring !== false) {
+  if (!resolved.traffic.internal) {
+    if (resolved.monitoring !== false) {
       add(['traffic', 'internal'], false, 'turns off the internal Service, but the ServiceMonitor scrapes the pods through it (and every alert reads those series); keep it, or set monitoring: false');
     }
-    if (spec.scaling && (spec.scaling.signals === undefined || spec.scaling.signals.latencyP95 !== undefined)) {
+    if (resolved.scaling?.signals.latencyP95 !== undefined) {
       add(['traffic', 'internal'], false, 'turns off the internal Service, but the latencyP95 scaling signal is an Object metric on it; keep it, or drop scaling.signals.latencyP95');
     }
   }
