@@ -5,9 +5,9 @@ import { ServiceMonitor } from '../../imports/servicemonitor-monitoring.coreos.c
 import { toPromDuration } from '../alerts/format';
 import { METRICS_PORT_NAME, SERVICE_ROLE_LABEL } from '../conventions';
 import { withDefaults } from '../private/defaults';
-import { MONITORING_DEFAULTS } from '../spec/monitoring';
+import { MONITORING_DEFAULTS, zScrapeDuration } from '../spec/monitoring';
 import { seconds } from '../spec/workload';
-import { zDnsLabel, zDnsSubdomain, zDuration, zLabelMap } from '../spec/values';
+import { zDnsLabel, zDnsSubdomain, zLabelMap } from '../spec/values';
 import { InferenceDeployment } from './inference-deployment';
 import { WorkloadTarget, missingPortProblem, namespaceProblems, parseWithWorkload } from './workload-target';
 
@@ -54,11 +54,6 @@ export const SERVICE_MONITOR_DEFAULTS: Required<Pick<InferenceServiceMonitorProp
   scrapeTimeout: MONITORING_DEFAULTS.scrapeTimeout,
   operatorSelectorLabels: MONITORING_DEFAULTS.operatorSelectorLabels,
 };
-
-const zScrapeDuration = (what: string) =>
-  zDuration.refine((d) => d.toMilliseconds() >= 1000 && d.toMilliseconds() % 1000 === 0, {
-    message: `must be a whole number of seconds, at least 1 s (${what}); use Duration.seconds(n)`,
-  });
 
 export const inferenceServiceMonitorPropsSchema = z
   .object({

@@ -8,6 +8,7 @@
  * error throws an Error naming the signal and the metric.
  */
 import { Duration } from 'cdk8s';
+import { withDefaults } from '../private/defaults';
 import { promDuration } from '../private/duration';
 import { DEFAULT_DCGM, DcgmConfig, METRIC_PRESETS, MetricPreset, MetricPresetName, MetricScope, selector } from './presets';
 import { ADAPTER_METRIC_NAMES } from '../conventions';
@@ -51,7 +52,7 @@ export function resolvePreset(preset: MetricPresetName | MetricPreset | undefine
 }
 
 export function resolveDcgm(dcgm: Partial<DcgmConfig> | undefined): DcgmConfig {
-  return { ...DEFAULT_DCGM, ...dcgm };
+  return withDefaults(DEFAULT_DCGM, dcgm);
 }
 
 
