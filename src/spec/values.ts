@@ -208,10 +208,19 @@ export function durationMillis(d: Duration): number {
   return Number.isFinite(ms) ? ms : NaN;
 }
 
-/** A cdk8s Duration of a finite, non-negative amount. */
-export const zDuration = z.custom<Duration>((v) => v instanceof Duration && !Number.isNaN(durationMillis(v)), {
-  message: 'must be a finite cdk8s Duration; use Duration.seconds(n) / Duration.minutes(n) with a real number',
-});
+/**
+ * A cdk8s Duration of a finite, non-negative, whole number of milliseconds: cdk8s converts
+ * no fraction of a millisecond (`Duration.millis(0.5).toMilliseconds()` throws).
+ */
+export const zDuration = z.custom<Duration>(
+  (v) => v instanceof Duration && Number.isInteger(durationMillis(v)),
+  (v) => ({
+    message:
+      v instanceof Duration && !Number.isNaN(durationMillis(v))
+        ? 'must be a whole number of milliseconds; round it'
+        : 'must be a finite cdk8s Duration; use Duration.seconds(n) / Duration.minutes(n) with a real number',
+  }),
+);
 
 /** Whole seconds within an inclusive range, as a Duration. */
 export function zDurationBetween(minSeconds: number, maxSeconds: number, what: string) {
@@ -235,10 +244,22 @@ export function sizeKibibytes(s: Size): number {
   return Number.isFinite(kib) ? kib : NaN;
 }
 
-/** A cdk8s Size of a finite amount above 0. */
-export const zSize = z.custom<Size>((v) => v instanceof Size && sizeKibibytes(v) > 0, {
-  message: 'must be a finite cdk8s Size above 0; use Size.gibibytes(n) / Size.mebibytes(n) with a positive number',
-});
+/**
+ * A Size as cdk8s writes it into a manifest (`asString()`: the amount, then Ki..Pi): a
+ * Kubernetes quantity only when the amount has no exponent (`1e-7Gi`, `1e+21Mi` are not).
+ */
+const SIZE_QUANTITY = /^(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:Ki|Mi|Gi|Ti|Pi|Ei)$/;
+
+/** A cdk8s Size of a finite amount above 0 that is written as a Kubernetes quantity. */
+export const zSize = z.custom<Size>(
+  (v) => v instanceof Size && sizeKibibytes(v) > 0 && SIZE_QUANTITY.test(v.asString()),
+  (v) => ({
+    message:
+      v instanceof Size && sizeKibibytes(v) > 0
+        ? 'must be written without an exponent (Kubernetes quantities have none before the unit); use a unit that makes the amount a plain number, e.g. Size.mebibytes(512)'
+        : 'must be a finite cdk8s Size above 0; use Size.gibibytes(n) / Size.mebibytes(n) with a positive number',
+  }),
+);
 
 /**
  * A CPU amount: the `Cpu` of any cdk8s-plus major (28 to 33 have the same shape: an

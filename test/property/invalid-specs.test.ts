@@ -1,0 +1,58 @@
+/**
+ * Property: bad input never reaches YAML. A valid spec mutated at a random path (wrong
+ * types, NaN, Infinity, negative and huge numbers, null, deleted fields, unknown keys and
+ * near-miss spellings of real ones, Durations/Sizes/CPU amounts of NaN, Infinity or
+ * negative amounts, random strings for names, images and CIDRs; in one case of four with
+ * a credential planted) either
+ * - makes the chart throw an InferenceValidationError, before any file is written, whose
+ *   message names a field path per problem, never uses zod's wording, never dumps an
+ *   object and never quotes the planted credential; or
+ * - when the mutation happened to stay valid (a number within range, a valid random name),
+ *   synthesizes output that passes every check valid specs pass.
+ * And validateSpec agrees with the chart: problems exactly when the chart throws.
+ */
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import { refusesOrSynthesizesValid, validateSpecAgrees } from './invalid-checks';
+import { MUTATION_KINDS, MutationKind, formatPath, mutationCaseArb } from './mutations';
+
+/** Fixed seed for reproducible runs; a failure shrinks for at most 30 s. */
+const RUNS = { seed: 42, numRuns: 1000, skipAllAfterTimeLimit: 30_000 };
+
+/**
+ * Mutations left out of the committed properties, each for a known library bug (reported,
+ * not fixed here: the fix lies outside src/spec/values.ts and src/spec/problems.ts), so CI
+ * stays green while the bug stays visible. Delete an entry once its bug is fixed.
+ */
+const KNOWN_BUGS: readonly { kind: MutationKind; path: RegExp; bug: string }[] = [
+  {
+    // Found as slo.period = Duration.minutes(1e12) while exploring other seeds; by hand, Duration.hours(100) and Duration.days(91) fail the same way.
+    kind: 'badValueObject',
+    path: /^slo\.period$/,
+    bug:
+      'slo.period that is not a whole number of days, or above 90 days, passes validateSpec ([]), then the chart throws ' +
+      '"Grafana dashboard is invalid: - dashboard.slo.periodDays (4.166666666666667) must be a whole number of days": ' +
+      'not the chart\'s subject, not the spec path (slo.period), and not reported by validateSpec',
+  },
+  {
+    // Shrunk (seed 42): scaling { minReplicas: 1, maxReplicas: 1, behavior: { scaleUp: { policies: [{ type: "Pods", value: 1e12, periodSeconds: 1 }, ...] } } }.
+    kind: 'huge',
+    path: /^scaling\.behavior\.scale(Up|Down)\.policies\[\d+\]\.value$/,
+    bug:
+      'scaling.behavior.*.policies[].value has no upper bound (src/spec/behavior.ts: int > 0 only): 2**31, 1e12 or 1e21 ' +
+      'is accepted and written into the HPA (and the ScaledObject\'s horizontalPodAutoscalerConfig), whose int32 field ' +
+      'the API server refuses',
+  },
+];
+
+const cases = mutationCaseArb(MUTATION_KINDS).filter((c) => !KNOWN_BUGS.some((b) => b.kind === c.kind && b.path.test(formatPath(c.path))));
+
+describe('invalid specs (property)', () => {
+  it('throw an InferenceValidationError naming the field, or synthesize valid output', () => {
+    fc.assert(fc.property(cases, refusesOrSynthesizesValid), RUNS);
+  });
+
+  it('validateSpec reports problems exactly when the chart refuses the spec', () => {
+    fc.assert(fc.property(cases, validateSpecAgrees), RUNS);
+  });
+});
