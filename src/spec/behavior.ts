@@ -4,6 +4,7 @@
  * HPA it creates), so both autoscalers scale the same way. Pure data, no cdk8s.
  */
 import { z } from 'zod';
+import { INT32_MAX } from './values';
 
 /** One scaling policy: at most `value` pods (or percent of current pods) per `periodSeconds`. */
 export interface ScalingPolicy {
@@ -84,7 +85,8 @@ const zPolicy = z
     value: z
       .number()
       .int('must be a whole number; round it')
-      .gt(0, 'must be above 0 (a policy that allows no change blocks scaling); use selectPolicy "Disabled" to turn a direction off'),
+      .gt(0, 'must be above 0 (a policy that allows no change blocks scaling); use selectPolicy "Disabled" to turn a direction off')
+      .max(INT32_MAX, `must fit the HPA's 32-bit field (at most ${INT32_MAX}); lower it`),
     periodSeconds: z
       .number()
       .int('must be a whole number of seconds; round it')

@@ -16,7 +16,7 @@ import { PathMapper, formatDuration, formatProblem, zodProblems } from './proble
 import { ReplicaBounds, ResolvedScaling, ScalingSpec, resolveScaling, scalingSchema } from './scaling';
 import { ScalingSignals } from './signals';
 import { ResolvedLoadBalancer, TrafficSpec, resolveLoadBalancer, trafficSchema } from './traffic';
-import { cpuCores, sizeKibibytes, zDns1035Label, zDnsLabel, zDuration, zImage, zInt, zLabelValue } from './values';
+import { cpuCores, durationMillis, sizeKibibytes, zDns1035Label, zDnsLabel, zDuration, zImage, zInt, zLabelValue } from './values';
 import {
   GpuScheduling,
   GracefulShutdown,
@@ -210,7 +210,14 @@ export const sloSchema = z
     latencyP99: zDuration,
     errorRate: percent('error-rate objective, e.g. 1'),
     throughputRps: z.number().finite('must be a finite number of requests per second; give a real value').positive('must be a positive number of requests per second'),
-    period: zDuration.optional(),
+    // Whole days from the longest burn-rate window (3 d) to 90 d: the alert rules read the
+    // raw counters over the whole period and the dashboard's budget panels count days.
+    period: zDuration
+      .refine((d) => {
+        const days = durationMillis(d) / 86_400_000;
+        return Number.isInteger(days) && days >= 3 && days <= 90;
+      }, 'must be a whole number of days within 3-90 (at least the 3-day burn-rate window; at most 90, beyond which Prometheus rarely keeps the counters the budget is computed from); use Duration.days(n), 30 is the usual')
+      .optional(),
   })
   .strict()
   .superRefine((slo, ctx) => {

@@ -173,6 +173,9 @@ describe('GpuHpa', () => {
     expect(bad({ scaleUp: { policies: [{ type: 'Pods', value: 1.5, periodSeconds: 60 }] } })).toContain(
       'behavior.scaleUp.policies[0].value (1.5) must be a whole number; round it',
     );
+    expect(bad({ scaleUp: { policies: [{ type: 'Pods', value: 1e12, periodSeconds: 60 }] } })).toContain(
+      "behavior.scaleUp.policies[0].value (1000000000000) must fit the HPA's 32-bit field (at most 2147483647); lower it",
+    );
     expect(bad({ scaleUp: { policies: [{ type: 'Pods', value: 4, periodSeconds: 0 }] } })).toContain(
       'behavior.scaleUp.policies[0].periodSeconds (0) must be within 1-1800 s (HPA limit); pick a period in range',
     );

@@ -214,7 +214,9 @@ describe('the spec as the one validated root', () => {
   describe('messages', () => {
     it('use the path the user wrote', () => {
       expect(problem({ slo: { ...seed.slo, availability: 100 } })).toMatch(/^slo\.availability \(100\) /);
-      expect(problem({ slo: { ...seed.slo, period: Duration.hours(1) } })).toMatch(/^slo\.period \(1h\) must be at least 3 days/);
+      expect(problem({ slo: { ...seed.slo, period: Duration.hours(1) } })).toMatch(/^slo\.period \(1h\) must be a whole number of days within 3-90/);
+      expect(problem({ slo: { ...seed.slo, period: Duration.days(91) } })).toMatch(/^slo\.period \(91d\) must be a whole number of days within 3-90/);
+      expect(problem({ slo: { ...seed.slo, period: Duration.hours(100) } })).toMatch(/^slo\.period \(4d4h\) must be a whole number of days/);
       expect(problem({ model: { name: 'm', loadTime: Duration.minutes(6) } })).toMatch(/^probes\.startupBudget \(5m\) is shorter than the declared model load time \(model\.loadTime: 6m\)/);
     });
 
