@@ -73,5 +73,14 @@ export { GrafanaDashboard, GrafanaDashboardProps } from './constructs/grafana-da
 export { objectNames, selectorLabels, commonLabels, ObjectNames, ALERT_NAMES, AlertName } from './conventions';
 export { DEFAULT_DCGM, GENERIC_PRESET, VLLM_PRESET, METRIC_PRESETS } from './metrics/presets';
 export { adapterMetricName, adapterRules, kedaQuery } from './metrics/signals';
-export * from './alerts';
-export * from './dashboard';
+export { ALERT_CATALOGUE, BURN_RATE_TIERS } from './alerts/catalogue';
+export type { AlertCatalogueEntry, AlertSeverity, AlertThreshold, BurnRateTier, ThresholdSource, ThresholdUnit } from './alerts/catalogue';
+export { buildAlertRuleGroups, buildRuleFile } from './alerts/rules';
+export type { AlertingRule, RecordingRule, Rule, RuleFile, RuleGroup } from './alerts/rules';
+export { validateAlertRulesInput, errorBudget } from './alerts/input';
+export type { AlertRulesInput, SloObjectives } from './alerts/input';
+export { runbookMarkdown } from './alerts/runbook';
+export { buildDashboard, PANEL_TITLES, ROW_TITLES } from './dashboard/build-dashboard';
+export { dashboardToJson, dashboardThresholds } from './dashboard/model';
+export type { GrafanaDashboardJson, GrafanaPanelJson } from './dashboard/model';
+export type { DashboardInput, DashboardSlo } from './dashboard/input';
