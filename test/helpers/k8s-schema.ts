@@ -14,7 +14,7 @@
  *   (autoscaling.k8s.io/v1). They are also the inputs of `npm run import`.
  *
  * Why not the npm model packages (checked when these schemas were moved into the repo):
- * - kubernetes-models 4.4+ (the devDependency is 4.5.1: Kubernetes v1.33.0, merged with
+ * - kubernetes-models 4.4+ (checked at 4.5.1, no longer a devDependency: Kubernetes v1.33.0, merged with
  *   the removed APIs of older releases) ships no JSON schema, only ajv functions compiled
  *   from it, with every object open to unknown fields and every optional field nullable:
  *   `spec.replicass` passes. 4.3.x still ships schemas, but for Kubernetes v1.27.1, with
