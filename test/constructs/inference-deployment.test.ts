@@ -211,6 +211,21 @@ describe('InferenceDeployment', () => {
       );
     });
 
+    it('refuses a negative, NaN or infinite CPU and a NaN size when used alone, with the field path', () => {
+      const message = bad({
+        resources: { ...base.resources, cpu: { request: Cpu.millis(-500), limit: Cpu.units(Infinity) } },
+        storage: { tmpSizeLimit: Size.gibibytes(NaN) },
+      });
+      expect(message).toContain('resources.cpu.request (CPU "-500m") must be a CPU amount of at least 1 millicore; use Cpu.units(n) or Cpu.millis(n) with a positive number');
+      expect(message).toContain('resources.cpu.limit (CPU "Infinity") must be a CPU amount of at least 1 millicore');
+      expect(message).toContain('storage.tmpSizeLimit (a size of NaN) must be a finite cdk8s Size above 0');
+      expect(message).toMatch(/^InferenceDeployment test\/Inference is invalid:/);
+    });
+
+    it('refuses an unknown prop, naming the nearest one', () => {
+      expect(bad({ replica: 2 } as unknown as Partial<InferenceDeploymentProps>)).toContain('replica is not a field; did you mean replicas?');
+    });
+
     it('refuses a memory request above its limit', () => {
       expect(bad({ resources: { ...base.resources, memory: { request: Size.gibibytes(32), limit: Size.gibibytes(16) } } })).toContain(
         'resources.memory.request (32Gi) must not exceed resources.memory.limit (16Gi)',
