@@ -201,3 +201,14 @@ export type AlertName = (typeof ALERT_NAMES)[number];
 export function isAlertName(name: string): name is AlertName {
   return (ALERT_NAMES as readonly string[]).includes(name);
 }
+
+/**
+ * Ids of the warnings the chart prints (stable: users suppress them by id in the spec).
+ * Never reuse a retired id.
+ */
+export const WARNING_IDS = {
+  /** maxReplicas × the per-pod request-rate target equals the throughput objective exactly. */
+  noCapacityHeadroom: 'AII-W001',
+} as const;
+
+export type WarningId = (typeof WARNING_IDS)[keyof typeof WARNING_IDS];

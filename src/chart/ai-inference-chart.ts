@@ -15,6 +15,7 @@ import { PrometheusRules } from '../constructs/prometheus-rules';
 import { InferenceServiceMonitor } from '../constructs/service-monitor';
 import { workloadOf } from '../constructs/workload-target';
 import { AiInferenceSpec } from '../spec/spec';
+import { Warning } from './consistency';
 import { checkedWirings } from './validate';
 
 export interface AiInferenceChartProps extends ChartProps {
@@ -43,7 +44,7 @@ export class AiInferenceChart extends Chart {
   readonly prometheusRules?: PrometheusRules;
   readonly dashboard?: GrafanaDashboard;
   /** Findings that do not fail synth (e.g. no capacity headroom); also printed at synth. */
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Warning[];
 
   constructor(scope: Construct, id: string, props: AiInferenceChartProps) {
     // 1. Validate everything first, before the chart joins the app: every problem the spec
@@ -92,7 +93,7 @@ export class AiInferenceChart extends Chart {
     // 3. Warnings (e.g. no capacity headroom), printed when cdk8s synthesizes.
     this.node.addValidation({
       validate: () => {
-        for (const w of findings.warnings) process.emitWarning(`${this.node.path}: ${w}`, { code: 'AI_INFERENCE' });
+        for (const w of findings.warnings) process.emitWarning(`${this.node.path}: ${w.id} ${w.message}`, { code: 'AI_INFERENCE' });
         return [];
       },
     });

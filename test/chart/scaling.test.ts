@@ -96,7 +96,11 @@ describe('AiInferenceChart autoscaling', () => {
     it('warns, without failing, when capacity exactly meets the throughput objective', () => {
       const chart = chartOf(eksNlbSpec);
       expect(chart.warnings).toEqual([
-        'scaling.maxReplicas (20) gives exactly slo.throughputRps (1000) at full scale (50 rps/pod × 20 replicas = 1000 rps): no headroom for a failed pod or a burst; consider raising scaling.maxReplicas',
+        {
+          id: 'AII-W001',
+          message:
+            'scaling.maxReplicas (20) gives exactly slo.throughputRps (1000) at full scale (50 rps/pod × 20 replicas = 1000 rps): no headroom for a failed pod or a burst; consider raising scaling.maxReplicas',
+        },
       ]);
       expect(() => Testing.synth(chart)).not.toThrow();
       expect(chartOf(withScaling({ maxReplicas: 24 })).warnings).toEqual([]);

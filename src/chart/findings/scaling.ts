@@ -1,0 +1,91 @@
+/**
+ * Rules between the autoscalers, the SLO and the workload.
+ */
+import { WARNING_IDS } from '../../conventions';
+import { gpuSignalRule } from '../../autoscaling/common';
+import { vpaBoundProblems, vpaHpaConflicts } from '../../constructs/vpa-recommender';
+import { formatDuration, formatProblem } from '../../spec/problems';
+import { ResolvedScaling } from '../../spec/scaling';
+import { AiInferenceSpec, ResolvedSpec } from '../../spec/spec';
+import { Findings, Warning } from './types';
+
+/** Findings of the scaling section; none without an autoscaler. */
+export function scalingFindings(spec: AiInferenceSpec, resolved: ResolvedSpec): Findings {
+  return resolved.scaling ? autoscalerFindings(spec, resolved, resolved.scaling) : { errors: [], warnings: [] };
+}
+
+function autoscalerFindings(spec: AiInferenceSpec, resolved: ResolvedSpec, scaling: ResolvedScaling): Findings {
+  const errors: string[] = [];
+  const warnings: Warning[] = [];
+  const { signals, bounds } = scaling;
+
+  // The autoscaler must react before the SLO breaks, not after.
+  if (signals.latencyP95) {
+    const target = signals.latencyP95.value;
+    const objective = spec.slo.latencyP95.toMilliseconds() / 1000;
+    if (target >= objective) {
+      errors.push(
+        formatProblem(
+          ['scaling', 'signals', 'latencyP95', 'value'],
+          target,
+          `must be below slo.latencyP95 (${formatDuration(spec.slo.latencyP95)}): at or above the objective the autoscaler adds pods only after the SLO is already broken; lower the target (e.g. ${round(objective * 0.75)})`,
+        ),
+      );
+    }
+  }
+
+  // Enough capacity at maxReplicas for the throughput objective.
+  if (signals.requestRate) {
+    const perPod = signals.requestRate.averageValue;
+    const capacity = perPod * bounds.max;
+    const need = spec.slo.throughputRps;
+    const detail = `${perPod} rps/pod × ${bounds.max} replicas = ${round(capacity)} rps`;
+    if (capacity < need) {
+      errors.push(
+        formatProblem(
+          [bounds.maxPath],
+          bounds.max,
+          `caps capacity below slo.throughputRps (${need}): ${detail}; raise ${bounds.maxPath} to at least ${Math.ceil(need / perPod)} or the per-pod request-rate target`,
+        ),
+      );
+    } else if (capacity === need) {
+      warnings.push({
+        id: WARNING_IDS.noCapacityHeadroom,
+        message: formatProblem(
+          [bounds.maxPath],
+          bounds.max,
+          `gives exactly slo.throughputRps (${need}) at full scale (${detail}): no headroom for a failed pod or a burst; consider raising ${bounds.maxPath}`,
+        ),
+      });
+    }
+  }
+
+  // The GPU signal reads DCGM utilization of the pod's GPUs: without one it is always empty.
+  if (signals.gpu && resolved.workload.resources.gpu.count === 0) {
+    errors.push(
+      formatProblem(
+        ['scaling', 'signals', 'gpu'],
+        signals.gpu,
+        gpuSignalRule('Deployment (resources.gpu.count is 0)'),
+      ),
+    );
+  }
+
+  // The VPA: its bounds must contain today's requests, and it must not fight the HPA.
+  const vpa = scaling.vpa;
+  // The default VPA (recommendation only, no bounds) has nothing to report.
+  if (vpa !== false) {
+    errors.push(
+      ...vpaBoundProblems(vpa, { cpu: spec.resources.cpu.request, memory: spec.resources.memory.request }, {
+        boundPath: (side, resource) => ['scaling', 'vpa', side, resource],
+        request: (resource) => `resources.${resource}.request`,
+        kind: 'Deployment',
+      }),
+    );
+    const conflicts = vpaHpaConflicts(vpa, signals);
+    errors.push(...conflicts.map((c) => `scaling.vpa.${c}`));
+  }
+  return { errors, warnings };
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
