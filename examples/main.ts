@@ -1,4 +1,7 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, YamlOutputType } from 'cdk8s';
+import { PrometheusAdapterRules } from '../src';
 import { eksNlb } from './eks-nlb/app';
 import { eksNlbKeda } from './eks-nlb-keda/app';
 
@@ -13,4 +16,25 @@ export function buildApp(): App {
   return app;
 }
 
-if (require.main === module) buildApp().synth();
+/**
+ * Where the prometheus-adapter Helm values go, relative to the output folder: a folder of
+ * its own, since it is not a Kubernetes manifest (`kubectl apply -f dist/` must not read it).
+ */
+export const ADAPTER_VALUES_FILE = join('helm', 'prometheus-adapter-values.yaml');
+
+/**
+ * The one prometheus-adapter values file serving every example's HPA (the adapter reads one
+ * config per cluster): `helm upgrade --install prometheus-adapter
+ * prometheus-community/prometheus-adapter -n monitoring -f dist/helm/prometheus-adapter-values.yaml`.
+ */
+export function adapterValuesYaml(app: App): string {
+  return PrometheusAdapterRules.valuesYamlFor(PrometheusAdapterRules.allIn(app));
+}
+
+if (require.main === module) {
+  const app = buildApp();
+  app.synth();
+  const file = join(app.outdir, ADAPTER_VALUES_FILE);
+  mkdirSync(join(app.outdir, 'helm'), { recursive: true });
+  writeFileSync(file, adapterValuesYaml(app));
+}

@@ -212,3 +212,15 @@ export const WARNING_IDS = {
 } as const;
 
 export type WarningId = (typeof WARNING_IDS)[keyof typeof WARNING_IDS];
+
+/**
+ * Where the shared prometheus-adapter configuration goes: the adapter's namespace (the
+ * kube-prometheus-stack convention) and the ConfigMap the adapter's Helm chart mounts when
+ * installed with `rules.existing=<configMap>` (PrometheusAdapterRules.existingConfigMap).
+ */
+export const PROMETHEUS_ADAPTER = {
+  namespace: 'monitoring',
+  existingConfigMap: 'ai-inference-adapter-rules',
+  /** Helm release name used in the README's install command. */
+  release: 'prometheus-adapter',
+} as const;

@@ -143,7 +143,8 @@ export function hpaWiring(
     hpa,
     adapter: {
       schema: prometheusAdapterRulesPropsSchema,
-      props: { ...common, signals, preset, dcgm },
+      // No namespace: the rules go to the adapter's one shared config (PrometheusAdapterRules).
+      props: { name: spec.release, signals, preset, dcgm },
       paths,
     },
   };

@@ -185,6 +185,36 @@ export function adapterRules(signals: ScalingSignals, options: SignalQueryOption
   return usedCustomSignals(signals).map((s) => adapterRule(s, options));
 }
 
+/**
+ * The rules of several services as ONE prometheus-adapter configuration: prometheus-adapter
+ * reads one config file per installation (its Helm chart renders `rules.custom` into it, or
+ * mounts `rules.existing`), so every service of a cluster lands in the same `rules:` list.
+ * The rules are generic (series by metric name, `resources.overrides` mapping the
+ * namespace and pod or service labels), so services on the same preset produce identical
+ * rules: those are written once, in first-seen order. Two different rules serving the same
+ * metric name cannot share one adapter (only one of them would answer the HPA): that
+ * throws, naming the metric and both rules.
+ */
+export function mergeAdapterRules(sets: readonly { readonly source: string; readonly rules: readonly AdapterRule[] }[]): AdapterRule[] {
+  const byName = new Map<string, { rule: AdapterRule; text: string; source: string }>();
+  const merged: AdapterRule[] = [];
+  for (const { source, rules } of sets) {
+    for (const rule of rules) {
+      const text = JSON.stringify(rule);
+      const seen = byName.get(rule.name.as);
+      if (seen === undefined) {
+        byName.set(rule.name.as, { rule, text, source });
+        merged.push(rule);
+      } else if (seen.text !== text) {
+        throw new Error(
+          `prometheus-adapter metric ${rule.name.as} is served by two different rules (${seen.source}: ${seen.rule.seriesQuery} -> ${seen.rule.metricsQuery}; ${source}: ${rule.seriesQuery} -> ${rule.metricsQuery}), but one adapter answers a metric name with one rule; give the services the same metrics.dcgm labels and rate window, or serve them from separate adapters`,
+        );
+      }
+    }
+  }
+  return merged;
+}
+
 // ---- KEDA prometheus trigger queries --------------------------------------------------------
 
 /** How a KEDA prometheus trigger reads one custom signal. */
