@@ -209,6 +209,12 @@ export function isAlertName(name: string): name is AlertName {
 export const WARNING_IDS = {
   /** maxReplicas × the per-pod request-rate target equals the throughput objective exactly. */
   noCapacityHeadroom: 'AII-W001',
+  /** networkPolicy.vpcCidr beside a webApp rule: under the VPC CNI the VPC CIDR admits every pod. */
+  vpcCidrAdmitsEveryPod: 'AII-W002',
+  /** A plaintext (TCP) NLB listener beside TLS ones: no redirect to HTTPS, no access logs. */
+  plaintextListener: 'AII-W003',
+  /** No traffic.loadBalancer.sourceRanges with client IP preservation: the policy admits 0.0.0.0/0 beside a webApp rule. */
+  openClientRanges: 'AII-W004',
 } as const;
 
 export type WarningId = (typeof WARNING_IDS)[keyof typeof WARNING_IDS];

@@ -63,14 +63,17 @@ export const eksNlbSpec: AiInferenceSpec = {
       stickiness: 'source_ip',
       deregistrationDelay: Duration.seconds(60),
       preserveClientIp: true,
-      idleTimeout: Duration.minutes(5),
+      // The seeds' 5-minute idle timeout is the default, and AWS applies it to the TCP
+      // listener (80) only: the TLS listener (443) keeps its fixed 350 s.
       accessLogs: { bucket: 'pixelated-nlb-access-logs', prefix: 'ai-inference' },
       sourceRanges: ['203.0.113.0/24', '198.51.100.0/24'],
     },
   },
   disruption: { minAvailable: 2 },
   networkPolicy: {
-    vpcCidr: '10.0.0.0/16',
+    // The NLB's (public) subnets: its health checks come from its private IPs there. The
+    // whole VPC CIDR would admit every pod of the cluster (VPC CNI pod IPs are VPC IPs).
+    loadBalancerSubnets: ['10.0.0.0/24', '10.0.1.0/24', '10.0.2.0/24'],
     webApp: { podLabels: { 'app.kubernetes.io/name': 'web' } },
     monitoringNamespace: 'monitoring',
     databases: {

@@ -72,6 +72,12 @@ export class AiInferenceChart extends Chart {
     // again, so each problem is reported once.
     const scaled = { ...workloadOf(workload), requests: undefined, gpuCount: undefined };
     this.services = new NlbService(this, 'Services', { ...wirings.services.props, workload });
+    // Readiness gates are injected only into pods created after the Service's target group
+    // binding exists, so the Services come before the Deployment in the output (and in a
+    // first `kubectl apply -f`). cdk8s writes a chart's objects in dependency order
+    // (cdk8s 2.70 app.js chartToKube: DependencyGraph topology; a construct dependency is
+    // turned into one between every ApiObject under each side, resolveDependencies).
+    this.deployment.node.addDependency(this.services);
     this.pdb = new PdbPolicy(this, 'Disruption', { ...wirings.pdb.props, workload });
     if (wirings.networkPolicy) this.networkPolicy = new InferenceNetworkPolicy(this, 'NetworkPolicy', wirings.networkPolicy.props);
     if (wirings.hpa) this.hpa = new GpuHpa(this, 'Autoscaler', { ...wirings.hpa.props, workload: scaled });

@@ -1,6 +1,7 @@
 import { AiInferenceSpec, resolveSpec } from '../spec/spec';
 import { scalingFindings } from './findings/scaling';
 import { trafficFindings } from './findings/traffic';
+import { networkFindings } from './findings/network';
 import { Findings, mergeFindings } from './findings/types';
 import { workloadFindings } from './findings/workload';
 
@@ -13,5 +14,5 @@ export type { Findings, Warning } from './findings/types';
  */
 export function consistencyFindings(spec: AiInferenceSpec): Findings {
   const resolved = resolveSpec(spec);
-  return mergeFindings(workloadFindings(spec, resolved), trafficFindings(spec, resolved), scalingFindings(spec, resolved));
+  return mergeFindings(workloadFindings(spec, resolved), trafficFindings(spec, resolved), scalingFindings(spec, resolved), networkFindings(spec, resolved));
 }

@@ -106,22 +106,42 @@ export function pdbWiring(spec: AiInferenceSpec, resolved: ResolvedSpec): Wiring
   };
 }
 
-export function networkPolicyWiring(spec: AiInferenceSpec): Wiring<InferenceNetworkPolicyProps> | undefined {
+/**
+ * The NetworkPolicy admits what the NLB really sends (aws-load-balancer-controller
+ * docs/guide/service/nlb.md, "Worker node security groups rules", v3.5.0): with client IP
+ * preservation the clients' addresses, i.e. the source ranges, or everyone (0.0.0.0/0, the
+ * controller's default in pkg/service/model_build_managed_sg.go buildCIDRsFromSourceRanges)
+ * when none are given; without it only the NLB's own IPs in its subnets. Health checks
+ * come from the subnets in both cases (networkPolicy.loadBalancerSubnets, required with an
+ * NLB: findings/network.ts).
+ */
+export function networkPolicyWiring(spec: AiInferenceSpec, resolved: ResolvedSpec): Wiring<InferenceNetworkPolicyProps> | undefined {
   if (spec.networkPolicy === false) return undefined;
-  const paths: Record<string, string> = { name: 'release', loadBalancerSourceRanges: 'traffic.loadBalancer.sourceRanges' };
+  const paths: Record<string, string> = {
+    name: 'release',
+    loadBalancerSourceRanges: 'traffic.loadBalancer.sourceRanges',
+    loadBalancerHealthCheckPort: 'traffic.loadBalancer.healthCheck.port',
+  };
   for (const key of Object.keys(networkPolicyFields)) paths[key] = `networkPolicy.${key}`;
+  const lb = resolved.traffic.loadBalancer;
+  const clientRanges = lb?.preserveClientIp ? (lb.sourceRanges ?? [ANY_IPV4]) : undefined;
+  const hcPort = lb?.healthCheck.port;
   return {
     schema: inferenceNetworkPolicyPropsSchema,
     props: {
       ...spec.networkPolicy,
       name: spec.release,
       namespace: spec.namespace,
-      loadBalancerSourceRanges: spec.traffic?.loadBalancer?.sourceRanges,
+      loadBalancerSourceRanges: clientRanges,
+      loadBalancerHealthCheckPort: typeof hcPort === 'number' ? hcPort : undefined,
       labels: partOfLabel(spec),
     },
     paths,
   };
 }
+
+/** Every IPv4 client: what the NLB's security group admits without source ranges. */
+const ANY_IPV4 = '0.0.0.0/0';
 
 /** The HPA (prometheus-adapter backend) and the adapter rules for its custom signals. */
 export function hpaWiring(
@@ -366,7 +386,7 @@ export function chartWirings(spec: AiInferenceSpec): ChartWirings {
     deployment: deploymentWiring(spec, scaling !== undefined),
     services: nlbWiring(spec, resolved),
     pdb: pdbWiring(spec, resolved),
-    networkPolicy: networkPolicyWiring(spec),
+    networkPolicy: networkPolicyWiring(spec, resolved),
     hpa: hpa?.hpa,
     adapter: hpa?.adapter,
     keda: scaling?.backend === 'keda' ? kedaWiring(spec, resolved, scaling) : undefined,

@@ -5,7 +5,7 @@ import { COMPONENT, HTTP_PORT_NAME, METRICS_PORT_NAME, commonLabels, objectNames
 import { withDefaults } from '../private/defaults';
 import { NetworkPeer, NetworkPolicySpec, networkPolicyFields } from '../spec/network';
 import { parseOrThrow } from '../spec/problems';
-import { zCidr, zDnsLabel, zLabelMap } from '../spec/values';
+import { zCidr, zDnsLabel, zLabelMap, zPort } from '../spec/values';
 
 /** Well-known database ports (seed 000: PostgreSQL, Redis, MongoDB). */
 export const DATABASE_PORTS = { postgres: 5432, redis: 6379, mongodb: 27017 } as const;
@@ -16,11 +16,18 @@ export interface InferenceNetworkPolicyProps extends NetworkPolicySpec {
   /** @default - none */
   readonly namespace?: string;
   /**
-   * Client CIDRs of the load balancer (with client IP preservation the pods see client
-   * addresses). Allowed to the http port.
+   * Client CIDRs of the load balancer, allowed to the http port. Give them only with
+   * client IP preservation (then the pods see client addresses; without it every packet
+   * comes from `loadBalancerSubnets`). `0.0.0.0/0` when the NLB admits everyone.
    * @default []
    */
   readonly loadBalancerSourceRanges?: string[];
+  /**
+   * The target port of the NLB health checks when it is not the http port (a number
+   * `healthCheck.port` of the NlbService); `loadBalancerSubnets` are allowed to it.
+   * @default - the http port (`traffic-port`)
+   */
+  readonly loadBalancerHealthCheckPort?: number;
   /** @default {} */
   readonly labels?: Record<string, string>;
 }
@@ -41,6 +48,7 @@ export const inferenceNetworkPolicyPropsSchema = z
     name: zDnsLabel,
     namespace: zDnsLabel.optional(),
     loadBalancerSourceRanges: z.array(zCidr).optional(),
+    loadBalancerHealthCheckPort: zPort.optional(),
     ...networkPolicyFields,
     labels: zLabelMap.optional(),
   })
@@ -63,8 +71,9 @@ const tcp = (port: number | string) => ({
 
 /**
  * Default-deny NetworkPolicy for the inference pods (both directions), opening only what
- * seed 000 lists: ingress to `http` from the load balancer's client ranges, the VPC (NLB
- * health checks) and the web application; to `metrics` from the monitoring namespace;
+ * seed 000 lists: ingress to `http` from the load balancer's real sources (its client
+ * ranges, and its subnets for health checks and proxied traffic), from the web
+ * application (and the VPC CIDR if given); to `metrics` from the monitoring namespace;
  * egress to DNS, the databases and HTTPS.
  */
 export class InferenceNetworkPolicy extends Construct {
@@ -75,13 +84,20 @@ export class InferenceNetworkPolicy extends Construct {
     const p = parseOrThrow(inferenceNetworkPolicyPropsSchema, props, `InferenceNetworkPolicy ${scope.node.path}/${id}`);
     const d = withDefaults(INFERENCE_NETWORK_POLICY_DEFAULTS, p);
 
+    // The load balancer's sources: client ranges (client IP preservation) and the NLB's
+    // subnets (health checks always; all traffic without client IP preservation).
+    const subnets = p.loadBalancerSubnets ?? [];
     const httpFrom: k8s.NetworkPolicyPeer[] = [
       ...d.loadBalancerSourceRanges.map((cidr) => ({ ipBlock: { cidr } })),
+      ...subnets.map((cidr) => ({ ipBlock: { cidr } })),
       ...(p.vpcCidr ? [{ ipBlock: { cidr: p.vpcCidr } }] : []),
       ...(p.webApp ? [peer(p.webApp)] : []),
     ];
     const ingress: k8s.NetworkPolicyIngressRule[] = [];
     if (httpFrom.length > 0) ingress.push({ from: httpFrom, ports: [tcp(HTTP_PORT_NAME)] });
+    if (p.loadBalancerHealthCheckPort !== undefined && subnets.length > 0) {
+      ingress.push({ from: subnets.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(p.loadBalancerHealthCheckPort)] });
+    }
     ingress.push({
       from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: d.monitoringNamespace } } }],
       ports: [tcp(METRICS_PORT_NAME)],

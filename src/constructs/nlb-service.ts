@@ -6,7 +6,7 @@ import { withDefaults } from '../private/defaults';
 import { formatProblem } from '../spec/problems';
 import { TRAFFIC_DEFAULTS } from '../spec/spec';
 import { seconds } from '../spec/workload';
-import { NLB_ANNOTATION_PREFIX, NlbLoadBalancerOptions, NlbPort, nlbLoadBalancerSchema, resolveLoadBalancer } from '../spec/traffic';
+import { NLB_ANNOTATION_PREFIX, NlbLoadBalancerOptions, NlbPort, ResolvedLoadBalancer, nlbLoadBalancerSchema, resolveLoadBalancer } from '../spec/traffic';
 import { zDns1035Label, zDnsLabel, zLabelMap } from '../spec/values';
 import { InferenceDeployment } from './inference-deployment';
 import { WorkloadTarget, missingPortProblem, namespaceProblems, parseWithWorkload } from './workload-target';
@@ -66,7 +66,22 @@ export const nlbServicePropsSchema = z
   })
   .strict() satisfies z.ZodType<Omit<NlbServiceProps, 'workload'>, z.ZodTypeDef, unknown>;
 
-/** The annotations of the external Service, in a stable order. */
+/** Listener ports that terminate TLS (none without certificates). */
+export function tlsListenerPorts(o: ResolvedLoadBalancer): number[] {
+  const tls = new Set(o.certificateArns ? o.tlsPorts : []);
+  return o.ports.map((p) => p.port).filter((port) => tls.has(port));
+}
+
+/** Plaintext TCP listener ports: what is not TLS. */
+export function tcpListenerPorts(o: ResolvedLoadBalancer): number[] {
+  const tls = new Set(tlsListenerPorts(o));
+  return o.ports.map((p) => p.port).filter((port) => !tls.has(port));
+}
+
+/**
+ * The annotations of the external Service, in a stable order. They need AWS Load Balancer
+ * Controller v2.9.0 or later (the listener attributes; see below).
+ */
 export function nlbAnnotations(lb: NlbLoadBalancerOptions): Record<string, string> {
   const o = resolveLoadBalancer(lb);
   const a: Record<string, string> = {};
@@ -89,10 +104,14 @@ export function nlbAnnotations(lb: NlbLoadBalancerOptions): Record<string, strin
   ];
   set('aws-load-balancer-target-group-attributes', tgAttributes.join(','));
 
-  const tls = new Set(o.certificateArns ? o.tlsPorts : []);
-  for (const port of o.ports) {
-    const protocol = tls.has(port.port) ? 'TLS' : 'TCP';
-    set(`aws-load-balancer-listener-attributes.${protocol}-${port.port}`, `tcp.idle_timeout.seconds=${seconds(o.idleTimeout)}`);
+  // Idle timeout on the TCP listeners only. The controller (pkg/service/model_build_listener.go,
+  // buildListenerAttributes, v3.5.0) passes `aws-load-balancer-listener-attributes.<Protocol>-<port>`
+  // unchanged to ModifyListenerAttributes; the annotation exists from controller v2.9.0
+  // (commit 174ad832d "Support listener attributes", first tagged v2.9.0). AWS applies
+  // `tcp.idle_timeout.seconds` to TCP listeners only: "The connection idle timeout for TLS
+  // listeners is 350 seconds and can't be modified" (ELB docs, network/update-idle-timeout).
+  for (const port of tcpListenerPorts(o)) {
+    set(`aws-load-balancer-listener-attributes.TCP-${port}`, `tcp.idle_timeout.seconds=${seconds(o.idleTimeout)}`);
   }
 
   if (o.certificateArns) {

@@ -11,7 +11,24 @@ export type NetworkPeer =
 
 /** Openings of the default-deny NetworkPolicy. */
 export interface NetworkPolicySpec {
-  /** VPC CIDR: NLB health checks and (without client IP preservation) all NLB traffic. @default - none */
+  /**
+   * CIDRs of the subnets the NLB sits in. Its health checks always come from its private
+   * IPs there, and without client IP preservation so does all the traffic it forwards, so
+   * the policy admits these to the serving port. The chart requires them with an NLB
+   * (it cannot learn them; the default-deny policy would drop the health checks).
+   * Source: aws-load-balancer-controller docs/guide/service/nlb.md, "Worker node security
+   * groups rules" (v3.5.0): client traffic from the source ranges with client IP
+   * preservation, else from the NLB subnet CIDRs; health checks from the NLB subnet CIDRs.
+   * @default - none
+   */
+  readonly loadBalancerSubnets?: string[];
+  /**
+   * The whole VPC CIDR, admitted to the http port: for clients in the VPC that reach the
+   * pod IPs directly (not through the NLB). Under the VPC CNI pod IPs are VPC IPs, so it
+   * admits every pod of the cluster too (the chart warns when it sits beside `webApp`).
+   * It is not needed for the NLB: use `loadBalancerSubnets`.
+   * @default - none
+   */
   readonly vpcCidr?: string;
   /** The web application's pods, allowed to the http port. @default - none */
   readonly webApp?: { readonly podLabels: Record<string, string>; readonly namespace?: string };
@@ -29,6 +46,7 @@ const peerSchema = z.union([
 ]) satisfies z.ZodType<NetworkPeer>;
 
 export const networkPolicyFields = {
+  loadBalancerSubnets: z.array(zCidr).min(1, 'must name at least one subnet CIDR when given; list the NLB subnets or leave it out').optional(),
   vpcCidr: zCidr.optional(),
   webApp: z.object({ podLabels: zLabelMap, namespace: zDnsLabel.optional() }).strict().optional(),
   monitoringNamespace: zDnsLabel.optional(),

@@ -90,7 +90,14 @@ export interface NlbLoadBalancerOptions {
    * @default true
    */
   readonly preserveClientIp?: boolean;
-  /** TCP/TLS listener idle timeout, 60-6000 s. @default Duration.minutes(5) */
+  /**
+   * Idle timeout of the TCP (plaintext) listeners, 60-6000 s (AWS default 350 s). TLS
+   * listeners keep 350 s whatever is set: AWS fixes their idle timeout, so none is written
+   * for them, and an idle timeout given for a load balancer whose listeners are all TLS is
+   * refused. Written as `aws-load-balancer-listener-attributes.TCP-<port>`, which needs AWS
+   * Load Balancer Controller v2.9.0 or later.
+   * @default Duration.minutes(5) (on TCP listeners)
+   */
   readonly idleTimeout?: Duration;
   /** Access logs to S3. @default - off */
   readonly accessLogs?: { readonly bucket: string; readonly prefix?: string };
@@ -193,6 +200,17 @@ export const nlbLoadBalancerSchema = z
       });
     } else if (lb.tlsPorts) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['tlsPorts'], message: 'needs certificateArns; add the ACM certificate or drop tlsPorts' });
+    }
+    // AWS fixes the TLS listener idle timeout at 350 s ("The connection idle timeout for TLS
+    // listeners is 350 seconds and can't be modified", ELB docs, network/update-idle-timeout):
+    // an idle timeout asked for a TLS-only listener set would be applied nowhere.
+    const tlsSet = new Set(lb.certificateArns ? tlsPorts : []);
+    if (lb.idleTimeout !== undefined && ports.every((p) => tlsSet.has(p.port))) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['idleTimeout'],
+        message: `cannot apply: every listener (${ports.map((p) => p.port).join(', ')}) is TLS, and AWS fixes the TLS listener idle timeout at 350 s; drop idleTimeout, or add a TCP listener for it to act on`,
+      });
     }
     const hc = withDefaults(NLB_DEFAULTS.healthCheck, lb.healthCheck);
     if (seconds(hc.timeout) > seconds(hc.interval)) {

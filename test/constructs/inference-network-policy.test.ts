@@ -6,7 +6,7 @@ const seed: InferenceNetworkPolicyProps = {
   name: 'ai-inference',
   namespace: 'pixelated-prod',
   loadBalancerSourceRanges: ['203.0.113.0/24'],
-  vpcCidr: '10.0.0.0/16',
+  loadBalancerSubnets: ['10.0.0.0/24', '10.0.1.0/24'],
   webApp: { podLabels: { 'app.kubernetes.io/name': 'web' } },
   databases: {
     postgres: { cidr: '10.0.64.0/20' },
@@ -25,18 +25,42 @@ describe('InferenceNetworkPolicy', () => {
     expect(spec.policyTypes).toEqual(['Ingress', 'Egress']);
   });
 
-  it('opens the http port to the client ranges, the VPC and the web application', () => {
+  it('opens the http port to the client ranges, the NLB subnets and the web application, and nothing wider', () => {
     const [http] = policy().spec.ingress;
     expect(http.ports).toEqual([{ protocol: 'TCP', port: 'http' }]);
     expect(http.from).toEqual([
       { ipBlock: { cidr: '203.0.113.0/24' } },
-      { ipBlock: { cidr: '10.0.0.0/16' } },
+      { ipBlock: { cidr: '10.0.0.0/24' } },
+      { ipBlock: { cidr: '10.0.1.0/24' } },
       { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } },
     ]);
   });
 
+  it('admits the VPC CIDR to the http port only when asked', () => {
+    const [http] = policy({ ...seed, vpcCidr: '10.0.0.0/16' }).spec.ingress;
+    expect(http.from).toContainEqual({ ipBlock: { cidr: '10.0.0.0/16' } });
+  });
+
+  it('opens a separate health-check port to the NLB subnets only', () => {
+    const ingress = policy({ ...seed, loadBalancerHealthCheckPort: 8081 }).spec.ingress;
+    expect(ingress[1]).toEqual({
+      from: [{ ipBlock: { cidr: '10.0.0.0/24' } }, { ipBlock: { cidr: '10.0.1.0/24' } }],
+      ports: [{ protocol: 'TCP', port: 8081 }],
+    });
+  });
+
+  it('refuses an empty subnet list and a malformed subnet CIDR', () => {
+    expect(errorOf(() => policy({ ...seed, loadBalancerSubnets: [] }))).toContain(
+      'loadBalancerSubnets (an empty list) must name at least one subnet CIDR when given; list the NLB subnets or leave it out',
+    );
+    expect(errorOf(() => policy({ ...seed, loadBalancerSubnets: ['10.0.0.0/33'] }))).toContain(
+      'loadBalancerSubnets[0] ("10.0.0.0/33") has an IPv4 prefix length above 32; use 0-32',
+    );
+  });
+
   it('opens the metrics port to the monitoring namespace only', () => {
     const [, metrics] = policy().spec.ingress;
+    expect(policy().spec.ingress).toHaveLength(2);
     expect(metrics).toEqual({
       from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
       ports: [{ protocol: 'TCP', port: 'metrics' }],

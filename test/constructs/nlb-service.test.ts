@@ -65,10 +65,21 @@ describe('NlbService', () => {
     );
   });
 
-  it('sets the 5 minute idle timeout on the TCP and the TLS listener', () => {
+  it('sets the 5 minute idle timeout on the TCP listener only, since AWS fixes the TLS listener at 350 s', () => {
     const a = annotations();
     expect(a[`${A}aws-load-balancer-listener-attributes.TCP-80`]).toBe('tcp.idle_timeout.seconds=300');
-    expect(a[`${A}aws-load-balancer-listener-attributes.TLS-443`]).toBe('tcp.idle_timeout.seconds=300');
+    expect(Object.keys(a).filter((k) => k.includes('listener-attributes'))).toEqual([`${A}aws-load-balancer-listener-attributes.TCP-80`]);
+  });
+
+  it('writes no listener attribute when every listener is TLS and no idle timeout is asked', () => {
+    const a = annotations({ ...seedLb, ports: [{ name: 'https', port: 443 }] });
+    expect(Object.keys(a).filter((k) => k.includes('listener-attributes'))).toEqual([]);
+  });
+
+  it('sets the idle timeout on every plaintext listener of a load balancer without TLS', () => {
+    const a = annotations({ scheme: 'internal', idleTimeout: Duration.minutes(20), ports: [{ name: 'http', port: 80 }, { name: 'alt', port: 8080 }] });
+    expect(a[`${A}aws-load-balancer-listener-attributes.TCP-80`]).toBe('tcp.idle_timeout.seconds=1200');
+    expect(a[`${A}aws-load-balancer-listener-attributes.TCP-8080`]).toBe('tcp.idle_timeout.seconds=1200');
   });
 
   it('health-checks over HTTP every 10 s with 2/2 thresholds', () => {
@@ -169,6 +180,12 @@ describe('NlbService', () => {
         'loadBalancer.idleTimeout (30s) must be within 60-6000 s, whole seconds (AWS Load Balancer Controller); pick a value in range',
       );
       expect(lbError({ idleTimeout: Duration.hours(2) })).toContain('loadBalancer.idleTimeout (2h) must be within 60-6000 s');
+    });
+
+    it('refuses an idle timeout for a load balancer whose listeners are all TLS', () => {
+      expect(lbError({ ports: [{ name: 'https', port: 443 }], idleTimeout: Duration.minutes(5) })).toContain(
+        'loadBalancer.idleTimeout (5m) cannot apply: every listener (443) is TLS, and AWS fixes the TLS listener idle timeout at 350 s; drop idleTimeout, or add a TCP listener for it to act on',
+      );
     });
 
     it('refuses health-check intervals, thresholds and deregistration delays out of range', () => {
