@@ -230,3 +230,20 @@ export const PROMETHEUS_ADAPTER = {
   /** Helm release name used in the README's install command. */
   release: 'prometheus-adapter',
 } as const;
+
+/** `code` of the process warnings the chart prints (`node --disable-warning=AI_INFERENCE` hides them). */
+export const PROCESS_WARNING_CODE = 'AI_INFERENCE';
+
+/**
+ * Deployment annotation recording the warnings the spec suppresses, each with its reason,
+ * as JSON (`[{"id":"AII-W001","reason":"..."}]`), so a reviewer of the manifests sees them.
+ */
+export const SUPPRESSED_WARNINGS_ANNOTATION = 'ai-inference.cdk8s.io/suppressed-warnings';
+
+/**
+ * App context key: `true` escapes `{{` and `}}` in the chart's output for Helm's template
+ * engine, `false` never does; unset, the chart escapes when it is synthesized into the
+ * `templates/` folder of a Helm chart (what `cdk8s synth --format helm` does). Set it on the
+ * App before adding charts: `app.node.setContext(HELM_CONTEXT_KEY, true)`.
+ */
+export const HELM_CONTEXT_KEY = 'ai-inference.cdk8s.io/helm';

@@ -5,7 +5,9 @@
 // The chart and the spec.
 export { AiInferenceChart, AiInferenceChartProps } from './chart/ai-inference-chart';
 export { validateSpec } from './chart/validate';
-export type { AiInferenceSpec, DisruptionSpec, ModelSpec, SloSpec } from './spec/spec';
+export type { AiInferenceSpec, DisruptionSpec, ModelSpec, SloSpec, WarningsSpec, WarningSuppression } from './spec/spec';
+export type { Warning } from './chart/findings/types';
+export type { SuppressedWarning } from './chart/warnings';
 export type { AppConfig } from './spec/config';
 export type { MetricsSpec, MetricPreset, MetricPresetName, DcgmConfig, MetricScope, SeriesRef } from './spec/metrics';
 export type { AlertOverride, DashboardSpec, MonitoringSpec } from './spec/monitoring';
@@ -71,6 +73,7 @@ export { GrafanaDashboard, GrafanaDashboardProps } from './constructs/grafana-da
 
 // Names, metric presets and pure builders.
 export { objectNames, selectorLabels, commonLabels, ObjectNames, ALERT_NAMES, AlertName } from './conventions';
+export { WARNING_IDS, WarningId, SUPPRESSED_WARNINGS_ANNOTATION, HELM_CONTEXT_KEY } from './conventions';
 export { DEFAULT_DCGM, GENERIC_PRESET, VLLM_PRESET, METRIC_PRESETS } from './metrics/presets';
 export { adapterMetricName, adapterRules, kedaQuery } from './metrics/signals';
 export { ALERT_CATALOGUE, BURN_RATE_TIERS } from './alerts/catalogue';

@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { LABEL_MANAGED_BY, MANAGED_BY, POD_READINESS_GATE_LABEL } from '../conventions';
+import { LABEL_MANAGED_BY, MANAGED_BY, POD_READINESS_GATE_LABEL, SUPPRESSED_WARNINGS_ANNOTATION } from '../conventions';
 import { GpuHpa } from '../constructs/gpu-hpa';
 import { InferenceDeployment } from '../constructs/inference-deployment';
 import { InferenceNetworkPolicy } from '../constructs/inference-network-policy';
@@ -17,6 +17,7 @@ import { workloadOf } from '../constructs/workload-target';
 import { AiInferenceSpec } from '../spec/spec';
 import { Warning } from './consistency';
 import { checkedWirings } from './validate';
+import { SuppressedWarning, applySuppressions, printOnceAtSynth, suppressionAnnotation } from './warnings';
 
 export interface AiInferenceChartProps extends ChartProps {
   /** The whole service, in one typed spec. */
@@ -43,8 +44,13 @@ export class AiInferenceChart extends Chart {
   readonly serviceMonitor?: InferenceServiceMonitor;
   readonly prometheusRules?: PrometheusRules;
   readonly dashboard?: GrafanaDashboard;
-  /** Findings that do not fail synth (e.g. no capacity headroom); also printed at synth. */
+  /**
+   * Findings that do not fail synth (e.g. AII-W001, no capacity headroom), less the ones the
+   * spec suppresses; printed once when the chart is first synthesized.
+   */
   readonly warnings: readonly Warning[];
+  /** The warnings the spec suppresses (`warnings.suppress`), with their reasons; not printed. */
+  readonly suppressedWarnings: readonly SuppressedWarning[];
 
   constructor(scope: Construct, id: string, props: AiInferenceChartProps) {
     // 1. Validate everything first, before the chart joins the app: every problem the spec
@@ -57,7 +63,9 @@ export class AiInferenceChart extends Chart {
     const spec = props.spec;
     this.spec = spec;
     const monitoring = wirings.monitoring;
-    this.warnings = findings.warnings;
+    const { shown, suppressed } = applySuppressions(findings.warnings, spec.warnings?.suppress);
+    this.warnings = shown;
+    this.suppressedWarnings = suppressed;
 
     // 2. Build.
     if (spec.createNamespace) {
@@ -96,12 +104,11 @@ export class AiInferenceChart extends Chart {
       if (monitoring.dashboard) this.dashboard = new GrafanaDashboard(this, 'Dashboard', monitoring.dashboard.props);
     }
 
-    // 3. Warnings (e.g. no capacity headroom), printed when cdk8s synthesizes.
-    this.node.addValidation({
-      validate: () => {
-        for (const w of findings.warnings) process.emitWarning(`${this.node.path}: ${w.id} ${w.message}`, { code: 'AI_INFERENCE' });
-        return [];
-      },
-    });
+    // 3. Output hygiene, after every object is built. The suppressions, with their reasons,
+    // go into the output; the other warnings are printed once, at the chart's first synth
+    // (warnings.ts).
+    const suppressions = spec.warnings?.suppress ?? [];
+    if (suppressions.length > 0) this.deployment.deployment.metadata.addAnnotation(SUPPRESSED_WARNINGS_ANNOTATION, suppressionAnnotation(suppressions));
+    printOnceAtSynth(this, this.warnings);
   }
 }

@@ -6,13 +6,13 @@
  */
 import { Duration } from 'cdk8s';
 import { z } from 'zod';
-import { APP_CONFIG_KEYS, HTTP_PORT_NAME, longestDerivedName } from '../conventions';
+import { APP_CONFIG_KEYS, HTTP_PORT_NAME, WARNING_IDS, WarningId, longestDerivedName } from '../conventions';
 import { withDefaults } from '../private/defaults';
 import { AppConfig, appConfigSchema } from './config';
 import { MetricsSpec, ResolvedMetrics, metricsSchema, resolveMetrics } from './metrics';
 import { DEFAULT_QUEUE_DEPTH_TARGET, MonitoringSpec, ResolvedMonitoring, monitoringSchema, resolveMonitoring } from './monitoring';
 import { NetworkPolicySpec, networkPolicySchema } from './network';
-import { PathMapper, formatDuration, formatProblem, zodProblems } from './problems';
+import { PathMapper, formatDuration, formatProblem, nearest, zodProblems } from './problems';
 import { ReplicaBounds, ResolvedScaling, ScalingSpec, resolveScaling, scalingSchema } from './scaling';
 import { ScalingSignals } from './signals';
 import { ResolvedLoadBalancer, TrafficSpec, resolveLoadBalancer, trafficSchema } from './traffic';
@@ -136,6 +136,26 @@ export interface AiInferenceSpec {
   readonly metrics?: MetricsSpec;
   /** Monitoring; `false` emits none. @default - ServiceMonitor, PrometheusRule and dashboard with defaults */
   readonly monitoring?: MonitoringSpec | false;
+  /** Warnings the service accepts, each with its reason. @default - every warning is printed */
+  readonly warnings?: WarningsSpec;
+}
+
+/** What the chart does with its warnings (findings that do not fail synth). */
+export interface WarningsSpec {
+  /**
+   * Warnings not to print. Each suppression, id and reason, is written into the output
+   * (the Deployment's `ai-inference.cdk8s.io/suppressed-warnings` annotation).
+   * @default []
+   */
+  readonly suppress?: WarningSuppression[];
+}
+
+/** One accepted warning. */
+export interface WarningSuppression {
+  /** The warning's id, as printed (`AII-W001`; conventions.ts WARNING_IDS). */
+  readonly id: WarningId;
+  /** Why the warning does not apply to this service; written into the output. */
+  readonly reason: string;
 }
 
 /** Default SLO window. */
@@ -251,6 +271,39 @@ export const modelSchema = z
   })
   .strict() satisfies z.ZodType<ModelSpec>;
 
+const warningIds = Object.values(WARNING_IDS) as [WarningId, ...WarningId[]];
+
+export const warningsSchema = z
+  .object({
+    suppress: z
+      .array(
+        z
+          .object({
+            id: z.enum(warningIds, {
+              errorMap: (issue, ctx) => {
+                if (issue.code !== z.ZodIssueCode.invalid_enum_value) return { message: ctx.defaultError };
+                const near = nearest(String(issue.received), warningIds);
+                return {
+                  message: `names no warning of this library; the ids are ${warningIds.map((id) => JSON.stringify(id)).join(', ')}${near ? `; did you mean ${JSON.stringify(near)}?` : '; copy the id the printed warning starts with'}`,
+                };
+              },
+            }),
+            reason: z
+              .string()
+              .refine((r) => r.trim().length > 0, 'must say why the warning does not apply (the reason is written into the output); write the reason, or remove the suppression'),
+          })
+          .strict(),
+      )
+      .superRefine((list, ctx) => {
+        list.forEach((s, i) => {
+          const first = list.findIndex((t) => t.id === s.id);
+          if (first < i) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i, 'id'], message: `is suppressed already by warnings.suppress[${first}]; keep one entry` });
+        });
+      })
+      .optional(),
+  })
+  .strict() satisfies z.ZodType<WarningsSpec>;
+
 /** The shape of the whole spec, section by section. */
 export const specShapeSchema = z
   .object({
@@ -278,6 +331,7 @@ export const specShapeSchema = z
     scaling: scalingSchema.optional(),
     metrics: metricsSchema.optional(),
     monitoring: z.union([z.literal(false), monitoringSchema]).optional(),
+    warnings: warningsSchema.optional(),
   })
   .strict() satisfies z.ZodType<AiInferenceSpec, z.ZodTypeDef, unknown>;
 
