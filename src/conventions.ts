@@ -215,6 +215,24 @@ export const WARNING_IDS = {
   plaintextListener: 'AII-W003',
   /** No traffic.loadBalancer.sourceRanges with client IP preservation: the policy admits 0.0.0.0/0 beside a webApp rule. */
   openClientRanges: 'AII-W004',
+  /** shutdown.preStopSleep shorter than the drain propagation (about 2 min with an ip-target NLB). */
+  drainPropagation: 'AII-W020',
+  /** shutdown.gracePeriod shorter than preStop + the longest request + the margin. */
+  drainGrace: 'AII-W021',
+  /** The liveness (and startup) probe on the dependency-aware readiness path. */
+  livenessOnReadinessPath: 'AII-W022',
+  /** The surge rollout strategy where the spec says there is no spare GPU capacity. */
+  surgeWithoutSpareGpu: 'AII-W023',
+  /** The replace rollout strategy with a replica floor of 1: every rollout is an outage. */
+  replaceSinglePod: 'AII-W024',
+  /** A GPU pod's memory request below its limit: evicted early, then a model reload. */
+  gpuMemoryBurstable: 'AII-W025',
+  /** The memory request plus a full /dev/shm exceed the memory limit. */
+  sharedMemoryOverLimit: 'AII-W026',
+  /** scaling.signals.memory on a model server: resident weights do not shrink as pods are added, the HPA ratchets to maxReplicas. */
+  memorySignalRatchets: 'AII-W030',
+  /** An absolute disruption.minAvailable far below maxReplicas: at full scale most pods may be evicted at once. */
+  absoluteBudgetBelowScale: 'AII-W031',
 } as const;
 
 export type WarningId = (typeof WARNING_IDS)[keyof typeof WARNING_IDS];

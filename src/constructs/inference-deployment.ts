@@ -1,11 +1,11 @@
-import { Duration, Size } from 'cdk8s';
+import { Duration, JsonPatch, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { COMPONENT, CONFIG_CHECKSUM_ANNOTATION, commonLabels, objectNames, selectorLabels } from '../conventions';
 import { podAffinity, taintTolerations } from '../pod/affinity';
 import { appConfigData, configChecksum } from '../pod/app-config';
-import { inferenceContainer } from '../pod/container';
+import { inferenceContainer, nativePreStopSleep } from '../pod/container';
 import { podSecurityContext } from '../pod/security-context';
 import { zoneSpread } from '../pod/spread';
 import { podVolumes } from '../pod/volumes';
@@ -26,6 +26,8 @@ import {
   probesSchema,
   resolveWorkload,
   resourcesSchema,
+  rolloutBudget,
+  rolloutProgressDeadline,
   schedulingSchema,
   secretEnvSchema,
   seconds,
@@ -71,7 +73,10 @@ export interface InferenceDeploymentProps {
   readonly config?: AppConfig;
   /** Credentials by Secret reference. @default [] */
   readonly secretEnv?: SecretEnvVar[];
-  /** @default - 60 s grace, 15 s preStop sleep */
+  /**
+   * @default - preStop sleep 2 min (the ip-target NLB's drain propagation), grace 2m40s
+   * (sleep + 30 s longest request + 10 s margin), `exec` sleep
+   */
   readonly shutdown?: GracefulShutdown;
   /** @default - UID/GID/fsGroup 1001 */
   readonly identity?: PodIdentity;
@@ -156,7 +161,7 @@ export class InferenceDeployment extends Construct {
     });
 
     // Application configuration; its hash on the pod template rolls pods on change.
-    const configData = appConfigData(p.config ?? {});
+    const configData = appConfigData(p.config ?? {}, { cpuLimit: w.resources.cpu.limit });
     new k8s.KubeConfigMap(this, 'Config', { metadata: meta(names.configMap, COMPONENT.config), data: configData });
 
     const storage = podVolumes(w.storage, { models: names.modelsClaim, data: names.dataClaim });
@@ -164,16 +169,25 @@ export class InferenceDeployment extends Construct {
       new k8s.KubePersistentVolumeClaim(this, `${claim.volume}Claim`, { metadata: meta(claim.name, COMPONENT.server), spec: claim.spec });
     }
 
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+    const budget = rolloutBudget(w.scheduling.rollout.strategy);
+    // The native preStop sleep is not in the Kubernetes 1.28 L1 types: it is patched into
+    // the JSON after the L1 conversion, which would drop it.
+    const finalPatches =
+      w.shutdown.preStopMode === 'sleepAction' ? [JsonPatch.add('/spec/template/spec/containers/0/lifecycle', nativePreStopSleep(w.shutdown))] : [];
+    this.deployment = new PatchedKubeDeployment(this, 'Deployment', finalPatches, {
       metadata: meta(names.deployment, COMPONENT.server),
       spec: {
         replicas: this.replicas,
         selector: { matchLabels: this.selectorLabels },
-        // One extra pod at a time, never below the replica count (GPU capacity is scarce).
+        // 'surge': one extra pod at a time, never below the replica count; 'replace': one
+        // pod down at a time, for clusters without a spare GPU node.
         strategy: {
           type: 'RollingUpdate',
-          rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) },
+          rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(budget.maxSurge), maxUnavailable: k8s.IntOrString.fromNumber(budget.maxUnavailable) },
         },
+        // Kubernetes' 600 s default is shorter than one GPU rollout step (node, pull, model
+        // load, target registration, drain): healthy rollouts would be reported failed.
+        progressDeadlineSeconds: rolloutProgressDeadline(w),
         template: {
           metadata: { labels: labels(COMPONENT.server), annotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(configData) } },
           spec: {
@@ -191,6 +205,21 @@ export class InferenceDeployment extends Construct {
         },
       },
     });
+  }
+}
+
+/**
+ * A KubeDeployment that applies JSON patches to its final JSON, after the L1 conversion
+ * (which keeps only the fields of the Kubernetes 1.28 types; `addJsonPatch` runs before it).
+ */
+class PatchedKubeDeployment extends k8s.KubeDeployment {
+  constructor(scope: Construct, id: string, private readonly finalPatches: JsonPatch[], props: k8s.KubeDeploymentProps) {
+    super(scope, id, props);
+  }
+
+  override toJson(): any {
+    const json = super.toJson();
+    return this.finalPatches.length > 0 ? JsonPatch.apply(json, ...this.finalPatches) : json;
   }
 }
 

@@ -2,12 +2,33 @@
 import { createHash } from 'node:crypto';
 import { FEATURE_FLAG_PREFIX, MOUNT_PATHS } from '../conventions';
 import { AppConfig } from '../spec/config';
-import { sizeKibibytes } from '../spec/values';
+import { CpuValue, cpuCores, sizeKibibytes } from '../spec/values';
 
 const snake = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 
-/** ConfigMap data (sorted keys) for an AppConfig. */
-export function appConfigData(config: AppConfig): Record<string, string> {
+/**
+ * Thread-count variables the CPU math libraries of a model server read at start. Without
+ * them PyTorch's intra-op pool (OpenMP) and MKL size themselves to the node's cores, not the
+ * container's CPU limit, and a 4-CPU pod on a 64-core node runs 64 threads into CFS
+ * throttling. Sources: PyTorch "CPU threading and TorchScript inference" (OMP_NUM_THREADS,
+ * MKL_NUM_THREADS); kserve issue #1031.
+ */
+export const CPU_THREAD_ENV = ['OMP_NUM_THREADS', 'MKL_NUM_THREADS'] as const;
+
+/** Whole CPUs of a limit, at least 1: the thread count of {@link CPU_THREAD_ENV}. */
+export function cpuThreads(cpuLimit: CpuValue): number {
+  const cores = cpuCores(cpuLimit.amount);
+  return Number.isFinite(cores) ? Math.max(1, Math.floor(cores)) : 1;
+}
+
+/** What the ConfigMap derives from outside the AppConfig. */
+export interface AppConfigContext {
+  /** The container's CPU limit: sets {@link CPU_THREAD_ENV} unless `config.extra` does. @default - no thread variables */
+  readonly cpuLimit?: CpuValue;
+}
+
+/** ConfigMap data (sorted keys) for an AppConfig; `config.extra` wins over derived keys. */
+export function appConfigData(config: AppConfig, context: AppConfigContext = {}): Record<string, string> {
   const data: Record<string, string> = {};
   const put = (key: string, value: string | number | boolean | undefined) => {
     if (value !== undefined) data[key] = String(value);
@@ -34,6 +55,7 @@ export function appConfigData(config: AppConfig): Record<string, string> {
     put('RATE_LIMIT_BURST', config.rateLimiting.burst);
   }
   for (const [flag, on] of Object.entries(config.features ?? {})) put(`${FEATURE_FLAG_PREFIX}${snake(flag)}`, on);
+  if (context.cpuLimit) for (const key of CPU_THREAD_ENV) put(key, cpuThreads(context.cpuLimit));
   for (const [key, value] of Object.entries(config.extra ?? {})) put(key, value);
   return Object.fromEntries(Object.entries(data).sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -1,8 +1,7 @@
 /** The inference container, assembled from the pod pieces and the resolved workload. */
-import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { HTTP_PORT_NAME, INFERENCE_CONTAINER, METRICS_PORT_NAME } from '../conventions';
-import { InferencePorts, ResolvedResources, ResolvedWorkload, SecretEnvVar, seconds } from '../spec/workload';
+import { InferencePorts, ResolvedResources, ResolvedShutdown, ResolvedWorkload, SecretEnvVar, seconds } from '../spec/workload';
 import { livenessProbe, readinessProbe, startupProbe } from './probes';
 import { sizeQuantity } from './quantity';
 import { containerSecurityContext } from './security-context';
@@ -30,7 +29,7 @@ export function inferenceContainer(input: InferenceContainerInput): k8s.Containe
     startupProbe: startupProbe(w.probes),
     livenessProbe: livenessProbe(w.probes),
     readinessProbe: readinessProbe(w.probes),
-    lifecycle: preStopSleep(w.shutdown.preStopSleep),
+    lifecycle: preStopSleep(w.shutdown),
     securityContext: containerSecurityContext(w.identity),
     volumeMounts: input.volumeMounts,
   };
@@ -65,7 +64,21 @@ export function containerResources(resources: ResolvedResources): k8s.ResourceRe
   return { requests, limits };
 }
 
-/** A preStop sleep: the server keeps serving while load balancers deregister the pod. */
-export function preStopSleep(sleep: Duration): k8s.Lifecycle {
-  return { preStop: { exec: { command: ['sleep', String(seconds(sleep))] } } };
+/**
+ * The `exec` preStop sleep: the image's `sleep` keeps the server serving while load
+ * balancers deregister the pod. Undefined with the `sleepAction` mode, whose hook the
+ * L1 classes cannot express: the InferenceDeployment patches {@link nativePreStopSleep} in.
+ */
+export function preStopSleep(shutdown: Pick<ResolvedShutdown, 'preStopSleep' | 'preStopMode'>): k8s.Lifecycle | undefined {
+  if (shutdown.preStopMode === 'sleepAction') return undefined;
+  return { preStop: { exec: { command: ['sleep', String(seconds(shutdown.preStopSleep))] } } };
+}
+
+/**
+ * The native preStop sleep (`lifecycle.preStop.sleep.seconds`), as JSON: no `sleep`
+ * binary needed. Kubernetes 1.30 or later (PodLifecycleSleepAction: alpha 1.29, beta and on
+ * by default 1.30, GA 1.34; KEP-3960); the Kubernetes 1.28 types of cdk8s-plus-28 predate it.
+ */
+export function nativePreStopSleep(shutdown: Pick<ResolvedShutdown, 'preStopSleep'>): { preStop: { sleep: { seconds: number } } } {
+  return { preStop: { sleep: { seconds: seconds(shutdown.preStopSleep) } } };
 }

@@ -1,4 +1,10 @@
-/** The three HTTP probes of the inference container, on the named http port. */
+/**
+ * The three probes of the inference container, on the named http port. Liveness and
+ * startup check the process only (a TCP connect, or the process-only `livenessPath`):
+ * a kubelet that fails either restarts the container, and a restart reloads the model,
+ * so neither may depend on the databases. Readiness uses the dependency-aware path: a
+ * pod whose dependencies fail leaves the endpoints (and the NLB) without a restart.
+ */
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { HTTP_PORT_NAME } from '../conventions';
@@ -7,7 +13,12 @@ import { ProbeTiming, ResolvedProbes, seconds } from '../spec/workload';
 /** The startup probe's timeout: below its period, at least 1 s and at most this. */
 const STARTUP_TIMEOUT_MAX_SECONDS = 5;
 
-const httpGet = (path: string): k8s.HttpGetAction => ({ path, port: k8s.IntOrString.fromString(HTTP_PORT_NAME) });
+const httpPort = () => k8s.IntOrString.fromString(HTTP_PORT_NAME);
+
+/** The process-only check: HTTP GET on `livenessPath` when given, else a TCP connect to the http port. */
+function processCheck(probes: ResolvedProbes): Pick<k8s.Probe, 'httpGet' | 'tcpSocket'> {
+  return probes.livenessPath !== undefined ? { httpGet: { path: probes.livenessPath, port: httpPort() } } : { tcpSocket: { port: httpPort() } };
+}
 
 /** Failures the startup probe allows so that they cover the budget: ceil(budget / period). */
 export function startupFailureThreshold(budget: Duration, period: Duration): number {
@@ -15,32 +26,32 @@ export function startupFailureThreshold(budget: Duration, period: Duration): num
 }
 
 /**
- * Startup probe on `path`: polls every `startupPeriod` for `startupBudget` while the model
- * loads; liveness and readiness start only once it passes.
+ * Startup probe, the process-only check: polls every `startupPeriod` for `startupBudget`
+ * while the model loads; liveness and readiness start only once it passes.
  */
 export function startupProbe(probes: ResolvedProbes): k8s.Probe {
   const period = seconds(probes.startupPeriod);
   return {
-    httpGet: httpGet(probes.path),
+    ...processCheck(probes),
     periodSeconds: period,
     timeoutSeconds: Math.min(STARTUP_TIMEOUT_MAX_SECONDS, Math.max(1, period - 1)),
     failureThreshold: startupFailureThreshold(probes.startupBudget, probes.startupPeriod),
   };
 }
 
-/** Liveness probe on `livenessPath` with the liveness timing. */
+/** Liveness probe: the process-only check with the liveness timing. */
 export function livenessProbe(probes: ResolvedProbes): k8s.Probe {
-  return timedProbe(probes.livenessPath, probes.liveness);
+  return timedProbe(processCheck(probes), probes.liveness);
 }
 
-/** Readiness probe on `readinessPath` with the readiness timing. */
+/** Readiness probe on the dependency-aware `readinessPath` with the readiness timing. */
 export function readinessProbe(probes: ResolvedProbes): k8s.Probe {
-  return timedProbe(probes.readinessPath, probes.readiness);
+  return timedProbe({ httpGet: { path: probes.readinessPath, port: httpPort() } }, probes.readiness);
 }
 
-function timedProbe(path: string, timing: Required<ProbeTiming>): k8s.Probe {
+function timedProbe(check: Pick<k8s.Probe, 'httpGet' | 'tcpSocket'>, timing: Required<ProbeTiming>): k8s.Probe {
   return {
-    httpGet: httpGet(path),
+    ...check,
     periodSeconds: seconds(timing.period),
     timeoutSeconds: seconds(timing.timeout),
     failureThreshold: timing.failureThreshold,

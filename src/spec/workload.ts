@@ -77,6 +77,33 @@ export interface GpuScheduling {
   readonly zoneSpread?: 'DoNotSchedule' | 'ScheduleAnyway' | 'none';
   /** Pod priority class. @default - none */
   readonly priorityClassName?: string;
+  /** How rollouts replace pods when GPUs are scarce. @default - surge one pod, never below the replica count */
+  readonly rollout?: RolloutOptions;
+}
+
+/**
+ * Rolling updates on scarce GPU nodes, and the allowances `progressDeadlineSeconds` is
+ * derived from (see {@link rolloutProgressDeadline}).
+ */
+export interface RolloutOptions {
+  /**
+   * `surge`: maxSurge 1, maxUnavailable 0 (zero downtime, but the extra pod needs a spare
+   * GPU node, or a node the autoscaler adds). `replace`: maxSurge 0, maxUnavailable 1, for
+   * clusters without spare GPU capacity: one pod is down during each step, and the new pod
+   * schedules only once the old one has drained and freed its GPU.
+   * @default 'surge'
+   */
+  readonly strategy?: 'surge' | 'replace';
+  /**
+   * Whether the cluster has (or adds) a GPU node for the surge pod. `false` with the
+   * `surge` strategy is warned about: the extra pod stays Pending and the rollout stalls.
+   * @default - not declared, not checked
+   */
+  readonly spareGpuCapacity?: boolean;
+  /** Allowance for a new GPU node to join (autoscaler, boot, GPU driver and device plugin). @default Duration.minutes(5) */
+  readonly nodeProvisioning?: Duration;
+  /** Allowance for pulling the (multi-GB) image on a fresh node. @default Duration.minutes(5) */
+  readonly imagePull?: Duration;
 }
 
 /** One HTTP probe's timing. */
@@ -89,11 +116,21 @@ export interface ProbeTiming {
   readonly failureThreshold?: number;
 }
 
-/** HTTP probes on the `http` port. */
+/**
+ * Probes on the `http` port. Liveness is not readiness: the health path of the seeds checks
+ * the databases, and a liveness (or startup) probe on it would restart every pod, each
+ * reloading its model, on a database blip. So liveness and startup check the process only
+ * (a TCP connect to the serving port, or `livenessPath` when the server has a process-only
+ * endpoint); readiness (and the NLB health check) keep the dependency-aware path.
+ */
 export interface InferenceProbes {
-  /** Path of all three probes unless overridden. @default '/api/v1/health' */
+  /** The dependency-aware health path: readiness, unless `readinessPath` is given. @default '/api/v1/health' */
   readonly path?: string;
-  /** @default - `path` */
+  /**
+   * A process-only HTTP path for the liveness and startup probes (it must not check
+   * dependencies).
+   * @default - no path: a TCP check on the http port
+   */
   readonly livenessPath?: string;
   /** @default - `path` */
   readonly readinessPath?: string;
@@ -165,15 +202,50 @@ export interface SecretEnvVar {
   readonly optional?: boolean;
 }
 
-/** Shutdown timing. */
+/**
+ * The connection drain of a stopping pod: how long load balancers go on opening new
+ * connections to it, and how long a request in flight may still run.
+ */
+export interface ConnectionDrain {
+  /**
+   * From the pod's deletion until no load balancer opens a new connection to it. With an
+   * ip-target NLB this is about 2 minutes whatever the deregistration delay says
+   * (aws-load-balancer-controller issues #2366, #3270: measured by users, not in AWS docs).
+   * Behind kube-proxy or an in-cluster ingress only, endpoints propagate in seconds: lower it.
+   * @default Duration.minutes(2)
+   */
+  readonly propagation?: Duration;
+  /** The longest request the server must still finish after SIGTERM. @default Duration.seconds(30) */
+  readonly longestRequest?: Duration;
+}
+
+/**
+ * Shutdown timing: a preStop sleep keeps the server serving while load balancers stop
+ * sending it connections, then SIGTERM, then the server finishes its requests in flight.
+ */
 export interface GracefulShutdown {
-  /** terminationGracePeriodSeconds. @default Duration.seconds(60) */
+  /**
+   * terminationGracePeriodSeconds: must cover the preStop sleep, the longest request and a
+   * margin ({@link SHUTDOWN_MARGIN}).
+   * @default - preStopSleep + drain.longestRequest + 10 s (2m40s with the defaults)
+   */
   readonly gracePeriod?: Duration;
   /**
    * preStop sleep: keeps the server serving while the load balancer deregisters the pod.
-   * Must be shorter than the grace period. @default Duration.seconds(15)
+   * Must be shorter than the grace period, and should cover `drain.propagation`.
+   * @default - drain.propagation; when only gracePeriod is given, what it leaves after drain.longestRequest and the margin (at least 1 s, at most drain.propagation)
    */
   readonly preStopSleep?: Duration;
+  /** @default - propagation 2 min (ip-target NLB), longest request 30 s */
+  readonly drain?: ConnectionDrain;
+  /**
+   * How the preStop sleep runs: `exec` runs `sleep N` in the container (the image needs a
+   * `sleep` binary); `sleepAction` is the kubelet's native `lifecycle.preStop.sleep`, for
+   * images without /bin/sleep (distroless): it needs Kubernetes 1.30 or later
+   * (PodLifecycleSleepAction: alpha 1.29, beta and on by default 1.30, GA 1.34; KEP-3960).
+   * @default 'exec'
+   */
+  readonly preStopMode?: 'exec' | 'sleepAction';
 }
 
 /** Pod identity. */
@@ -216,11 +288,31 @@ export const INFERENCE_DEPLOYMENT_DEFAULTS = {
   accessMode: 'ReadWriteMany' as const,
   cacheSizeLimit: Size.gibibytes(1),
   tmpSizeLimit: Size.gibibytes(1),
-  gracePeriod: Duration.seconds(60),
-  preStopSleep: Duration.seconds(15),
+  // Sources: REFERENCE.md "AWS Load Balancer Controller"; aws-load-balancer-controller
+  // issues #2366 and #3270 (new connections reach a deregistering ip target for ~2 minutes).
+  drainPropagation: Duration.minutes(2),
+  longestRequest: Duration.seconds(30),
+  preStopMode: 'exec' as const,
+  rolloutStrategy: 'surge' as const,
+  nodeProvisioning: Duration.minutes(5),
+  imagePull: Duration.minutes(5),
   identity: { runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001 },
   imagePullPolicy: 'IfNotPresent' as const,
 };
+
+/**
+ * Time the grace period keeps beyond the preStop sleep and the longest request: the
+ * server's own exit (closing connections, flushing logs) and signal delivery.
+ */
+export const SHUTDOWN_MARGIN = Duration.seconds(10);
+
+/**
+ * Allowance for a new pod's NLB target to register and pass its health checks before the
+ * pod's readiness gate opens: the first health check comes "a few minutes" after
+ * registration (awsdocs/elb-network-load-balancers-user-guide PR #11: about 120 s;
+ * aws-load-balancer-controller issue #1834), then healthyThreshold × interval (2 × 10 s).
+ */
+export const TARGET_REGISTRATION_ALLOWANCE = Duration.minutes(3);
 
 // ---- resolution ------------------------------------------------------------------------
 
@@ -261,11 +353,28 @@ export interface ResolvedScheduling {
   readonly zoneSpread: NonNullable<GpuScheduling['zoneSpread']>;
   /** Undefined: no priority class (there is no default one). */
   readonly priorityClassName?: string;
+  readonly rollout: ResolvedRollout;
+}
+
+export interface ResolvedRollout {
+  readonly strategy: NonNullable<RolloutOptions['strategy']>;
+  /** Undefined: not declared. */
+  readonly spareGpuCapacity?: boolean;
+  readonly nodeProvisioning: Duration;
+  readonly imagePull: Duration;
+}
+
+export interface ResolvedShutdown {
+  readonly gracePeriod: Duration;
+  readonly preStopSleep: Duration;
+  readonly drain: Required<ConnectionDrain>;
+  readonly preStopMode: NonNullable<GracefulShutdown['preStopMode']>;
 }
 
 export interface ResolvedProbes {
   readonly path: string;
-  readonly livenessPath: string;
+  /** Undefined: liveness and startup are a TCP check on the http port. */
+  readonly livenessPath?: string;
   readonly readinessPath: string;
   readonly liveness: Required<ProbeTiming>;
   readonly readiness: Required<ProbeTiming>;
@@ -312,7 +421,7 @@ export interface ResolvedWorkload {
   readonly modelLoadTime?: Duration;
   readonly storage: ResolvedStorage;
   readonly secretEnv: readonly SecretEnvVar[];
-  readonly shutdown: Required<GracefulShutdown>;
+  readonly shutdown: ResolvedShutdown;
   readonly identity: Required<PodIdentity>;
 }
 
@@ -350,10 +459,16 @@ export function resolveWorkload(p: WorkloadFields): ResolvedWorkload {
       hostAntiAffinity: scheduling.hostAntiAffinity ?? d.hostAntiAffinity,
       zoneSpread: scheduling.zoneSpread ?? d.zoneSpread,
       priorityClassName: scheduling.priorityClassName,
+      rollout: {
+        strategy: scheduling.rollout?.strategy ?? d.rolloutStrategy,
+        spareGpuCapacity: scheduling.rollout?.spareGpuCapacity,
+        nodeProvisioning: scheduling.rollout?.nodeProvisioning ?? d.nodeProvisioning,
+        imagePull: scheduling.rollout?.imagePull ?? d.imagePull,
+      },
     },
     probes: {
       path,
-      livenessPath: probes.livenessPath ?? path,
+      livenessPath: probes.livenessPath,
       readinessPath: probes.readinessPath ?? path,
       liveness: timing('liveness'),
       readiness: timing('readiness'),
@@ -369,13 +484,65 @@ export function resolveWorkload(p: WorkloadFields): ResolvedWorkload {
       sharedMemorySizeLimit: storage.sharedMemorySizeLimit,
     },
     secretEnv: p.secretEnv ?? [],
-    shutdown: { gracePeriod: shutdown.gracePeriod ?? d.gracePeriod, preStopSleep: shutdown.preStopSleep ?? d.preStopSleep },
+    shutdown: resolveShutdown(shutdown),
     identity: {
       runAsUser: identity.runAsUser ?? d.identity.runAsUser,
       runAsGroup: identity.runAsGroup ?? d.identity.runAsGroup,
       fsGroup: identity.fsGroup ?? d.identity.fsGroup,
     },
   };
+}
+
+/**
+ * The shutdown timing: preStop covers the drain propagation, grace covers preStop, the
+ * longest request and the margin. With only the grace period given, the sleep takes what
+ * the grace period leaves (at least 1 s, at most the propagation); the chart warns when
+ * that is shorter than the propagation.
+ */
+function resolveShutdown(shutdown: GracefulShutdown): ResolvedShutdown {
+  const d = INFERENCE_DEPLOYMENT_DEFAULTS;
+  const drain = { propagation: shutdown.drain?.propagation ?? d.drainPropagation, longestRequest: shutdown.drain?.longestRequest ?? d.longestRequest };
+  const tail = seconds(drain.longestRequest) + seconds(SHUTDOWN_MARGIN);
+  let preStopSleep = shutdown.preStopSleep;
+  if (preStopSleep === undefined) {
+    const grace = shutdown.gracePeriod;
+    preStopSleep = grace === undefined ? drain.propagation : Duration.seconds(Math.max(1, Math.min(seconds(drain.propagation), seconds(grace) - tail)));
+  }
+  const gracePeriod = shutdown.gracePeriod ?? Duration.seconds(seconds(preStopSleep) + tail);
+  return { gracePeriod, preStopSleep, drain, preStopMode: shutdown.preStopMode ?? d.preStopMode };
+}
+
+/** The grace period the drain needs: preStop + longest request + margin, in seconds. */
+export function drainGraceSeconds(shutdown: ResolvedShutdown): number {
+  return seconds(shutdown.preStopSleep) + seconds(shutdown.drain.longestRequest) + seconds(SHUTDOWN_MARGIN);
+}
+
+/**
+ * `progressDeadlineSeconds`: the longest a rollout step may go without progress. A step
+ * runs from a new pod's creation until it is available: node provisioning and image pull
+ * allowances, the startup budget, one readiness period, the NLB target registration
+ * allowance, plus the grace period of the pod it replaces (with the `replace` strategy, or
+ * a full cluster, the new pod's GPU frees only once that pod has drained). Kubernetes'
+ * default of 600 s is shorter than this for a GPU model server, so healthy rollouts would be
+ * reported failed (ProgressDeadlineExceeded). Source: Kubernetes DeploymentSpec
+ * (progressDeadlineSeconds: time for a deployment to make progress before it is considered
+ * failed; default 600 s).
+ */
+export function rolloutProgressDeadline(w: ResolvedWorkload): number {
+  const r = w.scheduling.rollout;
+  return (
+    seconds(r.nodeProvisioning) +
+    seconds(r.imagePull) +
+    seconds(w.probes.startupBudget) +
+    seconds(w.probes.readiness.period) +
+    seconds(TARGET_REGISTRATION_ALLOWANCE) +
+    seconds(w.shutdown.gracePeriod)
+  );
+}
+
+/** maxSurge and maxUnavailable of the rollout strategy. */
+export function rolloutBudget(strategy: ResolvedRollout['strategy']): { maxSurge: number; maxUnavailable: number } {
+  return strategy === 'surge' ? { maxSurge: 1, maxUnavailable: 0 } : { maxSurge: 0, maxUnavailable: 1 };
 }
 
 function resolveClaim(claim: VolumeClaim): ResolvedVolumeClaim {
@@ -414,6 +581,15 @@ export const schedulingSchema = z
     hostAntiAffinity: z.enum(['required', 'preferred', 'none']).optional(),
     zoneSpread: z.enum(['DoNotSchedule', 'ScheduleAnyway', 'none']).optional(),
     priorityClassName: zDnsSubdomain.optional(),
+    rollout: z
+      .object({
+        strategy: z.enum(['surge', 'replace']).optional(),
+        spareGpuCapacity: z.boolean().optional(),
+        nodeProvisioning: zDurationBetween(0, 86_400, 'node provisioning allowance').optional(),
+        imagePull: zDurationBetween(0, 86_400, 'image pull allowance').optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict() satisfies z.ZodType<GpuScheduling>;
 
@@ -477,6 +653,14 @@ export const shutdownSchema = z
   .object({
     gracePeriod: zDurationBetween(1, 86_400, 'termination grace period').optional(),
     preStopSleep: zDurationBetween(1, 86_400, 'preStop sleep').optional(),
+    drain: z
+      .object({
+        propagation: zDurationBetween(0, 86_400, 'drain propagation').optional(),
+        longestRequest: zDurationBetween(0, 86_400, 'longest request').optional(),
+      })
+      .strict()
+      .optional(),
+    preStopMode: z.enum(['exec', 'sleepAction']).optional(),
   })
   .strict() satisfies z.ZodType<GracefulShutdown>;
 
@@ -560,12 +744,25 @@ export function workloadRelationProblems(p: WorkloadFields): PathProblem[] {
       });
     }
   }
-  const { gracePeriod: grace, preStopSleep: preStop } = w.shutdown;
+  const { gracePeriod: grace, preStopSleep: preStop, drain } = w.shutdown;
+  const given = p.shutdown ?? {};
   if (seconds(grace) <= seconds(preStop)) {
     problems.push({
       path: ['shutdown', 'gracePeriod'],
       params: { value: grace },
       message: `must be longer than shutdown.preStopSleep (${formatDuration(preStop)}), or the pod is killed before the server drains; raise the grace period or shorten the sleep`,
+    });
+  } else if (given.gracePeriod !== undefined && given.drain?.longestRequest !== undefined && seconds(grace) < drainGraceSeconds(w.shutdown)) {
+    // Both declared: a contradiction, not a default assumption (the chart warns about those).
+    problems.push({
+      path: ['shutdown', 'gracePeriod'],
+      message: `must cover shutdown.preStopSleep (${formatDuration(preStop)}) + shutdown.drain.longestRequest (${formatDuration(drain.longestRequest)}) + ${seconds(SHUTDOWN_MARGIN)} s margin = ${drainGraceSeconds(w.shutdown)} s, or the kubelet kills requests still in flight; raise the grace period to ${drainGraceSeconds(w.shutdown)} s or leave it out (it is derived)`,
+    });
+  }
+  if (given.preStopSleep !== undefined && given.drain?.propagation !== undefined && seconds(preStop) < seconds(drain.propagation)) {
+    problems.push({
+      path: ['shutdown', 'preStopSleep'],
+      message: `is shorter than shutdown.drain.propagation (${formatDuration(drain.propagation)}): load balancers still open new connections to the pod after it stops accepting them, so every rollout step and scale-down refuses connections for ${seconds(drain.propagation) - seconds(preStop)} s; raise preStopSleep to ${seconds(drain.propagation)} s or leave it out (it defaults to the propagation)`,
     });
   }
   const ports = w.ports;

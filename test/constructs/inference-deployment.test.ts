@@ -83,22 +83,41 @@ describe('InferenceDeployment', () => {
     expect(deployment.spec.replicas).toBe(3);
   });
 
+  it('replaces one pod at a time, without a surge pod, for clusters without a spare GPU', () => {
+    const { deployment } = build({ scheduling: { rollout: { strategy: 'replace' } } });
+    expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
+  });
+
+  it('gives a rollout step node provisioning, image pull, startup, readiness, target registration and drain before it is reported failed', () => {
+    // 300 node + 300 pull + 300 startup + 10 readiness + 180 NLB registration + 160 grace
+    expect(build().deployment.spec.progressDeadlineSeconds).toBe(1250);
+    const quick = build({
+      scheduling: { rollout: { nodeProvisioning: Duration.seconds(0), imagePull: Duration.seconds(60) } },
+      probes: { startupBudget: Duration.minutes(10) },
+      shutdown: { gracePeriod: Duration.seconds(60), preStopSleep: Duration.seconds(15) },
+    });
+    expect(quick.deployment.spec.progressDeadlineSeconds).toBe(0 + 60 + 600 + 10 + 180 + 60);
+  });
+
   it('omits spec.replicas when an autoscaler owns the Deployment', () => {
     const { deployment } = build({ autoscaled: true, replicas: 5 });
     expect(deployment.spec).not.toHaveProperty('replicas');
   });
 
-  it('probes HTTP with liveness every 30 s, readiness every 10 s and a 5 minute startup budget', () => {
+  it('checks liveness and startup by TCP (no dependency), readiness on the health path, with a 5 minute startup budget', () => {
     const { container } = build();
-    expect(container.livenessProbe).toEqual({
-      httpGet: { path: '/api/v1/health', port: 'http' },
-      periodSeconds: 30,
-      timeoutSeconds: 5,
-      failureThreshold: 3,
-    });
-    expect(container.readinessProbe.periodSeconds).toBe(10);
-    expect(container.startupProbe.httpGet).toEqual({ path: '/api/v1/health', port: 'http' });
+    expect(container.livenessProbe).toEqual({ tcpSocket: { port: 'http' }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 });
+    expect(container.readinessProbe).toEqual({ httpGet: { path: '/api/v1/health', port: 'http' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
+    expect(container.startupProbe.tcpSocket).toEqual({ port: 'http' });
+    expect(container.startupProbe).not.toHaveProperty('httpGet');
     expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBe(300);
+  });
+
+  it('checks liveness and startup on a process-only path when one is given', () => {
+    const { container } = build({ probes: { livenessPath: '/livez' } });
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/livez', port: 'http' });
+    expect(container.startupProbe.httpGet).toEqual({ path: '/livez', port: 'http' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/api/v1/health', port: 'http' });
   });
 
   it('stretches the startup probe to a configured budget', () => {
@@ -151,10 +170,21 @@ describe('InferenceDeployment', () => {
     });
   });
 
-  it('sleeps in preStop inside a 60 s grace period', () => {
+  it('sleeps through the NLB drain propagation in preStop, inside a grace period that also covers the longest request', () => {
     const { pod, container } = build();
+    expect(container.lifecycle.preStop.exec.command).toEqual(['sleep', '120']);
+    expect(pod.terminationGracePeriodSeconds).toBe(160);
+  });
+
+  it('keeps a given grace period and sleep', () => {
+    const { pod, container } = build({ shutdown: { gracePeriod: Duration.seconds(60), preStopSleep: Duration.seconds(15) } });
     expect(pod.terminationGracePeriodSeconds).toBe(60);
     expect(container.lifecycle.preStop.exec.command).toEqual(['sleep', '15']);
+  });
+
+  it('uses the native preStop sleep action for images without /bin/sleep', () => {
+    const { container } = build({ shutdown: { preStopMode: 'sleepAction' } });
+    expect(container.lifecycle).toEqual({ preStop: { sleep: { seconds: 120 } } });
   });
 
   it('reads credentials from Secret keys and never holds their values', () => {
@@ -170,7 +200,15 @@ describe('InferenceDeployment', () => {
     const a = build({ config: { model: { name: 'm' }, performance: { maxBatchSize: 8 }, features: { biasDetection: true } } });
     const b = build({ config: { model: { name: 'm' }, performance: { maxBatchSize: 16 }, features: { biasDetection: true } } });
     const config = only(a.objects, 'ConfigMap', 'ai-inference-config');
-    expect(config.data).toEqual({ MODEL_NAME: 'm', MODEL_PATH: '/models', MAX_BATCH_SIZE: '8', FEATURE_BIAS_DETECTION: 'true' });
+    expect(config.data).toEqual({
+      MODEL_NAME: 'm',
+      MODEL_PATH: '/models',
+      MAX_BATCH_SIZE: '8',
+      FEATURE_BIAS_DETECTION: 'true',
+      // The CPU math libraries' thread pools, sized to the 4-CPU limit.
+      MKL_NUM_THREADS: '4',
+      OMP_NUM_THREADS: '4',
+    });
     expect(a.container.envFrom).toEqual([{ configMapRef: { name: 'ai-inference-config' } }]);
     const checksum = (d: any) => d.spec.template.metadata.annotations['checksum/config'];
     expect(checksum(a.deployment)).toMatch(/^[0-9a-f]{64}$/);
@@ -258,6 +296,23 @@ describe('InferenceDeployment', () => {
       expect(bad({ shutdown: { gracePeriod: Duration.seconds(15), preStopSleep: Duration.seconds(15) } })).toContain(
         'shutdown.gracePeriod (15s) must be longer than shutdown.preStopSleep (15s)',
       );
+    });
+
+    it('refuses a declared preStop sleep shorter than the declared drain propagation', () => {
+      expect(bad({ shutdown: { preStopSleep: Duration.seconds(15), drain: { propagation: Duration.minutes(2) } } })).toContain(
+        'shutdown.preStopSleep (15s) is shorter than shutdown.drain.propagation (2m): load balancers still open new connections to the pod after it stops accepting them, so every rollout step and scale-down refuses connections for 105 s; raise preStopSleep to 120 s or leave it out (it defaults to the propagation)',
+      );
+    });
+
+    it('refuses a declared grace period shorter than the sleep, the declared longest request and the margin', () => {
+      expect(bad({ shutdown: { gracePeriod: Duration.seconds(40), preStopSleep: Duration.seconds(20), drain: { longestRequest: Duration.seconds(30) } } })).toContain(
+        'shutdown.gracePeriod (40s) must cover shutdown.preStopSleep (20s) + shutdown.drain.longestRequest (30s) + 10 s margin = 60 s, or the kubelet kills requests still in flight; raise the grace period to 60 s or leave it out (it is derived)',
+      );
+    });
+
+    it('refuses an unknown preStop mode and rollout strategy', () => {
+      expect(bad({ shutdown: { preStopMode: 'http' as 'exec' } })).toContain('shutdown.preStopMode ("http")');
+      expect(bad({ scheduling: { rollout: { strategy: 'recreate' as 'surge' } } })).toContain('scheduling.rollout.strategy ("recreate")');
     });
 
     it('refuses a ReadWriteOnce claim shared by several replicas', () => {

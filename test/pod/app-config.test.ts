@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
 import { describe, expect, it } from 'vitest';
-import { appConfigData, configChecksum } from '../../src/pod/app-config';
+import { appConfigData, configChecksum, cpuThreads } from '../../src/pod/app-config';
 
 describe('appConfigData', () => {
   it('renders typed settings into environment keys, sorted, with the model path defaulting to /models', () => {
@@ -27,6 +28,19 @@ describe('appConfigData', () => {
 
   it('writes nothing for an empty config', () => {
     expect(appConfigData({})).toEqual({});
+  });
+
+  it('sizes the OpenMP and MKL thread pools to the CPU limit, not to the node', () => {
+    expect(appConfigData({}, { cpuLimit: Cpu.units(4) })).toEqual({ MKL_NUM_THREADS: '4', OMP_NUM_THREADS: '4' });
+  });
+
+  it('rounds a fractional CPU limit down to whole threads, at least 1', () => {
+    expect(cpuThreads(Cpu.units(2.5))).toBe(2);
+    expect(cpuThreads(Cpu.millis(500))).toBe(1);
+  });
+
+  it('lets config.extra set the thread variables instead', () => {
+    expect(appConfigData({ extra: { OMP_NUM_THREADS: '1' } }, { cpuLimit: Cpu.units(8) })).toEqual({ MKL_NUM_THREADS: '8', OMP_NUM_THREADS: '1' });
   });
 });
 

@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { describe, expect, it } from 'vitest';
-import { containerPorts, containerResources, inferenceContainer, preStopSleep, secretEnv } from '../../src/pod/container';
+import { containerPorts, containerResources, inferenceContainer, nativePreStopSleep, preStopSleep, secretEnv } from '../../src/pod/container';
 import { GpuResources } from '../../src/spec/workload';
 import { minimalWorkload, resolved } from './fixtures';
 
@@ -53,7 +53,17 @@ describe('secretEnv', () => {
 
 describe('preStopSleep', () => {
   it('sleeps the whole seconds of the duration before the container is stopped', () => {
-    expect(preStopSleep(Duration.seconds(15))).toEqual({ preStop: { exec: { command: ['sleep', '15'] } } });
+    expect(preStopSleep({ preStopSleep: Duration.seconds(15), preStopMode: 'exec' })).toEqual({ preStop: { exec: { command: ['sleep', '15'] } } });
+  });
+
+  it('sleeps 2 minutes by default, the ip-target NLB propagation', () => {
+    expect(preStopSleep(resolved().shutdown)).toEqual({ preStop: { exec: { command: ['sleep', '120'] } } });
+  });
+
+  it('leaves the hook to the native sleep action (no sleep binary) when asked', () => {
+    const shutdown = resolved({ shutdown: { preStopMode: 'sleepAction', preStopSleep: Duration.seconds(90) } }).shutdown;
+    expect(preStopSleep(shutdown)).toBeUndefined();
+    expect(nativePreStopSleep(shutdown)).toEqual({ preStop: { sleep: { seconds: 90 } } });
   });
 });
 

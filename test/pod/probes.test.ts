@@ -5,10 +5,11 @@ import { livenessProbe, readinessProbe, startupFailureThreshold, startupProbe } 
 import { resolved } from './fixtures';
 
 const onHttp = (path: string) => ({ path, port: k8s.IntOrString.fromString('http') });
+const tcp = { port: k8s.IntOrString.fromString('http') };
 
 describe('startupProbe', () => {
   it('allows 30 failures 10 s apart for the default 5 minute budget', () => {
-    expect(startupProbe(resolved().probes)).toEqual({ httpGet: onHttp('/api/v1/health'), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 });
+    expect(startupProbe(resolved().probes)).toEqual({ tcpSocket: tcp, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 });
   });
 
   it('rounds the failure threshold up so that the probe covers the whole budget', () => {
@@ -26,15 +27,18 @@ describe('startupProbe', () => {
     expect(timeout(60)).toBe(5);
   });
 
-  it('probes the common path, not the liveness or readiness path', () => {
-    expect(startupProbe(resolved({ probes: { path: '/h', livenessPath: '/live', readinessPath: '/ready' } }).probes).httpGet).toEqual(onHttp('/h'));
+  it('checks the process only, like liveness: the process-only path when given, never the dependency-aware one', () => {
+    expect(startupProbe(resolved({ probes: { path: '/h', livenessPath: '/live', readinessPath: '/ready' } }).probes).httpGet).toEqual(onHttp('/live'));
+    const byDefault = startupProbe(resolved({ probes: { path: '/h' } }).probes);
+    expect(byDefault.tcpSocket).toEqual(tcp);
+    expect(byDefault.httpGet).toBeUndefined();
   });
 });
 
 describe('livenessProbe and readinessProbe', () => {
-  it('check liveness every 30 s and readiness every 10 s, 5 s timeout and 3 failures, on the http port', () => {
+  it('check liveness (TCP, no dependency) every 30 s and readiness (the health path) every 10 s, 5 s timeout and 3 failures, on the http port', () => {
     const probes = resolved().probes;
-    expect(livenessProbe(probes)).toEqual({ httpGet: onHttp('/api/v1/health'), periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 });
+    expect(livenessProbe(probes)).toEqual({ tcpSocket: tcp, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 });
     expect(readinessProbe(probes)).toEqual({ httpGet: onHttp('/api/v1/health'), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
   });
 

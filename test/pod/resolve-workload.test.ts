@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { describe, expect, it } from 'vitest';
-import { resolveWorkload, workloadRelationProblems } from '../../src/spec/workload';
+import { GracefulShutdown, resolveWorkload, workloadRelationProblems } from '../../src/spec/workload';
 import { minimalWorkload, resolved } from './fixtures';
 
 describe('resolveWorkload', () => {
@@ -18,9 +18,10 @@ describe('resolveWorkload', () => {
       hostAntiAffinity: 'preferred',
       zoneSpread: 'ScheduleAnyway',
       priorityClassName: undefined,
+      rollout: { strategy: 'surge', spareGpuCapacity: undefined, nodeProvisioning: Duration.minutes(5), imagePull: Duration.minutes(5) },
     });
     expect(w.probes.path).toBe('/api/v1/health');
-    expect(w.probes.livenessPath).toBe('/api/v1/health');
+    expect(w.probes.livenessPath).toBeUndefined();
     expect(w.probes.readinessPath).toBe('/api/v1/health');
     expect(w.probes.liveness.period.toSeconds()).toBe(30);
     expect(w.probes.liveness.timeout.toSeconds()).toBe(5);
@@ -38,8 +39,12 @@ describe('resolveWorkload', () => {
     expect(w.storage.tmpSizeLimit.toGibibytes()).toBe(1);
     expect(w.storage.sharedMemorySizeLimit).toBeUndefined();
     expect(w.secretEnv).toEqual([]);
-    expect(w.shutdown.gracePeriod.toSeconds()).toBe(60);
-    expect(w.shutdown.preStopSleep.toSeconds()).toBe(15);
+    // preStop covers the ip-target NLB's ~2 min propagation; grace adds 30 s + 10 s margin.
+    expect(w.shutdown.preStopSleep.toSeconds()).toBe(120);
+    expect(w.shutdown.gracePeriod.toSeconds()).toBe(160);
+    expect(w.shutdown.drain.propagation.toSeconds()).toBe(120);
+    expect(w.shutdown.drain.longestRequest.toSeconds()).toBe(30);
+    expect(w.shutdown.preStopMode).toBe('exec');
     expect(w.identity).toEqual({ runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001 });
     expect(w.modelLoadTime).toBeUndefined();
   });
@@ -56,7 +61,14 @@ describe('resolveWorkload', () => {
       imagePullPolicy: 'Always',
       replicas: 5,
       ports: { http: 8080, metrics: 9100 },
-      scheduling: { nodeLabels: { pool: 'l4' }, tolerateTaints: [], hostAntiAffinity: 'required', zoneSpread: 'DoNotSchedule', priorityClassName: 'gpu-high' },
+      scheduling: {
+        nodeLabels: { pool: 'l4' },
+        tolerateTaints: [],
+        hostAntiAffinity: 'required',
+        zoneSpread: 'DoNotSchedule',
+        priorityClassName: 'gpu-high',
+        rollout: { strategy: 'replace', spareGpuCapacity: false, nodeProvisioning: Duration.minutes(2), imagePull: Duration.seconds(30) },
+      },
       probes: {
         path: '/health',
         livenessPath: '/live',
@@ -75,7 +87,12 @@ describe('resolveWorkload', () => {
         sharedMemorySizeLimit: Size.gibibytes(2),
       },
       secretEnv: [secret],
-      shutdown: { gracePeriod: Duration.seconds(90), preStopSleep: Duration.seconds(20) },
+      shutdown: {
+        gracePeriod: Duration.seconds(90),
+        preStopSleep: Duration.seconds(20),
+        drain: { propagation: Duration.seconds(10), longestRequest: Duration.seconds(5) },
+        preStopMode: 'sleepAction',
+      },
       identity: { runAsUser: 2000, runAsGroup: 3000, fsGroup: 4000 },
     });
     expect(w.imagePullPolicy).toBe('Always');
@@ -83,7 +100,14 @@ describe('resolveWorkload', () => {
     expect(w.ports).toEqual({ http: 8080, metrics: 9100 });
     expect(w.resources.gpu).toEqual({ count: 2, request: 2, resourceName: 'amd.com/gpu' });
     expect(w.resources.nodeAllocatableMemory?.toGibibytes()).toBe(48);
-    expect(w.scheduling).toEqual({ nodeLabels: { pool: 'l4' }, tolerateTaints: [], hostAntiAffinity: 'required', zoneSpread: 'DoNotSchedule', priorityClassName: 'gpu-high' });
+    expect(w.scheduling).toEqual({
+      nodeLabels: { pool: 'l4' },
+      tolerateTaints: [],
+      hostAntiAffinity: 'required',
+      zoneSpread: 'DoNotSchedule',
+      priorityClassName: 'gpu-high',
+      rollout: { strategy: 'replace', spareGpuCapacity: false, nodeProvisioning: Duration.minutes(2), imagePull: Duration.seconds(30) },
+    });
     expect([w.probes.path, w.probes.livenessPath, w.probes.readinessPath]).toEqual(['/health', '/live', '/ready']);
     expect(w.probes.liveness.period.toSeconds()).toBe(20);
     expect(w.probes.liveness.failureThreshold).toBe(6);
@@ -98,6 +122,9 @@ describe('resolveWorkload', () => {
     expect(w.storage.sharedMemorySizeLimit?.toGibibytes()).toBe(2);
     expect(w.secretEnv).toEqual([secret]);
     expect(w.shutdown.gracePeriod.toSeconds()).toBe(90);
+    expect(w.shutdown.preStopSleep.toSeconds()).toBe(20);
+    expect(w.shutdown.drain).toEqual({ propagation: Duration.seconds(10), longestRequest: Duration.seconds(5) });
+    expect(w.shutdown.preStopMode).toBe('sleepAction');
     expect(w.identity).toEqual({ runAsUser: 2000, runAsGroup: 3000, fsGroup: 4000 });
   });
 
@@ -114,9 +141,9 @@ describe('resolveWorkload', () => {
     expect(w.probes.liveness.timeout.toSeconds()).toBe(5);
   });
 
-  it('lets one probe path stand for all three unless a probe names its own', () => {
+  it('keeps liveness off the dependency-aware path unless a process-only livenessPath is given', () => {
     const w = resolved({ probes: { path: '/healthz', readinessPath: '/ready' } });
-    expect(w.probes.livenessPath).toBe('/healthz');
+    expect(w.probes.livenessPath).toBeUndefined();
     expect(w.probes.readinessPath).toBe('/ready');
   });
 
@@ -159,5 +186,51 @@ describe('workloadRelationProblems on resolved values', () => {
   it('treats an autoscaled workload as several replicas for a ReadWriteOnce claim', () => {
     const problems = workloadRelationProblems({ ...minimalWorkload, autoscaled: true, replicas: 1, storage: { data: { size: Size.gibibytes(1), accessMode: 'ReadWriteOnce' } } });
     expect(problems.map((p) => p.path)).toEqual([['storage', 'data', 'accessMode']]);
+  });
+});
+
+describe('the shutdown drain', () => {
+  const shutdownOf = (shutdown: GracefulShutdown) => resolved({ shutdown }).shutdown;
+  const problemsOf = (shutdown: GracefulShutdown) => workloadRelationProblems({ ...minimalWorkload, shutdown });
+
+  it('derives the preStop sleep from the propagation and the grace period from the sleep, the longest request and 10 s', () => {
+    const s = shutdownOf({ drain: { propagation: Duration.seconds(20), longestRequest: Duration.seconds(5) } });
+    expect(s.preStopSleep.toSeconds()).toBe(20);
+    expect(s.gracePeriod.toSeconds()).toBe(35);
+  });
+
+  it('derives the grace period from a given preStop sleep', () => {
+    expect(shutdownOf({ preStopSleep: Duration.seconds(150) }).gracePeriod.toSeconds()).toBe(190);
+  });
+
+  it('fits the sleep into a given grace period, at least 1 s and at most the propagation', () => {
+    expect(shutdownOf({ gracePeriod: Duration.seconds(60) }).preStopSleep.toSeconds()).toBe(20);
+    expect(shutdownOf({ gracePeriod: Duration.seconds(30) }).preStopSleep.toSeconds()).toBe(1);
+    expect(shutdownOf({ gracePeriod: Duration.seconds(600) }).preStopSleep.toSeconds()).toBe(120);
+    expect(problemsOf({ gracePeriod: Duration.seconds(30) })).toEqual([]);
+  });
+
+  it('refuses a declared preStop sleep shorter than a declared propagation', () => {
+    expect(problemsOf({ preStopSleep: Duration.seconds(15), drain: { propagation: Duration.minutes(2) } })).toEqual([
+      {
+        path: ['shutdown', 'preStopSleep'],
+        message:
+          'is shorter than shutdown.drain.propagation (2m): load balancers still open new connections to the pod after it stops accepting them, so every rollout step and scale-down refuses connections for 105 s; raise preStopSleep to 120 s or leave it out (it defaults to the propagation)',
+      },
+    ]);
+  });
+
+  it('refuses a declared grace period that does not cover the sleep, a declared longest request and the margin', () => {
+    expect(problemsOf({ gracePeriod: Duration.seconds(60), preStopSleep: Duration.seconds(30), drain: { longestRequest: Duration.seconds(30) } })).toEqual([
+      {
+        path: ['shutdown', 'gracePeriod'],
+        message:
+          'must cover shutdown.preStopSleep (30s) + shutdown.drain.longestRequest (30s) + 10 s margin = 70 s, or the kubelet kills requests still in flight; raise the grace period to 70 s or leave it out (it is derived)',
+      },
+    ]);
+  });
+
+  it('still refuses a grace period not longer than the sleep', () => {
+    expect(problemsOf({ gracePeriod: Duration.seconds(20), preStopSleep: Duration.seconds(20) }).map((p) => p.path)).toEqual([['shutdown', 'gracePeriod']]);
   });
 });
