@@ -88,7 +88,10 @@ export const eksNlbSpec: AiInferenceSpec = {
     maxReplicas: 20,
     signals: {
       cpu: { type: 'Utilization', averageUtilization: 70 },
-      memory: { type: 'Utilization', averageUtilization: 75 },
+      // Seed 000 also scales on memory at 75 %. Dropped: the model's weights and caches stay
+      // resident in every pod, so adding pods never lowers a pod's memory and the HPA would
+      // climb to maxReplicas and stay there (warning AII-W030). The VPA below still
+      // recommends the memory request, and the alert InferenceMemoryUsageHigh watches it.
       gpu: { type: 'AverageValue', averageValue: 70 },
       requestRate: { type: 'AverageValue', averageValue: 50 },
       latencyP95: { type: 'Value', value: 1.5 },

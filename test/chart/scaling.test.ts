@@ -49,7 +49,6 @@ describe('AiInferenceChart autoscaling', () => {
     expect(so.spec.advanced.horizontalPodAutoscalerConfig.behavior).toEqual(hpa.spec.behavior);
     expect(so.spec.triggers.map((t: any) => `${t.type}:${t.metricType}:${t.metadata.value ?? t.metadata.threshold}`)).toEqual([
       'cpu:Utilization:70',
-      'memory:Utilization:75',
       'prometheus:AverageValue:70',
       'prometheus:AverageValue:50',
       'prometheus:Value:1.5',
@@ -106,6 +105,29 @@ describe('AiInferenceChart autoscaling', () => {
       ]);
       expect(() => Testing.synth(chart)).not.toThrow();
       expect(chartOf(withScaling({ maxReplicas: 24 })).warnings.map((w) => w.id)).not.toContain('AII-W001');
+    });
+
+    it('warns that a memory signal ratchets a model server to maxReplicas, written or defaulted', () => {
+      const memory = { type: 'Utilization', averageUtilization: 75 } as const;
+      const written = chartOf(withScaling({ signals: { ...seedScaling.signals, memory } })).warnings.filter((w) => w.id === 'AII-W030');
+      expect(written).toEqual([
+        {
+          id: 'AII-W030',
+          message:
+            "scaling.signals.memory.averageUtilization (75) scales a model server on memory, which its loaded weights and caches hold whatever the load: adding pods does not lower each pod's memory, so once the working set passes 75 % of resources.memory.request the autoscaler climbs to scaling.maxReplicas (20) and never scales down (the largest desired count of all signals wins); drop scaling.signals.memory and scale on load (requestRate, queueDepth, latencyP95, gpu), or suppress AII-W030 with the measured reason",
+        },
+      ]);
+      // The default signals (seed 000's six) include memory: the warning says how to leave it out.
+      const defaulted = chartOf(withScaling({ signals: undefined })).warnings.filter((w) => w.id === 'AII-W030');
+      expect(defaulted.map((w) => w.message)).toEqual([expect.stringContaining('scaling.signals.memory.averageUtilization (75 by default) scales a model server on memory')]);
+      expect(defaulted[0].message).toContain('; set scaling.signals without memory and scale on load');
+    });
+
+    it('keeps the seed example free of the memory signal, and so of its warning', () => {
+      expect(seedScaling.signals).not.toHaveProperty('memory');
+      expect(chartOf(eksNlbSpec).warnings.map((w) => w.id)).not.toContain('AII-W030');
+      const keda = only(synthSpec(withScaling({ backend: 'keda', keda: { serverAddress: 'http://prometheus.monitoring.svc:9090' } })), 'ScaledObject');
+      expect(keda.spec.triggers.map((t: any) => t.type)).not.toContain('memory');
     });
 
     it('refuses the GPU signal on a Deployment without a GPU, once (not again from the HPA)', () => {
