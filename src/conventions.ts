@@ -209,10 +209,6 @@ export function isAlertName(name: string): name is AlertName {
 export const WARNING_IDS = {
   /** maxReplicas × the per-pod request-rate target equals the throughput objective exactly. */
   noCapacityHeadroom: 'AII-W001',
-  /** scaling.signals.memory on a model server: resident weights do not shrink as pods are added, the HPA ratchets to maxReplicas. */
-  memorySignalRatchets: 'AII-W030',
-  /** An absolute disruption.minAvailable far below maxReplicas: at full scale most pods may be evicted at once. */
-  absoluteBudgetBelowScale: 'AII-W031',
   /** networkPolicy.vpcCidr beside a webApp rule: under the VPC CNI the VPC CIDR admits every pod. */
   vpcCidrAdmitsEveryPod: 'AII-W002',
   /** A plaintext (TCP) NLB listener beside TLS ones: no redirect to HTTPS, no access logs. */
