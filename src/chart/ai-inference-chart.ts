@@ -16,6 +16,7 @@ import { InferenceServiceMonitor } from '../constructs/service-monitor';
 import { workloadOf } from '../constructs/workload-target';
 import { AiInferenceSpec } from '../spec/spec';
 import { Warning } from './consistency';
+import { escapeForHelmAtSynth } from './helm';
 import { checkedWirings } from './validate';
 import { SuppressedWarning, applySuppressions, printOnceAtSynth, suppressionAnnotation } from './warnings';
 
@@ -106,9 +107,10 @@ export class AiInferenceChart extends Chart {
 
     // 3. Output hygiene, after every object is built. The suppressions, with their reasons,
     // go into the output; the other warnings are printed once, at the chart's first synth
-    // (warnings.ts).
+    // (warnings.ts); in Helm mode every `{{`/`}}` the chart writes is escaped (helm.ts).
     const suppressions = spec.warnings?.suppress ?? [];
     if (suppressions.length > 0) this.deployment.deployment.metadata.addAnnotation(SUPPRESSED_WARNINGS_ANNOTATION, suppressionAnnotation(suppressions));
     printOnceAtSynth(this, this.warnings);
+    escapeForHelmAtSynth(this);
   }
 }
