@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { APP_CONFIG_KEYS, HTTP_PORT_NAME, WARNING_IDS, WarningId, longestDerivedName } from '../conventions';
 import { withDefaults } from '../private/defaults';
 import { AppConfig, appConfigSchema } from './config';
+import { looksLikeCredentialValue } from './credentials';
 import { MetricsSpec, ResolvedMetrics, metricsSchema, resolveMetrics } from './metrics';
 import { DEFAULT_QUEUE_DEPTH_TARGET, MonitoringSpec, ResolvedMonitoring, monitoringSchema, resolveMonitoring } from './monitoring';
 import { NetworkPolicySpec, networkPolicySchema } from './network';
@@ -290,7 +291,11 @@ export const warningsSchema = z
             }),
             reason: z
               .string()
-              .refine((r) => r.trim().length > 0, 'must say why the warning does not apply (the reason is written into the output); write the reason, or remove the suppression'),
+              .refine((r) => r.trim().length > 0, 'must say why the warning does not apply (the reason is written into the output); write the reason, or remove the suppression')
+              .superRefine((r, ctx) => {
+                const found = looksLikeCredentialValue(r);
+                if (found) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `looks like a credential (${found.reason}), and the reason is written into the manifest in clear; say why without it` });
+              }),
           })
           .strict(),
       )
