@@ -85,8 +85,11 @@ export interface NlbLoadBalancerOptions {
   /** Target deregistration delay, 0-3600 s. @default Duration.seconds(60) */
   readonly deregistrationDelay?: Duration;
   /**
-   * Client IP preservation on the target group. Needed for source ranges to be enforced
-   * with ip targets, and lets the pods see client addresses.
+   * Client IP preservation on the target group: the pods see client addresses (and the
+   * NetworkPolicy admits the client ranges); without it every packet comes from the NLB's
+   * own IPs in its subnets. Source ranges are enforced either way by the NLB's
+   * controller-managed security group (default since controller v2.6.0); only with that
+   * security group disabled (`aws-load-balancer-disable-nlb-sg: "true"`) do they need it.
    * @default true
    */
   readonly preserveClientIp?: boolean;
@@ -101,7 +104,10 @@ export interface NlbLoadBalancerOptions {
   readonly idleTimeout?: Duration;
   /** Access logs to S3. @default - off */
   readonly accessLogs?: { readonly bucket: string; readonly prefix?: string };
-  /** Client CIDRs allowed to reach the NLB. @default - everyone */
+  /**
+   * Client CIDRs allowed to reach the NLB (`spec.loadBalancerSourceRanges`, enforced in the
+   * NLB's frontend security group). @default - everyone (the controller's 0.0.0.0/0)
+   */
   readonly sourceRanges?: string[];
   /** Further annotations (they win over the generated ones). @default {} */
   readonly extraAnnotations?: Record<string, string>;
@@ -223,11 +229,17 @@ export const nlbLoadBalancerSchema = z
     if (hc.protocol === 'tcp' && lb.healthCheck?.path) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['healthCheck', 'path'], message: 'has no effect with protocol tcp; use protocol http or drop the path' });
     }
-    if (lb.sourceRanges && lb.preserveClientIp === false) {
+    // The controller enforces source ranges in the NLB's frontend security group for every
+    // target type (pkg/service/model_build_managed_sg.go, buildCIDRsFromSourceRanges, v3.5.0;
+    // default since v2.6.0). Without that security group (disable-nlb-sg, checked in
+    // model_build_load_balancer.go buildLoadBalancerSecurityGroups) only the pods' own
+    // security group rules remain, which see the NLB's IPs unless client IP is preserved.
+    const sgDisabled = lb.extraAnnotations?.[`${NLB_ANNOTATION_PREFIX}aws-load-balancer-disable-nlb-sg`]?.toLowerCase() === 'true';
+    if (lb.sourceRanges && lb.preserveClientIp === false && sgDisabled) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ['sourceRanges'],
-        message: 'are not enforced for ip targets without client IP preservation (every packet comes from the NLB); set preserveClientIp: true or drop sourceRanges',
+        message: 'are not enforced without client IP preservation when the NLB has no controller-managed security group (extraAnnotations sets aws-load-balancer-disable-nlb-sg): every packet comes from the NLB; set preserveClientIp: true, drop the disable-nlb-sg annotation, or drop sourceRanges',
       });
     }
     const names = new Set<string>();

@@ -97,8 +97,10 @@ describe('AiInferenceChart network policy and the NLB', () => {
     });
   });
 
-  it('admits only the NLB subnets without client IP preservation (every packet comes from the NLB)', () => {
-    expect(httpFrom(synthSpec(withLb({ preserveClientIp: false, sourceRanges: undefined }, { networkPolicy: { ...seedPolicy, webApp: undefined } })))).toEqual([
+  it('admits only the NLB subnets without client IP preservation (every packet comes from the NLB; its security group enforces the source ranges)', () => {
+    const objects = synthSpec(withLb({ preserveClientIp: false }, { networkPolicy: { ...seedPolicy, webApp: undefined } }));
+    expect(only(objects, 'Service', 'ai-inference-lb').spec.loadBalancerSourceRanges).toEqual(['203.0.113.0/24', '198.51.100.0/24']);
+    expect(httpFrom(objects)).toEqual([
       { ipBlock: { cidr: '10.0.0.0/24' } },
       { ipBlock: { cidr: '10.0.1.0/24' } },
       { ipBlock: { cidr: '10.0.2.0/24' } },

@@ -210,8 +210,16 @@ describe('NlbService', () => {
       expect(lbError({ certificateArns: [''] })).toContain('loadBalancer.certificateArns[0] ("") is not a certificate ARN');
     });
 
-    it('refuses source ranges that ip targets would not enforce', () => {
-      expect(lbError({ preserveClientIp: false })).toContain('loadBalancer.sourceRanges (a list of 1) are not enforced for ip targets without client IP preservation');
+    it('refuses source ranges that nothing would enforce: no client IP preservation and no NLB security group', () => {
+      expect(lbError({ preserveClientIp: false, extraAnnotations: { [`${A}aws-load-balancer-disable-nlb-sg`]: 'true' } })).toContain(
+        'loadBalancer.sourceRanges (a list of 1) are not enforced without client IP preservation when the NLB has no controller-managed security group (extraAnnotations sets aws-load-balancer-disable-nlb-sg): every packet comes from the NLB; set preserveClientIp: true, drop the disable-nlb-sg annotation, or drop sourceRanges',
+      );
+    });
+
+    it('keeps source ranges without client IP preservation, since the NLB security group enforces them', () => {
+      const lb = only(services({ ...seedLb, preserveClientIp: false }), 'Service', 'ai-inference-lb');
+      expect(lb.spec.loadBalancerSourceRanges).toEqual(['203.0.113.0/24']);
+      expect(lb.metadata.annotations[`${A}aws-load-balancer-target-group-attributes`]).toContain('preserve_client_ip.enabled=false');
     });
 
     it('refuses a missing scheme', () => {
