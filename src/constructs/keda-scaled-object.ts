@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { ScaledObject, ScaledObjectSpecTriggers } from '../../imports/keda-keda.sh';
+import { ScaledObject, ScaledObjectSpecFallbackBehavior, ScaledObjectSpecTriggers } from '../../imports/keda-keda.sh';
 import { ResolvedScalingBehavior, ScalingBehavior, resolveBehavior, scalingBehaviorSchema } from '../spec/behavior';
 import { autoscalingLabels, gpuSignalProblems, replicaBoundsIssue, zDcgm, zIdentity, zMaxReplicas, zPreset } from '../autoscaling/common';
 import { objectNames } from '../conventions';
@@ -9,7 +9,7 @@ import { DcgmConfig, MetricPreset, MetricPresetName, MetricScope } from '../metr
 import { CustomSignalName, ScalingSignals, SignalName, scalingSignalsSchema, targetNumber, usedSignals } from '../spec/signals';
 import { DEFAULT_RATE_WINDOW_SECONDS, decimalText, kedaQuery, resolvePreset } from '../metrics/signals';
 import { withDefaults } from '../private/defaults';
-import { KEDA_DEFAULTS } from '../spec/scaling';
+import { KEDA_DEFAULTS, KedaFallbackSpec, ResolvedKedaFallback, kedaFallbackSchema, resolveKedaFallback } from '../spec/scaling';
 import { seconds } from '../spec/workload';
 import { zDnsLabel, zDurationBetween } from '../spec/values';
 import { InferenceDeployment } from './inference-deployment';
@@ -70,8 +70,23 @@ export interface KedaScaledObjectProps {
   readonly rateWindow?: Duration;
   /** How often KEDA polls the triggers. @default Duration.seconds(30) */
   readonly pollingInterval?: Duration;
-  /** Wait after the last active trigger before scaling to zero (only with minReplicas 0). @default Duration.seconds(300) */
+  /**
+   * Wait after the last active trigger before scaling to zero. Only with minReplicas 0:
+   * above 0, scale-down is the HPA's (`behavior.scaleDown`); KEDA v2.20.2
+   * pkg/scaling/executor/scale_scaledobjects.go reads cooldownPeriod only in
+   * scaleToZeroOrIdle, run for `currentReplicas > 0 && minReplicas == 0` (or an idleReplicaCount).
+   * @default Duration.seconds(300)
+   */
   readonly cooldownPeriod?: Duration;
+  /**
+   * `spec.fallback`: the replicas each prometheus trigger stands for once it has failed
+   * `failureThreshold` polls in a row, so a Prometheus outage does not freeze the HPA (which
+   * never scales down while a metric cannot be fetched). cpu/memory triggers have none
+   * (metrics-server serves them); KEDA refuses a fallback when every trigger is cpu/memory.
+   * `false` for none.
+   * @default - failureThreshold 3, replicas max(1, minReplicas), behavior static; none when every trigger is cpu/memory
+   */
+  readonly fallback?: KedaFallbackSpec | false;
   /**
    * Activation thresholds of the prometheus triggers. KEDA uses them only between 0 and
    * 1 replica, so they need minReplicas 0.
@@ -117,9 +132,33 @@ export const kedaScaledObjectPropsSchema = z
       .object({ gpu: zActivation, requestRate: zActivation, latencyP95: zActivation, queueDepth: zActivation })
       .strict()
       .optional(),
+    fallback: z.union([z.literal(false), kedaFallbackSchema]).optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
+    const fallback = p.fallback;
+    if (fallback) {
+      if (usedSignals(p.signals).every((s) => s === 'cpu' || s === 'memory')) {
+        // KEDA v2.20.2 apis/keda/v1alpha1/scaledobject_types.go CheckFallbackValid, run by the webhook.
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['fallback'],
+          message:
+            'needs a trigger that is not cpu or memory: KEDA falls back only for the triggers it serves itself, and its webhook refuses the ScaledObject ("at least one trigger (that is not cpu or memory) has to have the `AverageValue` type for the fallback to be enabled"); add a custom signal or drop the fallback',
+        });
+      }
+      // Only a well-formed count is compared with the bounds (the schema reports the others).
+      const replicas = Number.isInteger(fallback.replicas) && fallback.replicas! >= 1 ? fallback.replicas : undefined;
+      if (replicas !== undefined && replicas > p.maxReplicas) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['fallback', 'replicas'], message: `is above maxReplicas (${p.maxReplicas}), which the HPA never exceeds; lower it to at most ${p.maxReplicas}` });
+      } else if (replicas !== undefined && replicas < p.minReplicas) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['fallback', 'replicas'],
+          message: `is below minReplicas (${p.minReplicas}), which the HPA never goes under, so it would act as ${p.minReplicas}; raise it to at least ${p.minReplicas} or leave it out (the default is minReplicas)`,
+        });
+      }
+    }
     const issue = replicaBoundsIssue(p.minReplicas, p.maxReplicas);
     if (issue) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['maxReplicas'], message: issue });
     const signals = usedSignals(p.signals);
@@ -180,6 +219,8 @@ export class KedaScaledObject extends Construct {
   public readonly scope: MetricScope;
   /** The triggers, in manifest order. */
   public readonly triggers: readonly ScaledObjectSpecTriggers[];
+  /** The fallback as written into the manifest; false: none. */
+  public readonly fallback: ResolvedKedaFallback | false;
 
   constructor(scope: Construct, id: string, props: KedaScaledObjectProps) {
     super(scope, id);
@@ -203,6 +244,9 @@ export class KedaScaledObject extends Construct {
       rateWindowSeconds: seconds(d.rateWindow),
     };
     this.triggers = usedSignals(p.signals).map((s) => this.trigger(s, p, options));
+    const onlyResources = usedSignals(p.signals).every((s) => s === 'cpu' || s === 'memory');
+    this.fallback = p.fallback === undefined && onlyResources ? false : resolveKedaFallback(p.fallback, p.minReplicas);
+    const fallback = this.fallback;
 
     this.resource = new ScaledObject(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels: autoscalingLabels(p.name, p.labels) },
@@ -221,6 +265,15 @@ export class KedaScaledObject extends Construct {
           },
         },
         triggers: [...this.triggers],
+        ...(fallback
+          ? {
+              fallback: {
+                failureThreshold: fallback.failureThreshold,
+                replicas: fallback.replicas,
+                behavior: fallback.behavior as ScaledObjectSpecFallbackBehavior,
+              },
+            }
+          : {}),
       },
     });
     this.node.addValidation({ validate: () => gpuSignalProblems(p.signals, workload) });

@@ -7,7 +7,7 @@ import { Duration, Size } from 'cdk8s';
 import { z } from 'zod';
 import { withDefaults } from '../private/defaults';
 import { ResolvedScalingBehavior, ScalingBehavior, resolveBehavior, scalingBehaviorSchema } from './behavior';
-import { SEED_SIGNALS, ScalingSignals, scalingSignalsSchema } from './signals';
+import { SEED_SIGNALS, ScalingSignals, scalingSignalsSchema, usedSignals } from './signals';
 import { CpuValue, zCpu, zDurationBetween, zInt, zSize } from './values';
 
 /**
@@ -90,18 +90,96 @@ export const vpaSpecSchema = z
   })
   .strict() satisfies z.ZodType<VpaSpec>;
 
+/**
+ * How KEDA's fallback computes the replicas a failing trigger stands for (KEDA v2.20.2,
+ * apis/keda/v1alpha1/scaledobject_types.go `Fallback.Behavior`, enum
+ * static;currentReplicas;currentReplicasIfHigher;currentReplicasIfLower;scalingModifiers,
+ * default static; pkg/fallback/fallback.go doFallback): `static` the fallback replicas,
+ * `currentReplicas` the count running now, `currentReplicasIfHigher` the larger of the two,
+ * `currentReplicasIfLower` the smaller. (`scalingModifiers` needs a scaling formula, which
+ * this library does not write.)
+ */
+export type KedaFallbackBehavior = 'static' | 'currentReplicas' | 'currentReplicasIfHigher' | 'currentReplicasIfLower';
+
+export const KEDA_FALLBACK_BEHAVIORS = ['static', 'currentReplicas', 'currentReplicasIfHigher', 'currentReplicasIfLower'] as const satisfies readonly KedaFallbackBehavior[];
+
+/**
+ * KEDA's `spec.fallback`: what the prometheus triggers report while Prometheus cannot be
+ * queried, so the HPA KEDA creates goes on scaling instead of freezing. In KEDA v2.20.2 it
+ * covers every trigger KEDA itself serves (prometheus, AverageValue and Value; for Value
+ * the replicas are divided by the ready pods, pkg/fallback/fallback.go doFallback) and never
+ * the cpu/memory triggers, which the HPA reads from metrics-server; the admission webhook
+ * refuses a fallback without at least one trigger that is not cpu or memory
+ * (apis/keda/v1alpha1/scaledobject_types.go CheckFallbackValid).
+ */
+export interface KedaFallbackSpec {
+  /**
+   * Failed polls of a trigger in a row before its fallback applies (KEDA falls back once the
+   * count exceeds it: pkg/fallback/fallback.go `NumberOfFailures > FailureThreshold`).
+   * @default 3
+   */
+  readonly failureThreshold?: number;
+  /**
+   * Replicas each failing trigger stands for; the HPA still takes the largest of all its
+   * metrics, so the cpu/memory triggers go on scaling above it.
+   * @default - the autoscaler floor (scaling.minReplicas; 1 when it is 0)
+   */
+  readonly replicas?: number;
+  /** @default 'static' */
+  readonly behavior?: KedaFallbackBehavior;
+}
+
+/** Defaults of the fallback (the replicas default to the floor, see resolveKedaFallback). */
+export const KEDA_FALLBACK_DEFAULTS: Required<Omit<KedaFallbackSpec, 'replicas'>> = {
+  failureThreshold: 3,
+  behavior: 'static',
+};
+
+/** The fallback with every default filled in. */
+export type ResolvedKedaFallback = Required<KedaFallbackSpec>;
+
+export const kedaFallbackSchema = z
+  .object({
+    failureThreshold: zInt(1, 100, 'failed polls in a row before the fallback applies; 0 would fall back on one failed poll').optional(),
+    replicas: zInt(1, 10_000, 'replicas a failing trigger stands for; 0 lets KEDA scale the workload to zero while Prometheus is down').optional(),
+    behavior: z.enum(KEDA_FALLBACK_BEHAVIORS).optional(),
+  })
+  .strict() satisfies z.ZodType<KedaFallbackSpec>;
+
+/**
+ * Fills the fallback: `false` stays false (none); else failureThreshold 3, behavior
+ * `static` ({@link KEDA_FALLBACK_DEFAULTS}) and replicas the autoscaler floor (at least 1).
+ */
+export function resolveKedaFallback(fallback: KedaFallbackSpec | false | undefined, minReplicas: number): ResolvedKedaFallback | false {
+  if (fallback === false) return false;
+  return withDefaults<ResolvedKedaFallback>({ ...KEDA_FALLBACK_DEFAULTS, replicas: Math.max(1, minReplicas) }, fallback);
+}
+
 /** Where KEDA's prometheus triggers send their queries. */
 export interface KedaSpec {
   /** Prometheus the triggers query, e.g. http://kube-prometheus-stack-prometheus.monitoring.svc:9090 */
   readonly serverAddress: string;
   /** @default Duration.seconds(30) */
   readonly pollingInterval?: Duration;
-  /** @default Duration.seconds(300) */
+  /**
+   * Wait after the last active trigger before KEDA scales the workload to ZERO; it acts only
+   * with minReplicas 0. With minReplicas above 0 scale-down is the HPA's, paced by
+   * scaling.behavior.scaleDown (KEDA v2.20.2 pkg/scaling/executor/scale_scaledobjects.go:
+   * scaleToZeroOrIdle, the only reader of cooldownPeriod, runs for `currentReplicas > 0 &&
+   * minReplicas == 0` or an idleReplicaCount).
+   * @default Duration.seconds(300)
+   */
   readonly cooldownPeriod?: Duration;
+  /**
+   * What the prometheus triggers report while Prometheus cannot be queried; `false` for
+   * none (the HPA then stops scaling down until Prometheus answers again).
+   * @default - failureThreshold 3, replicas the floor, behavior static (when any trigger is not cpu/memory)
+   */
+  readonly fallback?: KedaFallbackSpec | false;
 }
 
 /** Seed/REFERENCE.md defaults of a KEDA ScaledObject's timing. */
-export const KEDA_DEFAULTS: Required<Omit<KedaSpec, 'serverAddress'>> = {
+export const KEDA_DEFAULTS: Required<Omit<KedaSpec, 'serverAddress' | 'fallback'>> = {
   pollingInterval: Duration.seconds(30),
   cooldownPeriod: Duration.seconds(300),
 };
@@ -115,6 +193,7 @@ export const kedaSpecSchema = z
     serverAddress: zPrometheusUrl,
     pollingInterval: zDurationBetween(1, 3600, 'KEDA polling interval').optional(),
     cooldownPeriod: zDurationBetween(0, 86400, 'KEDA cooldown period').optional(),
+    fallback: z.union([z.literal(false), kedaFallbackSchema]).optional(),
   })
   .strict() satisfies z.ZodType<KedaSpec>;
 
@@ -241,9 +320,15 @@ export interface ResolvedAdapterScaling extends ResolvedScalingFields {
   readonly backend: 'prometheus-adapter';
 }
 
+/** The keda section with its defaults: timing, and the fallback (false: none). */
+export interface ResolvedKeda extends Required<Omit<KedaSpec, 'fallback'>> {
+  /** false: no fallback (turned off, or every trigger is cpu/memory, which KEDA cannot fall back for). */
+  readonly fallback: ResolvedKedaFallback | false;
+}
+
 export interface ResolvedKedaScaling extends ResolvedScalingFields {
   readonly backend: 'keda';
-  readonly keda: Required<KedaSpec>;
+  readonly keda: ResolvedKeda;
 }
 
 /** The scaling section with every default filled in, discriminated by backend. */
@@ -253,7 +338,8 @@ export type ResolvedScaling = ResolvedAdapterScaling | ResolvedKedaScaling;
  * Fills every default of the scaling section once: the backend, the replica bounds with
  * the spec path each came from (a pinned count gives min = max), the signals
  * ({@link SCALING_DEFAULTS}: the seed's six), the behavior (resolveBehavior), the VPA
- * (false, or {@link resolveVpa}) and KEDA's timing ({@link KEDA_DEFAULTS}). A field
+ * (false, or {@link resolveVpa}), KEDA's timing ({@link KEDA_DEFAULTS}) and its fallback
+ * ({@link resolveKedaFallback}; none when every signal is cpu/memory and none was written). A field
  * written as `undefined` takes its default.
  *
  * Expects shape-valid input (scalingSchema) and never throws: a bound the schema reports
@@ -267,7 +353,12 @@ export function resolveScaling(scaling: ScalingSpec): ResolvedScaling {
     vpa: resolveVpa(scaling.vpa),
   };
   if (scaling.backend === 'keda') {
-    return { ...fields, backend: 'keda', keda: withDefaults<Required<KedaSpec>>({ ...KEDA_DEFAULTS, serverAddress: scaling.keda.serverAddress }, scaling.keda) };
+    const { fallback, ...timing } = scaling.keda;
+    const timed = withDefaults<Required<Omit<KedaSpec, 'fallback'>>>({ ...KEDA_DEFAULTS, serverAddress: scaling.keda.serverAddress }, timing);
+    // KEDA refuses a fallback when every trigger is cpu/memory: none then, unless written.
+    const onlyResources = usedSignals(fields.signals).every((s) => s === 'cpu' || s === 'memory');
+    const resolvedFallback = fallback === undefined && onlyResources ? false : resolveKedaFallback(fallback, fields.bounds.min);
+    return { ...fields, backend: 'keda', keda: { ...timed, fallback: resolvedFallback } };
   }
   return { ...fields, backend: SCALING_DEFAULTS.backend };
 }

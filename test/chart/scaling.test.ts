@@ -56,6 +56,29 @@ describe('AiInferenceChart autoscaling', () => {
     ]);
   });
 
+  it('gives the KEDA backend a fallback to minReplicas after 3 failed polls, configurable and removable', () => {
+    const keda = { serverAddress: 'http://prometheus.monitoring.svc:9090' };
+    const so = (k: object) => only(synthSpec(withScaling({ backend: 'keda', keda: { ...keda, ...k } })), 'ScaledObject');
+    expect(so({}).spec.fallback).toEqual({ failureThreshold: 3, replicas: 3, behavior: 'static' });
+    expect(so({ fallback: { replicas: 10, behavior: 'currentReplicasIfHigher' } }).spec.fallback).toEqual({ failureThreshold: 3, replicas: 10, behavior: 'currentReplicasIfHigher' });
+    expect(so({ fallback: false }).spec).not.toHaveProperty('fallback');
+    // Only cpu/memory: KEDA has nothing to fall back for, so none by default.
+    expect(so({}).spec.triggers.length).toBeGreaterThan(1);
+    const cpuOnly = only(synthSpec(withScaling({ backend: 'keda', keda, signals: { cpu: seedScaling.signals!.cpu } })), 'ScaledObject');
+    expect(cpuOnly.spec).not.toHaveProperty('fallback');
+  });
+
+  it('refuses a KEDA fallback outside the replica range or on cpu/memory alone, naming the spec path', () => {
+    const keda = { serverAddress: 'http://prometheus.monitoring.svc:9090' };
+    expect(scalingError({ backend: 'keda', keda: { ...keda, fallback: { replicas: 25 } } })).toContain(
+      'scaling.keda.fallback.replicas (25) is above maxReplicas (20), which the HPA never exceeds; lower it to at most 20',
+    );
+    expect(scalingError({ backend: 'keda', keda: { ...keda, fallback: { failureThreshold: 3 } }, signals: { cpu: seedScaling.signals!.cpu } })).toContain(
+      'scaling.keda.fallback (an object) needs a trigger that is not cpu or memory',
+    );
+    expect(scalingError({ backend: 'keda', keda: { ...keda, fallback: { behavior: 'sometimes' as 'static' } } })).toContain('scaling.keda.fallback.behavior ("sometimes")');
+  });
+
   it('pins the replica count for load tests and says so on the HPA', () => {
     const objects = synthSpec(withScaling({ minReplicas: undefined, maxReplicas: undefined, pinnedReplicas: 10 }, { disruption: { minAvailable: 2 }, slo: { ...eksNlbSpec.slo, throughputRps: 400 } }));
     const hpa = only(objects, 'HorizontalPodAutoscaler');

@@ -173,6 +173,56 @@ describe('KedaScaledObject', () => {
     expect(trigger(so, 'requestRate').metadata).not.toHaveProperty('activationThreshold');
   });
 
+  describe('fallback while Prometheus cannot be queried', () => {
+    it('falls back by default to minReplicas after 3 failed polls (static), so scaling goes on', () => {
+      expect(scaledObjectOf().spec.fallback).toEqual({ failureThreshold: 3, replicas: 3, behavior: 'static' });
+      expect(scaledObjectOf({ minReplicas: 5 }).spec.fallback).toEqual({ failureThreshold: 3, replicas: 5, behavior: 'static' });
+    });
+
+    it('never falls back to 0 replicas when the workload scales to zero', () => {
+      expect(scaledObjectOf({ minReplicas: 0, activationThresholds: { queueDepth: 1 } }).spec.fallback).toEqual({ failureThreshold: 3, replicas: 1, behavior: 'static' });
+    });
+
+    it('passes given values and a KEDA behavior through, and leaves the fallback out when turned off', () => {
+      expect(scaledObjectOf({ fallback: { failureThreshold: 5, replicas: 8, behavior: 'currentReplicasIfHigher' } }).spec.fallback).toEqual({
+        failureThreshold: 5,
+        replicas: 8,
+        behavior: 'currentReplicasIfHigher',
+      });
+      expect(scaledObjectOf({ fallback: false }).spec).not.toHaveProperty('fallback');
+    });
+
+    it('writes no fallback when every trigger is cpu/memory, which KEDA cannot fall back for', () => {
+      expect(scaledObjectOf({ signals: { cpu: SEED_SIGNALS.cpu } }).spec).not.toHaveProperty('fallback');
+    });
+
+    it('matches the KEDA CRD schema with a fallback', () => {
+      expectValidManifests([scaledObjectOf({ fallback: { behavior: 'currentReplicas' } })]);
+    });
+
+    it('refuses a fallback on cpu/memory triggers alone, as the KEDA webhook does', () => {
+      expect(errorOf(() => scaledObjectOf({ signals: { cpu: SEED_SIGNALS.cpu }, fallback: {} }))).toContain(
+        'fallback (an empty object) needs a trigger that is not cpu or memory: KEDA falls back only for the triggers it serves itself, and its webhook refuses the ScaledObject ("at least one trigger (that is not cpu or memory) has to have the `AverageValue` type for the fallback to be enabled"); add a custom signal or drop the fallback',
+      );
+    });
+
+    it('refuses fallback replicas outside the replica bounds, a zero threshold and an unknown behavior', () => {
+      expect(errorOf(() => scaledObjectOf({ fallback: { replicas: 21 } }))).toContain(
+        'fallback.replicas (21) is above maxReplicas (20), which the HPA never exceeds; lower it to at most 20',
+      );
+      expect(errorOf(() => scaledObjectOf({ fallback: { replicas: 2 } }))).toContain(
+        'fallback.replicas (2) is below minReplicas (3), which the HPA never goes under, so it would act as 3; raise it to at least 3 or leave it out (the default is minReplicas)',
+      );
+      const zero = errorOf(() => scaledObjectOf({ fallback: { replicas: 0 } }));
+      expect(zero).toContain('fallback.replicas (0) must be within 1-10000 (replicas a failing trigger stands for; 0 lets KEDA scale the workload to zero while Prometheus is down); pick a value in range');
+      expect(zero).not.toContain('is below minReplicas');
+      expect(errorOf(() => scaledObjectOf({ fallback: { failureThreshold: 0 } }))).toContain(
+        'fallback.failureThreshold (0) must be within 1-100 (failed polls in a row before the fallback applies; 0 would fall back on one failed poll); pick a value in range',
+      );
+      expect(errorOf(() => scaledObjectOf({ fallback: { behavior: 'scalingModifiers' as 'static' } }))).toContain('fallback.behavior ("scalingModifiers")');
+    });
+  });
+
   it('scales the workload it is given and scopes the GPU query to its pods', () => {
     const so = scaledObjectOf({ workload: { ...SEED_WORKLOAD, kind: 'StatefulSet', name: 'llm' } });
     expect(so.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'llm' });
