@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
@@ -127,6 +127,7 @@ function findHelm(): string | undefined {
 describe('cdk8s synth --format helm', () => {
   let plainDir: string;
   let helmDir: string;
+  let plainStderr: string;
   const templateFiles = () => readdirSync(join(helmDir, 'templates')).filter((f) => f.endsWith('.yaml')).sort();
 
   beforeAll(() => {
@@ -151,9 +152,21 @@ describe('cdk8s synth --format helm', () => {
     const env = { ...process.env, TS_NODE_PROJECT: join(root, 'tsconfig.json') };
     plainDir = join(project, 'plain');
     helmDir = join(project, 'chart');
-    execFileSync(cli, ['synth', '--no-check-upgrade', '--output', plainDir], { cwd: project, env, stdio: 'pipe' });
+    const plain = spawnSync(cli, ['synth', '--no-check-upgrade', '--output', plainDir], { cwd: project, env, encoding: 'utf8' });
+    if (plain.status !== 0) throw new Error(`cdk8s synth failed:\n${plain.stderr}`);
+    plainStderr = plain.stderr;
     execFileSync(cli, ['synth', '--no-check-upgrade', '--format', 'helm', '--chart-version', '0.1.0', '--output', helmDir], { cwd: project, env, stdio: 'pipe' });
   }, 180_000);
+
+  it('prints each warning of each chart once (the CLI runs the app once; cdk8s validates it three times)', () => {
+    const ids = new AiInferenceChart(Testing.app(), 'x', { spec: eksNlbSpec }).warnings.map((w) => w.id);
+    expect(ids).toContain('AII-W001');
+    const lines = plainStderr.split('\n').filter((l) => l.includes('[AI_INFERENCE] Warning: '));
+    const printed = (chart: string) => lines.map((l) => l.split('[AI_INFERENCE] Warning: ')[1]).filter((t) => t.startsWith(`${chart}: `)).map((t) => t.split(' ')[1]);
+    expect(printed('seed')).toEqual(ids);
+    expect(printed('seed-staging')).toEqual(ids);
+    expect(lines).toHaveLength(2 * ids.length);
+  });
 
   it('writes a Helm chart whose templates hold no action but the escapes', () => {
     expect(existsSync(join(helmDir, 'Chart.yaml'))).toBe(true);
