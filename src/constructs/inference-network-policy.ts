@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { COMPONENT, HTTP_PORT_NAME, METRICS_PORT_NAME, commonLabels, objectNames, selectorLabels } from '../conventions';
 import { withDefaults } from '../private/defaults';
 import { NetworkPeer, NetworkPolicySpec, networkPolicyFields } from '../spec/network';
-import { parseOrThrow } from '../spec/problems';
+import { formatProblem, parseOrThrow, throwIfProblems } from '../spec/problems';
 import { zCidr, zDnsLabel, zLabelMap, zPort } from '../spec/values';
 
 /** Well-known database ports (seed 000: PostgreSQL, Redis, MongoDB). */
@@ -81,8 +81,19 @@ export class InferenceNetworkPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: InferenceNetworkPolicyProps) {
     super(scope, id);
-    const p = parseOrThrow(inferenceNetworkPolicyPropsSchema, props, `InferenceNetworkPolicy ${scope.node.path}/${id}`);
+    const subject = `InferenceNetworkPolicy ${scope.node.path}/${id}`;
+    const p = parseOrThrow(inferenceNetworkPolicyPropsSchema, props, subject);
     const d = withDefaults(INFERENCE_NETWORK_POLICY_DEFAULTS, p);
+    // Never a policy that silently drops its own load balancer's health checks. (In the
+    // chart, findings/network.ts reports this with the spec's paths before any object is built.)
+    throwIfProblems(subject, [
+      ...(d.loadBalancerSourceRanges.length > 0 && p.loadBalancerSubnets === undefined
+        ? [formatProblem(['loadBalancerSubnets'], undefined, "is needed with loadBalancerSourceRanges: the NLB's health checks (and, without client IP preservation, all its traffic) come from its private IPs in its subnets, and this default-deny policy would drop them; set it to the CIDRs of the NLB's subnets")]
+        : []),
+      ...(p.loadBalancerHealthCheckPort !== undefined && p.loadBalancerSubnets === undefined
+        ? [formatProblem(['loadBalancerHealthCheckPort'], p.loadBalancerHealthCheckPort, 'opens nothing without loadBalancerSubnets (the health checks come from the NLB subnets); set loadBalancerSubnets or drop it')]
+        : []),
+    ]);
 
     // The load balancer's sources: client ranges (client IP preservation) and the NLB's
     // subnets (health checks always; all traffic without client IP preservation).

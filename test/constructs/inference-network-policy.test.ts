@@ -49,6 +49,18 @@ describe('InferenceNetworkPolicy', () => {
     });
   });
 
+  it('refuses client ranges without the NLB subnets, which would drop its health checks', () => {
+    const { loadBalancerSubnets: _, ...withoutSubnets } = seed;
+    expect(errorOf(() => policy(withoutSubnets))).toContain(
+      "loadBalancerSubnets (not set) is needed with loadBalancerSourceRanges: the NLB's health checks (and, without client IP preservation, all its traffic) come from its private IPs in its subnets, and this default-deny policy would drop them; set it to the CIDRs of the NLB's subnets",
+    );
+    expect(errorOf(() => policy({ ...withoutSubnets, loadBalancerSourceRanges: undefined, loadBalancerHealthCheckPort: 8081 }))).toContain(
+      'loadBalancerHealthCheckPort (8081) opens nothing without loadBalancerSubnets (the health checks come from the NLB subnets); set loadBalancerSubnets or drop it',
+    );
+    // Without a load balancer, nothing is needed.
+    expect(() => policy({ ...withoutSubnets, loadBalancerSourceRanges: undefined })).not.toThrow();
+  });
+
   it('refuses an empty subnet list and a malformed subnet CIDR', () => {
     expect(errorOf(() => policy({ ...seed, loadBalancerSubnets: [] }))).toContain(
       'loadBalancerSubnets (an empty list) must name at least one subnet CIDR when given; list the NLB subnets or leave it out',
