@@ -15,6 +15,8 @@ export const eksNlbSpec: AiInferenceSpec = {
   model: { name: 'pixelated-empathy', version: '1.4.2', loadTime: Duration.minutes(4) },
   resources: {
     cpu: { request: Cpu.units(2), limit: Cpu.units(4) },
+    // Seed values, kept: a request below the limit makes the GPU pod Burstable (warning
+    // AII-W025); 16Gi/16Gi keeps it out of the first evictions under node memory pressure.
     memory: { request: Size.gibibytes(8), limit: Size.gibibytes(16) },
     gpu: { count: 1 },
   },
@@ -46,6 +48,9 @@ export const eksNlbSpec: AiInferenceSpec = {
     { name: 'REDIS_PASSWORD', secretName: 'ai-inference-secrets', key: 'redis-password' },
     { name: 'MONGODB_URI', secretName: 'ai-inference-secrets', key: 'mongodb-uri' },
   ],
+  // The seeds' 60-second grace period, kept as written: the 15 s sleep ends while the NLB
+  // still opens new connections (about 2 min with ip targets), warning AII-W020. Leave
+  // shutdown out for the derived drain: sleep 120 s inside a 160 s grace period.
   shutdown: { gracePeriod: Duration.seconds(60), preStopSleep: Duration.seconds(15) },
   identity: { runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001 },
   traffic: {

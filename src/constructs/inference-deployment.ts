@@ -58,9 +58,9 @@ export interface InferenceDeploymentProps {
   /** Container ports; named `http` and `metrics`. @default { http: 8000, metrics: 9090 } */
   readonly ports?: InferencePorts;
   readonly resources: InferenceResources;
-  /** @default - GPU nodes labelled node-type=gpu-inference, preferred host spread, zone spread */
+  /** @default - GPU nodes labelled node-type=gpu-inference, preferred host spread, zone spread, surge rollout */
   readonly scheduling?: GpuScheduling;
-  /** @default - the probe defaults */
+  /** @default - liveness and startup TCP on `http`, readiness on /api/v1/health */
   readonly probes?: InferenceProbes;
   /**
    * Declared worst-case model load time. The startup budget must cover it.
