@@ -13,6 +13,13 @@ import { durationMillis, zAnnotationMap, zCidr, zDuration, zPort, zPortName } fr
  * Ranges the AWS Load Balancer Controller (v2.9+, checked at v3.5.0) and the ELBv2 API
  * accept for Service annotations. Source: REFERENCE.md, AWS Load Balancer Controller
  * "Service annotations" documentation.
+ *
+ * Minimum controller version of the annotations NlbService writes: v2.9.0, for
+ * `aws-load-balancer-listener-attributes.TCP-<port>` (kubernetes-sigs/aws-load-balancer-controller
+ * commit 174ad832d "Support listener attributes", first in tag v2.9.0; docs/guide/service/annotations.md
+ * "listener-attributes"). The idle timeout range 60-6000 s applies to TCP listeners only; TLS
+ * listeners are fixed at 350 s (ELB docs, network/update-idle-timeout: "The connection idle
+ * timeout for TLS listeners is 350 seconds and can't be modified").
  */
 export const NLB_LIMITS = {
   healthCheckIntervalSeconds: [5, 300],
