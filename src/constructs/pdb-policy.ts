@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { COMPONENT, commonLabels, objectNames } from '../conventions';
 import { withDefaults } from '../private/defaults';
 import { formatProblem } from '../spec/problems';
-import { resolveDisruption } from '../spec/spec';
+import { PodPercentage, budgetPods, largestMinAvailablePercent, resolveDisruption, zPodPercentage } from '../spec/spec';
 import { zDnsLabel } from '../spec/values';
 import { InferenceDeployment } from './inference-deployment';
 import { WorkloadTarget, namespaceProblems, parseWithWorkload } from './workload-target';
@@ -19,10 +19,15 @@ export interface PdbPolicyProps {
   readonly workload: InferenceDeployment | WorkloadTarget;
   /** @default - the workload's namespace */
   readonly namespace?: string;
-  /** Pods that must stay up during voluntary disruptions (seed: 2). Exactly one of minAvailable / maxUnavailable. @default - maxUnavailable 1 */
-  readonly minAvailable?: number;
-  /** Pods that may be down at once. @default 1 (when minAvailable is not set) */
-  readonly maxUnavailable?: number;
+  /**
+   * Pods that must stay up during voluntary disruptions, a count (seed: 2) or a share of the
+   * workload's replicas (`'66%'`, rounded up by Kubernetes, so it follows an autoscaler).
+   * Exactly one of minAvailable / maxUnavailable.
+   * @default - maxUnavailable 1
+   */
+  readonly minAvailable?: number | PodPercentage;
+  /** Pods that may be down at once, a count or a share (`'10%'`, rounded up). @default 1 (when minAvailable is not set) */
+  readonly maxUnavailable?: number | PodPercentage;
   /**
    * Let evictions remove pods that are not Ready even when the budget is spent, so a
    * crash-looping pod never blocks a node drain.
@@ -59,8 +64,10 @@ export const pdbPolicyPropsSchema = z
   .object({
     name: zDnsLabel,
     namespace: zDnsLabel.optional(),
-    minAvailable: count.optional(),
-    maxUnavailable: z.number().int().min(1, 'must be at least 1, or no pod can ever be evicted and drains block').optional(),
+    minAvailable: z.union([count, zPodPercentage(0, 'share of the pods that must stay up')]).optional(),
+    maxUnavailable: z
+      .union([z.number().int().min(1, 'must be at least 1, or no pod can ever be evicted and drains block'), zPodPercentage(1, 'share of the pods that may be down at once; 0% would block every drain')])
+      .optional(),
     unhealthyPodEvictionPolicy: z.enum(['AlwaysAllow', 'IfHealthyBudget']).optional(),
     replicaFloor: z.number().int().min(1).optional(),
     replicaFloorPath: z.string().optional(),
@@ -87,10 +94,11 @@ export class PdbPolicy extends Construct {
     );
     const disruption = resolveDisruption(p);
     const d = withDefaults(PDB_POLICY_DEFAULTS, p);
+    const intOrString = (v: number | string) => (typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v));
     const budget =
       disruption.minAvailable !== undefined
-        ? { minAvailable: k8s.IntOrString.fromNumber(disruption.minAvailable) }
-        : { maxUnavailable: k8s.IntOrString.fromNumber(disruption.maxUnavailable) };
+        ? { minAvailable: intOrString(disruption.minAvailable) }
+        : { maxUnavailable: intOrString(disruption.maxUnavailable) };
     this.pdb = new k8s.KubePodDisruptionBudget(this, 'Resource', {
       metadata: {
         name: objectNames(p.name).pdb,
@@ -109,8 +117,19 @@ export class PdbPolicy extends Construct {
       validate: () => {
         // The workload's count is read now: an autoscaler may have been attached since.
         const floor = p.replicaFloor ?? workload.replicas;
-        if (floor === undefined || minAvailable < floor) return [];
+        // A percentage counts as Kubernetes rounds it: up, of the replicas at the floor.
+        if (floor === undefined || budgetPods(minAvailable, floor) < floor) return [];
         const floorPath = p.replicaFloor !== undefined ? d.replicaFloorPath : `the replicas of workload "${workload.name}"`;
+        if (typeof minAvailable === 'string') {
+          const largest = largestMinAvailablePercent(floor);
+          return [
+            formatProblem(
+              [`${d.errorPathPrefix}minAvailable`],
+              minAvailable,
+              `keeps all ${floor} pods of ${floorPath} up (Kubernetes rounds a minAvailable percentage up: ${budgetPods(minAvailable, floor)} of ${floor}), so node drains block; ${largest > 0 ? `lower it to at most "${largest}%"` : 'use maxUnavailable 1'} or raise the replica floor`,
+            ),
+          ];
+        }
         return [
           formatProblem(
             [`${d.errorPathPrefix}minAvailable`],

@@ -76,14 +76,45 @@ export interface ModelSpec {
   readonly loadTime?: Duration;
 }
 
-/** The PodDisruptionBudget: one of minAvailable / maxUnavailable. */
+/** A share of the workload's replicas, as a PodDisruptionBudget takes it: `'50%'`. */
+export type PodPercentage = `${number}%`;
+
+/**
+ * The PodDisruptionBudget: one of minAvailable / maxUnavailable, each a pod count or a
+ * percentage of the workload's replicas (Kubernetes IntOrString). A percentage follows the
+ * autoscaler: the disruption controller scales it by the workload's current replicas and
+ * rounds UP, for minAvailable and maxUnavailable alike (kubernetes/kubernetes
+ * pkg/controller/disruption/disruption.go getExpectedPodCount:
+ * `intstr.GetScaledValueFromIntOrPercent(pdb.Spec.MinAvailable, int(expectedCount), true)`,
+ * the same for MaxUnavailable). An absolute minAvailable does not grow with the fleet
+ * (warning AII-W031 when it is far below maxReplicas).
+ */
 export interface DisruptionSpec {
-  /** @default - maxUnavailable 1 */
-  readonly minAvailable?: number;
-  /** @default 1 */
-  readonly maxUnavailable?: number;
+  /** Pods (or share of pods, `'66%'`) that must stay up. @default - maxUnavailable 1 */
+  readonly minAvailable?: number | PodPercentage;
+  /** Pods (or share of pods, `'10%'`) that may be down at once. @default 1 */
+  readonly maxUnavailable?: number | PodPercentage;
   /** @default 'AlwaysAllow' */
   readonly unhealthyPodEvictionPolicy?: 'AlwaysAllow' | 'IfHealthyBudget';
+}
+
+/**
+ * The pods a budget value stands for at `replicas` pods: a count as is, a percentage scaled
+ * and rounded up, as the disruption controller does (see {@link DisruptionSpec}).
+ */
+export function budgetPods(value: number | PodPercentage, replicas: number): number {
+  if (typeof value === 'number') return value;
+  return Math.ceil((parseFloat(value) * replicas) / 100);
+}
+
+/**
+ * The largest whole minAvailable percentage that still leaves a pod evictable at `floor`
+ * replicas (rounded up, ceil(p × floor / 100) < floor); 0 when floor is 1.
+ */
+export function largestMinAvailablePercent(floor: number): number {
+  let p = Math.floor(((floor - 1) / floor) * 100);
+  while (p > 0 && Math.ceil((p * floor) / 100) >= floor) p--;
+  return p;
 }
 
 /** Everything about one inference service, in one typed spec. */
@@ -181,7 +212,7 @@ export const DISRUPTION_DEFAULTS: Required<Omit<DisruptionSpec, 'minAvailable'>>
 
 /** The budget with its defaults: exactly one of minAvailable and maxUnavailable. */
 export type ResolvedDisruption = Required<Pick<DisruptionSpec, 'unhealthyPodEvictionPolicy'>> &
-  ({ readonly minAvailable: number; readonly maxUnavailable?: undefined } | { readonly minAvailable?: undefined; readonly maxUnavailable: number });
+  ({ readonly minAvailable: number | PodPercentage; readonly maxUnavailable?: undefined } | { readonly minAvailable?: undefined; readonly maxUnavailable: number | PodPercentage });
 
 /**
  * Fills the disruption section from {@link DISRUPTION_DEFAULTS}: minAvailable when given,
@@ -251,10 +282,19 @@ export const sloSchema = z
     }
   }) satisfies z.ZodType<SloSpec>;
 
+/** A whole percentage within `min`-100 %, e.g. `'50%'`. */
+export function zPodPercentage(min: number, what: string): z.ZodType<PodPercentage> {
+  return z
+    .string()
+    .refine((v) => /^(0|[1-9][0-9]?|100)%$/.test(v) && parseInt(v, 10) >= min, `must be a pod count or a whole percentage within ${min}%-100% (${what}), e.g. "50%"`) as unknown as z.ZodType<PodPercentage>;
+}
+
 export const disruptionSchema = z
   .object({
-    minAvailable: zInt(0, undefined, 'pods that must stay up').optional(),
-    maxUnavailable: zInt(1, undefined, 'pods that may be down at once; 0 would block every drain').optional(),
+    minAvailable: z.union([zInt(0, undefined, 'pods that must stay up'), zPodPercentage(0, 'share of the pods that must stay up')]).optional(),
+    maxUnavailable: z
+      .union([zInt(1, undefined, 'pods that may be down at once; 0 would block every drain'), zPodPercentage(1, 'share of the pods that may be down at once; 0% would block every drain')])
+      .optional(),
     unhealthyPodEvictionPolicy: z.enum(['AlwaysAllow', 'IfHealthyBudget']).optional(),
   })
   .strict()
@@ -459,8 +499,15 @@ function relationProblems(spec: AiInferenceSpec): string[] {
   const resolved = resolveSpec(spec);
   const minAvailable = resolved.disruption.minAvailable;
   const floor = resolved.replicas;
-  if (minAvailable !== undefined && minAvailable >= floor.min) {
+  if (typeof minAvailable === 'number' && minAvailable >= floor.min) {
     add(['disruption', 'minAvailable'], minAvailable, `must be below ${floor.minPath} (${floor.min}), or node drains block; lower minAvailable or raise the replica floor`);
+  } else if (typeof minAvailable === 'string' && budgetPods(minAvailable, floor.min) >= floor.min) {
+    const largest = largestMinAvailablePercent(floor.min);
+    add(
+      ['disruption', 'minAvailable'],
+      minAvailable,
+      `keeps all ${floor.min} pods of ${floor.minPath} up (Kubernetes rounds a minAvailable percentage up: ${budgetPods(minAvailable, floor.min)} of ${floor.min}), so node drains block; ${largest > 0 ? `lower it to at most "${largest}%"` : 'use maxUnavailable 1'} or raise the replica floor`,
+    );
   }
 
   // The internal Service carries the scrape target and the latency Object metric.

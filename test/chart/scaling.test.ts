@@ -101,7 +101,7 @@ describe('AiInferenceChart autoscaling', () => {
     });
 
     it('refuses a PDB that keeps as many pods as the autoscaler floor', () => {
-      expect(scalingError({ minReplicas: 2 })).toContain('disruption.minAvailable (2) must be below scaling.minReplicas (2), or node drains block');
+      expect(scalingError({ minReplicas: 2 }, { disruption: { minAvailable: 2 } })).toContain('disruption.minAvailable (2) must be below scaling.minReplicas (2), or node drains block');
     });
 
     it('refuses a latency target at or above the SLO p95', () => {
@@ -151,6 +151,46 @@ describe('AiInferenceChart autoscaling', () => {
       expect(chartOf(eksNlbSpec).warnings.map((w) => w.id)).not.toContain('AII-W030');
       const keda = only(synthSpec(withScaling({ backend: 'keda', keda: { serverAddress: 'http://prometheus.monitoring.svc:9090' } })), 'ScaledObject');
       expect(keda.spec.triggers.map((t: any) => t.type)).not.toContain('memory');
+    });
+
+    describe('the disruption budget at full scale', () => {
+      const w031 = (spec: AiInferenceSpec) => chartOf(spec).warnings.filter((w) => w.id === 'AII-W031');
+
+      it('warns that an absolute minAvailable far below maxReplicas lets most pods go at once, offering a percentage', () => {
+        expect(w031(withScaling({}, { disruption: { minAvailable: 2 } }))).toEqual([
+          {
+            id: 'AII-W031',
+            message:
+              'disruption.minAvailable (2) lets 18 of 20 pods be evicted at once at full scale (scaling.maxReplicas): an absolute budget does not grow with the fleet; use a share instead, disruption.minAvailable "66%" (Kubernetes rounds it up: 2 of 3 pods at scaling.minReplicas, 14 of 20 at full scale), or disruption.maxUnavailable 1 (the default) or a percentage such as "10%"',
+          },
+        ]);
+        expect(w031(withScaling({ minReplicas: 1 }, { disruption: { minAvailable: 0 } }))[0].message).toContain(
+          'lets 20 of 20 pods be evicted at once at full scale (scaling.maxReplicas): an absolute budget does not grow with the fleet; use a share instead, disruption.maxUnavailable 1',
+        );
+      });
+
+      it('does not warn for a relative budget, a count of at least half maxReplicas, or a fixed fleet', () => {
+        expect(w031(withScaling({}, { disruption: { minAvailable: '66%' } }))).toEqual([]);
+        expect(w031(withScaling({}, { disruption: { maxUnavailable: 1 } }))).toEqual([]);
+        expect(w031(withScaling({ minReplicas: 12 }, { disruption: { minAvailable: 10 } }))).toEqual([]);
+        expect(w031(withScaling({ minReplicas: undefined, maxReplicas: undefined, pinnedReplicas: 20 }, { disruption: { minAvailable: 2 } }))).toEqual([]);
+      });
+
+      it('gives the seed example a 66 % budget: the seed\'s 2 of 3 at the floor, without the warning', () => {
+        const chart = chartOf(eksNlbSpec);
+        expect(only(Testing.synth(chart), 'PodDisruptionBudget').spec.minAvailable).toBe('66%');
+        expect(chart.warnings.map((w) => w.id)).not.toContain('AII-W031');
+      });
+
+      it('refuses a percentage that keeps every pod of the floor up, naming the largest that does not', () => {
+        expect(scalingError({}, { disruption: { minAvailable: '67%' } })).toContain(
+          'disruption.minAvailable ("67%") keeps all 3 pods of scaling.minReplicas up (Kubernetes rounds a minAvailable percentage up: 3 of 3), so node drains block; lower it to at most "66%" or raise the replica floor',
+        );
+        expect(scalingError({ minReplicas: 1 }, { disruption: { minAvailable: '50%' } })).toContain(
+          'disruption.minAvailable ("50%") keeps all 1 pods of scaling.minReplicas up (Kubernetes rounds a minAvailable percentage up: 1 of 1), so node drains block; use maxUnavailable 1 or raise the replica floor',
+        );
+        expect(scalingError({}, { disruption: { maxUnavailable: '0%' } })).toContain('disruption.maxUnavailable ("0%") must be a pod count or a whole percentage within 1%-100%');
+      });
     });
 
     it('refuses the GPU signal on a Deployment without a GPU, once (not again from the HPA)', () => {

@@ -6,7 +6,7 @@ import { gpuSignalRule } from '../../autoscaling/common';
 import { vpaBoundProblems, vpaHpaConflicts } from '../../constructs/vpa-recommender';
 import { DefaultedValue, formatDuration, formatProblem } from '../../spec/problems';
 import { ResolvedScaling } from '../../spec/scaling';
-import { AiInferenceSpec, ResolvedSpec } from '../../spec/spec';
+import { AiInferenceSpec, ResolvedSpec, budgetPods, largestMinAvailablePercent } from '../../spec/spec';
 import { Findings, Warning } from './types';
 
 /** Findings of the scaling section; none without an autoscaler. */
@@ -71,6 +71,25 @@ function autoscalerFindings(spec: AiInferenceSpec, resolved: ResolvedSpec, scali
         ['scaling', 'signals', 'memory', 'averageUtilization'],
         written ? memory.averageUtilization : new DefaultedValue(memory.averageUtilization),
         `scales a model server on memory, which its loaded weights and caches hold whatever the load: adding pods does not lower each pod's memory, so once the working set passes ${memory.averageUtilization} % of resources.memory.request the autoscaler climbs to ${bounds.maxPath} (${bounds.max}) and never scales down (the largest desired count of all signals wins); ${written ? 'drop scaling.signals.memory' : 'set scaling.signals without memory'} and scale on load (requestRate, queueDepth, latencyP95, gpu), or suppress ${WARNING_IDS.memorySignalRatchets} with the measured reason`,
+      ),
+    });
+  }
+
+  // An absolute budget does not grow with the fleet: minAvailable 2 of 20 pods lets a drain
+  // (or a cluster-autoscaler scale-down) evict 18 at once at full scale.
+  const minAvailable = resolved.disruption.minAvailable;
+  if (typeof minAvailable === 'number' && bounds.max > bounds.min && minAvailable * 2 < bounds.max) {
+    const pct = largestMinAvailablePercent(bounds.min);
+    const relative =
+      pct > 0
+        ? `disruption.minAvailable "${pct}%" (Kubernetes rounds it up: ${budgetPods(`${pct}%`, bounds.min)} of ${bounds.min} pods at ${bounds.minPath}, ${budgetPods(`${pct}%`, bounds.max)} of ${bounds.max} at full scale), or `
+        : '';
+    warnings.push({
+      id: WARNING_IDS.absoluteBudgetBelowScale,
+      message: formatProblem(
+        ['disruption', 'minAvailable'],
+        minAvailable,
+        `lets ${bounds.max - minAvailable} of ${bounds.max} pods be evicted at once at full scale (${bounds.maxPath}): an absolute budget does not grow with the fleet; use a share instead, ${relative}disruption.maxUnavailable 1 (the default) or a percentage such as "10%"`,
       ),
     });
   }
