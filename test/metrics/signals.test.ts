@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GENERIC_PRESET, MetricPreset, MetricScope } from '../../src/metrics/presets';
 import { findPromqlSyntaxError, renderAdapterTemplate } from '../../src/metrics/promql';
 import { CUSTOM_SIGNAL_NAMES, SEED_SIGNALS, SIGNALS, ScalingSignals, scalingSignalsSchema } from '../../src/spec/signals';
-import { adapterMetricName, adapterRule, adapterRules, kedaQuery, quantityText } from '../../src/metrics/signals';
+import { adapterMetricName, adapterRule, adapterRules, kedaQuery, mergeAdapterRules, quantityText } from '../../src/metrics/signals';
 import { parseOrThrow } from '../../src/spec/problems';
 import { errorOf } from '../support';
 
@@ -179,6 +179,26 @@ describe('prometheus-adapter rules per signal', () => {
   it('writes rules for exactly the custom signals that are set', () => {
     expect(adapterRules({ cpu: SEED_SIGNALS.cpu, queueDepth: SEED_SIGNALS.queueDepth }).map((r) => r.signal)).toEqual(['queueDepth']);
     expect(adapterRules({ cpu: SEED_SIGNALS.cpu, memory: SEED_SIGNALS.memory })).toEqual([]);
+  });
+
+  it('merges the rules of several services into one adapter config, each distinct rule once, in first-seen order', () => {
+    const generic = adapterRules(SEED_SIGNALS).map((r) => r.rule);
+    const vllm = adapterRules(SEED_SIGNALS, { preset: 'vllm' }).map((r) => r.rule);
+    const merged = mergeAdapterRules([
+      { source: 'a', rules: generic },
+      { source: 'b', rules: adapterRules(SEED_SIGNALS).map((r) => r.rule) },
+      { source: 'c', rules: vllm },
+    ]);
+    expect(merged).toEqual([...generic, ...vllm.slice(1)]);
+    expect(vllm[0]).toEqual(generic[0]); // the GPU rule is the same for every preset
+  });
+
+  it('refuses two rules serving one metric name differently, naming both sources', () => {
+    const twoMinutes = adapterRules({ requestRate: SEED_SIGNALS.requestRate }).map((r) => r.rule);
+    const fiveMinutes = adapterRules({ requestRate: SEED_SIGNALS.requestRate }, { rateWindowSeconds: 300 }).map((r) => r.rule);
+    expect(() => mergeAdapterRules([{ source: 'svc-a', rules: twoMinutes }, { source: 'svc-b', rules: fiveMinutes }])).toThrow(
+      'prometheus-adapter metric inference_request_rate is served by two different rules (svc-a: inference_requests_total{namespace!="",pod!=""} -> sum by (<<.GroupBy>>) (rate(<<.Series>>{<<.LabelMatchers>>}[2m])); svc-b: inference_requests_total{namespace!="",pod!=""} -> sum by (<<.GroupBy>>) (rate(<<.Series>>{<<.LabelMatchers>>}[5m]))), but one adapter answers a metric name with one rule',
+    );
   });
 
   it('names the HPA metric by preset, the GPU metric for every preset', () => {
