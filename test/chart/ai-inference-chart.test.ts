@@ -18,18 +18,20 @@ describe('AiInferenceChart', () => {
   it('builds every object of seeds 000/001 with stable human names', () => {
     expect(synthSpec(eksNlbSpec).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Namespace/pixelated-prod',
+      // The Services before the pods: readiness gates are injected only into pods created
+      // after the Service's target group binding exists.
+      'Service/ai-inference-lb',
+      'Service/ai-inference-headless',
+      'Service/ai-inference-internal',
       'ServiceAccount/ai-inference',
       'ConfigMap/ai-inference-config',
       'PersistentVolumeClaim/ai-inference-models',
       'PersistentVolumeClaim/ai-inference-data',
       'Deployment/ai-inference',
-      'Service/ai-inference-lb',
-      'Service/ai-inference-headless',
-      'Service/ai-inference-internal',
       'PodDisruptionBudget/ai-inference-pdb',
       'NetworkPolicy/ai-inference-netpol',
       'HorizontalPodAutoscaler/ai-inference-hpa',
-      'ConfigMap/ai-inference-adapter-rules',
+      // No adapter-rules ConfigMap in the workload's namespace: the adapter never reads one.
       'VerticalPodAutoscaler/ai-inference-vpa',
       'ServiceMonitor/ai-inference-monitor',
       'PrometheusRule/ai-inference-rules',

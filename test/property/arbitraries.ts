@@ -179,6 +179,7 @@ const networkPolicyRaw = fc.oneof(
   fc.constant(undefined),
   fc.constant(false as const),
   fc.record({
+    loadBalancerSubnets: fc.array(cidrArb, { minLength: 1, maxLength: 3 }),
     vpcCidr: opt(cidrArb),
     webApp: opt(fc.record({ podLabels: labelMap(2), namespace: opt(dnsLabel) })),
     monitoringNamespace: opt(dnsLabel),
@@ -501,7 +502,12 @@ export function buildSpec(r: Raw): AiInferenceSpec {
     const disruption: Json = 'minAvailable' in d ? { minAvailable: within(d.minAvailable, 0, floor - 1) } : d.maxUnavailable !== undefined ? { maxUnavailable: within(d.maxUnavailable, 1, floor + 2) } : {};
     spec.disruption = put(disruption, 'unhealthyPodEvictionPolicy', d.policy);
   }
-  if (r.networkPolicy !== undefined) spec.networkPolicy = r.networkPolicy === false ? false : buildNetworkPolicy(r.networkPolicy);
+  // With an NLB, the default-deny policy must be told the NLB's subnets (its health checks
+  // come from them); without one, naming subnets is refused.
+  const hasLoadBalancer = r.traffic?.loadBalancer !== undefined;
+  if (r.networkPolicy === false) spec.networkPolicy = false;
+  else if (r.networkPolicy !== undefined) spec.networkPolicy = buildNetworkPolicy(r.networkPolicy, hasLoadBalancer);
+  else if (hasLoadBalancer) spec.networkPolicy = { loadBalancerSubnets: ['10.0.0.0/24', '10.0.1.0/24'] };
 
   // SLO: availability 90-99.99 %, p99 >= p95; the p95 objective above any p95 target; the
   // throughput within what maxReplicas pods serve at the request-rate target.
@@ -615,8 +621,9 @@ function buildVpa(v: Exclude<RawOf<'scaling'>['vpa'], false | undefined>, cpuReq
   return vpa;
 }
 
-function buildNetworkPolicy(n: Exclude<Raw['networkPolicy'], false | undefined>): Json {
+function buildNetworkPolicy(n: Exclude<Raw['networkPolicy'], false | undefined>, hasLoadBalancer: boolean): Json {
   const np: Json = {};
+  if (hasLoadBalancer) np.loadBalancerSubnets = n.loadBalancerSubnets;
   put(np, 'vpcCidr', n.vpcCidr);
   if (n.webApp) np.webApp = put({ podLabels: n.webApp.podLabels }, 'namespace', n.webApp.namespace);
   put(np, 'monitoringNamespace', n.monitoringNamespace);
@@ -697,7 +704,9 @@ function buildLoadBalancer(l: NonNullable<RawOf<'traffic'>['loadBalancer']>, gra
   // The NLB must finish draining (60 s by default) before the kubelet kills the pod.
   if (l.deregistrationDelay !== undefined || graceSeconds < 60) lb.deregistrationDelay = dur(within(l.deregistrationDelay ?? graceSeconds, 0, Math.min(3600, graceSeconds)));
   put(lb, 'preserveClientIp', l.preserveClientIp);
-  if (l.idleTimeout !== undefined) lb.idleTimeout = dur(l.idleTimeout);
+  // The idle timeout applies to TCP listeners only (AWS fixes TLS listeners at 350 s).
+  const tlsPorts: number[] = lb.certificateArns ? (lb.tlsPorts ?? [443]) : [];
+  if (l.idleTimeout !== undefined && listenerPorts.some((port) => !tlsPorts.includes(port))) lb.idleTimeout = dur(l.idleTimeout);
   if (l.accessLogs) lb.accessLogs = put({ bucket: l.accessLogs.bucket }, 'prefix', l.accessLogs.prefix);
   // Source ranges are enforced only with client IP preservation.
   if (l.preserveClientIp !== false) put(lb, 'sourceRanges', l.sourceRanges);
