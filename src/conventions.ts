@@ -229,6 +229,8 @@ export const WARNING_IDS = {
   gpuMemoryBurstable: 'AII-W025',
   /** The memory request plus a full /dev/shm exceed the memory limit. */
   sharedMemoryOverLimit: 'AII-W026',
+  /** connectionPoolSize × the most pods (maxReplicas + surge) above config.performance.databaseMaxConnections. */
+  databasePoolsExceedLimit: 'AII-W027',
   /** scaling.signals.memory on a model server: resident weights do not shrink as pods are added, the HPA ratchets to maxReplicas. */
   memorySignalRatchets: 'AII-W030',
   /** An absolute disruption.minAvailable far below maxReplicas: at full scale most pods may be evicted at once. */

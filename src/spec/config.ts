@@ -34,6 +34,13 @@ export interface AppConfig {
     readonly workers?: number;
     /** Database connections per pod (seed: 100). */
     readonly connectionPoolSize?: number;
+    /**
+     * Connections the database accepts from this service in all (its `max_connections`
+     * less what other clients need). When set with connectionPoolSize, the chart warns when
+     * the pools of the most pods the service runs (maxReplicas, plus the surge pod of a
+     * rollout) could open more. @default - not checked
+     */
+    readonly databaseMaxConnections?: number;
   };
   readonly caching?: {
     readonly enabled: boolean;
@@ -69,6 +76,7 @@ export const appConfigSchema = z
         batchTimeout: wholeMillis.optional(),
         workers: positiveInt.optional(),
         connectionPoolSize: positiveInt.optional(),
+        databaseMaxConnections: positiveInt.optional(),
       })
       .strict()
       .optional(),

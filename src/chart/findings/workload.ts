@@ -10,7 +10,35 @@ import { Findings, Warning } from './types';
 
 /** Findings of the workload sections. */
 export function workloadFindings(spec: AiInferenceSpec, resolved: ResolvedSpec): Findings {
-  return { errors: [], warnings: [...probeWarnings(spec, resolved), ...rolloutWarnings(spec, resolved), ...memoryWarnings(resolved)] };
+  return {
+    errors: [],
+    warnings: [...probeWarnings(spec, resolved), ...rolloutWarnings(spec, resolved), ...memoryWarnings(resolved), ...databaseWarnings(spec, resolved)],
+  };
+}
+
+/**
+ * Every pod opens its own pool: at full scale (and during a surge rollout, one pod more)
+ * the pools together may ask the database for more connections than it accepts, and the
+ * new pods fail their readiness checks exactly when the service needs them.
+ */
+function databaseWarnings(spec: AiInferenceSpec, resolved: ResolvedSpec): Warning[] {
+  const perf = spec.config?.performance;
+  if (perf?.connectionPoolSize === undefined || perf.databaseMaxConnections === undefined) return [];
+  const surge = resolved.workload.scheduling.rollout.strategy === 'surge' ? 1 : 0;
+  const pods = resolved.replicas.max + surge;
+  const needed = perf.connectionPoolSize * pods;
+  if (needed <= perf.databaseMaxConnections) return [];
+  const podsText = surge ? `${resolved.replicas.max} pods at ${resolved.replicas.maxPath} + 1 surge pod` : `${resolved.replicas.max} pods at ${resolved.replicas.maxPath}`;
+  return [
+    {
+      id: WARNING_IDS.databasePoolsExceedLimit,
+      message: formatProblem(
+        ['config', 'performance', 'connectionPoolSize'],
+        perf.connectionPoolSize,
+        `× ${podsText} = ${needed} connections, above config.performance.databaseMaxConnections (${perf.databaseMaxConnections}): at full scale new pods cannot connect and fail readiness just when the load needs them; lower the pool to at most ${Math.floor(perf.databaseMaxConnections / pods)}, put a pooler (PgBouncer) in front of the database, or raise its max_connections`,
+      ),
+    },
+  ];
 }
 
 /** Liveness and startup restart the container: on the dependency-aware path, a DB blip restarts every pod. */
