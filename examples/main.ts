@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { App, YamlOutputType } from 'cdk8s';
 import { PrometheusAdapterRules } from '../src';
+import { isHelmSynth } from '../src/chart/helm';
 import { eksNlb } from './eks-nlb/app';
 import { eksNlbKeda } from './eks-nlb-keda/app';
 
@@ -19,6 +20,8 @@ export function buildApp(): App {
 /**
  * Where the prometheus-adapter Helm values go, relative to the output folder: a folder of
  * its own, since it is not a Kubernetes manifest (`kubectl apply -f dist/` must not read it).
+ * With `cdk8s synth --format helm` the output folder is the chart's templates/, which Helm
+ * renders as manifests: the file then goes beside it, under the chart's own folder.
  */
 export const ADAPTER_VALUES_FILE = join('helm', 'prometheus-adapter-values.yaml');
 
@@ -31,10 +34,15 @@ export function adapterValuesYaml(app: App): string {
   return PrometheusAdapterRules.valuesYamlFor(PrometheusAdapterRules.allIn(app));
 }
 
+/** The path of the values file for `app`: under its output folder, or beside a Helm chart's templates/. */
+export function adapterValuesPath(app: App): string {
+  return join(isHelmSynth(app) ? dirname(app.outdir) : app.outdir, ADAPTER_VALUES_FILE);
+}
+
 if (require.main === module) {
   const app = buildApp();
   app.synth();
-  const file = join(app.outdir, ADAPTER_VALUES_FILE);
-  mkdirSync(join(app.outdir, 'helm'), { recursive: true });
+  const file = adapterValuesPath(app);
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, adapterValuesYaml(app));
 }

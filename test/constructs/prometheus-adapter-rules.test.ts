@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, Chart, Duration, Testing, Yaml } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
@@ -7,7 +10,7 @@ import { AiInferenceChart } from '../../src/chart/ai-inference-chart';
 import { renderAdapterTemplate, findPromqlSyntaxError } from '../../src/metrics/promql';
 import { SEED_SIGNALS } from '../../src/spec/signals';
 import { eksNlbSpec } from '../../examples/eks-nlb/spec';
-import { ADAPTER_VALUES_FILE, adapterValuesYaml, buildApp } from '../../examples/main';
+import { ADAPTER_VALUES_FILE, adapterValuesPath, adapterValuesYaml, buildApp } from '../../examples/main';
 import { expectValidManifests } from '../helpers/k8s-schema';
 import { Manifest, errorOf, only, synth } from '../support';
 import { SEED_WORKLOAD } from './workloads';
@@ -260,6 +263,14 @@ describe('PrometheusAdapterRules', () => {
       expect(PrometheusAdapterRules.valuesFor(PrometheusAdapterRules.allIn(app))).toEqual(a.adapterRules!.helmValues());
 
       expect(ADAPTER_VALUES_FILE).toBe('helm/prometheus-adapter-values.yaml');
+      // Beside the manifests (not among them: kubectl apply -f dist/ reads no subfolder) ...
+      const dist = mkdtempSync(join(tmpdir(), 'ai-inference-values-'));
+      expect(adapterValuesPath(new App({ outdir: dist }))).toBe(join(dist, 'helm/prometheus-adapter-values.yaml'));
+      // ... and outside templates/ with --format helm, where Helm would render it as a manifest.
+      const chartDir = mkdtempSync(join(tmpdir(), 'ai-inference-helm-'));
+      mkdirSync(join(chartDir, 'templates'));
+      writeFileSync(join(chartDir, 'Chart.yaml'), 'apiVersion: v2\nname: x\nversion: 1.0.0\n');
+      expect(adapterValuesPath(new App({ outdir: join(chartDir, 'templates') }))).toBe(join(chartDir, 'helm/prometheus-adapter-values.yaml'));
       const values = parse(adapterValuesYaml(buildApp()));
       expect(values.rules.default).toBe(true);
       expect(values.rules.custom.map((r: Manifest) => r.name.as)).toEqual([
