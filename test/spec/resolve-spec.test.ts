@@ -107,7 +107,7 @@ describe('resolveSpec', () => {
 
   it('keeps the values of the seed spec', () => {
     const r = resolveSpec(eksNlbSpec);
-    expect(r.disruption).toEqual({ minAvailable: 2, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+    expect(r.disruption).toEqual({ minAvailable: '66%', unhealthyPodEvictionPolicy: 'AlwaysAllow' });
     expect(r.traffic.loadBalancer?.scheme).toBe('internet-facing');
     expect(r.traffic.loadBalancer?.sourceRanges).toEqual(['203.0.113.0/24', '198.51.100.0/24']);
     expect(r.scaling?.backend).toBe('prometheus-adapter');
