@@ -14,6 +14,8 @@ export type { AlertOverride, DashboardSpec, MonitoringSpec } from './spec/monito
 export type { NetworkPeer, NetworkPolicySpec } from './spec/network';
 export type {
   AdapterScalingSpec,
+  KedaFallbackBehavior,
+  KedaFallbackSpec,
   KedaScalingSpec,
   KedaSpec,
   ScalingBackend,
@@ -64,7 +66,7 @@ export { NlbService, NlbServiceProps } from './constructs/nlb-service';
 export { PdbPolicy, PdbPolicyProps } from './constructs/pdb-policy';
 export { InferenceNetworkPolicy, InferenceNetworkPolicyProps } from './constructs/inference-network-policy';
 export { GpuHpa, GpuHpaProps, GpuHpaPinnedProps, PINNED_ANNOTATION } from './constructs/gpu-hpa';
-export { PrometheusAdapterRules, PrometheusAdapterRulesProps } from './constructs/prometheus-adapter-rules';
+export { PrometheusAdapterRules, PrometheusAdapterRulesProps, PrometheusAdapterHelmValues, AdapterExistingConfigMapProps } from './constructs/prometheus-adapter-rules';
 export { KedaScaledObject, KedaScaledObjectProps, KedaActivationThresholds } from './constructs/keda-scaled-object';
 export { VpaRecommender, VpaRecommenderProps, vpaHpaConflicts } from './constructs/vpa-recommender';
 export { InferenceServiceMonitor, InferenceServiceMonitorProps } from './constructs/service-monitor';
@@ -75,7 +77,7 @@ export { GrafanaDashboard, GrafanaDashboardProps } from './constructs/grafana-da
 export { objectNames, selectorLabels, commonLabels, ObjectNames, ALERT_NAMES, AlertName } from './conventions';
 export { WARNING_IDS, WarningId, SUPPRESSED_WARNINGS_ANNOTATION, HELM_CONTEXT_KEY } from './conventions';
 export { DEFAULT_DCGM, GENERIC_PRESET, VLLM_PRESET, METRIC_PRESETS } from './metrics/presets';
-export { adapterMetricName, adapterRules, kedaQuery } from './metrics/signals';
+export { adapterMetricName, adapterRules, kedaQuery, mergeAdapterRules } from './metrics/signals';
 export { ALERT_CATALOGUE, BURN_RATE_TIERS } from './alerts/catalogue';
 export type { AlertCatalogueEntry, AlertSeverity, AlertThreshold, BurnRateTier, ThresholdSource, ThresholdUnit } from './alerts/catalogue';
 export { buildAlertRuleGroups, buildRuleFile } from './alerts/rules';
