@@ -141,7 +141,7 @@ export interface AiInferenceSpec {
   readonly resources: InferenceResources;
   /** @default - GPU nodes labelled node-type=gpu-inference */
   readonly scheduling?: GpuScheduling;
-  /** @default - /api/v1/health, 30 s / 10 s, 5 min startup */
+  /** @default - readiness on /api/v1/health every 10 s; liveness and startup TCP on the http port (30 s, 5 min startup budget) */
   readonly probes?: InferenceProbes;
   /** Container ports. @default { http: 8000, metrics: 9090 } */
   readonly ports?: InferencePorts;
@@ -151,7 +151,7 @@ export interface AiInferenceSpec {
   readonly config?: Omit<AppConfig, 'model'>;
   /** Credentials by Secret reference. @default [] */
   readonly secretEnv?: SecretEnvVar[];
-  /** @default - 60 s grace, 15 s preStop sleep */
+  /** @default - derived from the drain: 2 min preStop sleep (NLB ip-target propagation), grace = sleep + 30 s longest request + 10 s margin */
   readonly shutdown?: GracefulShutdown;
   /** @default - UID/GID/fsGroup 1001 */
   readonly identity?: PodIdentity;
