@@ -36,3 +36,11 @@ export function humanThreshold(value: number, unit: string): string {
       return promNumber(value);
   }
 }
+
+/** The `$value` templates of annotations, by the unit of the value. */
+export const VALUE = {
+  seconds: '{{ $value | humanizeDuration }}',
+  ratio: '{{ $value | humanizePercentage }}',
+  number: '{{ $value | humanize }}',
+  raw: '{{ $value }}',
+} as const;

@@ -8,7 +8,19 @@ import { AlertOverride, alertOverridesSchema } from '../spec/monitoring';
 
 export type { AlertOverride };
 export { alertOverridesSchema };
-import { ALERT_CATALOGUE, AlertName, AlertSeverity, BURN_RATE_TIERS, ThresholdSource, ThresholdUnit, catalogueEntry, isAlertName } from './catalogue';
+import {
+  ALERT_CATALOGUE,
+  AlertName,
+  AlertSeverity,
+  BURN_RATE_TIERS,
+  ThresholdSource,
+  ThresholdUnit,
+  catalogueEntry,
+  errorBudgetOf,
+  isAlertName,
+  startupGraceSeconds,
+} from './catalogue';
+import { LONGEST_TIER_WINDOW } from './tiers';
 
 /** The service-level objective the SLO-derived alerts are computed from. */
 export interface SloObjectives {
@@ -42,6 +54,19 @@ export interface AlertRulesInput {
   readonly hpaName: string;
   /** The autoscaler's replica ceiling (InferenceHpaAtMaxReplicas fires at it). */
   readonly maxReplicas: number;
+  /**
+   * The autoscaler's replica floor: InferenceGpuUnderutilized stays silent at it, and both
+   * it and InferenceHpaAtMaxReplicas are left out when it equals maxReplicas.
+   * @default 1
+   */
+  readonly minReplicas?: number;
+  /**
+   * The startup probe's budget (probes.startupBudget): InferencePodNotReady ignores a pod
+   * until startupBudget + STARTUP_MARGIN after it started, and InferenceHpaScalingStuck
+   * waits at least as long.
+   * @default Duration.minutes(5)
+   */
+  readonly startupBudget?: Duration;
   /** Which metric names the inference server exports. */
   readonly preset: MetricPreset;
   /** dcgm-exporter metric and label names. @default DEFAULT_DCGM */
@@ -115,7 +140,7 @@ const zSlo = z
   .strict();
 
 /** Longest window any rule reads besides the period (the 3 d burn-rate tier). */
-const LONGEST_TIER_WINDOW_MS = Math.max(...BURN_RATE_TIERS.map((t) => t.longWindow.toMilliseconds()));
+const LONGEST_TIER_WINDOW_MS = LONGEST_TIER_WINDOW.toMilliseconds();
 
 /** Valid threshold range per unit: [exclusive minimum, inclusive maximum]. */
 const UNIT_RANGE: Record<ThresholdUnit, readonly [number, number, string]> = {
@@ -139,6 +164,8 @@ export const alertRulesInputSchema = z
     deployment: zDnsSubdomain,
     hpaName: zDnsSubdomain,
     maxReplicas: z.number().int('must be a whole number; fix maxReplicas').min(1, 'must be at least 1; fix maxReplicas'),
+    minReplicas: z.number().int('must be a whole number; fix minReplicas').min(1, 'must be at least 1; fix minReplicas').optional(),
+    startupBudget: zWholeSeconds('startup probe budget').optional(),
     preset: zPreset,
     dcgm: zDcgm.optional(),
     slo: zSlo,
@@ -172,6 +199,13 @@ export const alertRulesInputSchema = z
       }
     }
 
+    if (input.minReplicas !== undefined && Number.isInteger(input.maxReplicas) && input.minReplicas > input.maxReplicas) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['minReplicas'],
+        message: `must not be above maxReplicas (${input.maxReplicas}); lower minReplicas or raise maxReplicas`,
+      });
+    }
     const slo = input.slo;
     if (slo.latencyP99Seconds < slo.latencyP95Seconds) {
       ctx.addIssue({
@@ -229,7 +263,7 @@ function fixedDefault(name: AlertName): number {
 
 /** 1 − objective, as a ratio, rounded to 12 significant digits (99.9 → 0.001). */
 export function errorBudget(availabilityPercent: number): number {
-  return Number(((100 - availabilityPercent) / 100).toPrecision(12));
+  return errorBudgetOf(availabilityPercent);
 }
 
 /**
@@ -246,6 +280,8 @@ export function resolveAlertRulesInput(input: AlertRulesInput): ResolvedAlertRul
   return {
     ...input,
     dcgm: input.dcgm ?? DEFAULT_DCGM,
+    minReplicas: input.minReplicas ?? 1,
+    startupBudget: input.startupBudget ?? Duration.minutes(5),
     overrides: input.overrides ?? {},
     evaluationInterval: input.evaluationInterval ?? Duration.seconds(30),
   };
@@ -255,35 +291,24 @@ export function resolveAlertRulesInput(input: AlertRulesInput): ResolvedAlertRul
 export interface ResolvedAlert {
   readonly name: AlertName;
   readonly severity: AlertSeverity;
-  /** false when disabled by an override or left out because the preset lacks a series. */
+  /**
+   * false when disabled by an override, or left out because the preset lacks a series or
+   * the alert cannot fire for this input (see the catalogue entry's omittedFor).
+   */
   readonly included: boolean;
   /** Why the alert is left out, when it is. */
   readonly omittedBecause?: string;
-  /** The threshold its expression compares, in `unit`; undefined for state and burn-rate alerts. */
+  /**
+   * The threshold its expression compares, in `unit`; undefined for state and burn-rate
+   * alerts, and for an optional threshold nobody set.
+   */
   readonly threshold?: number;
   readonly unit?: ThresholdUnit;
   /** Its `for`; undefined for the burn-rate alerts (see BURN_RATE_TIERS). */
   readonly for?: Duration;
 }
 
-/**
- * Why an alert cannot be built from `preset`, or undefined when it can. The generic preset
- * has every series; vLLM exports no cache hit ratio, database pool or bias score series.
- */
-export function missingSeries(name: AlertName, preset: MetricPreset): string | undefined {
-  switch (name) {
-    case 'InferenceCacheHitRateLow':
-      return preset.cacheHitRatio ? undefined : `the ${preset.name} metric preset has no cache hit ratio series`;
-    case 'InferenceDbPoolSaturated':
-      return preset.dbPoolInUse && preset.dbPoolMax ? undefined : `the ${preset.name} metric preset has no database pool series`;
-    case 'InferenceBiasScoreHigh':
-      return preset.highBiasScores ? undefined : `the ${preset.name} metric preset has no high bias score series`;
-    default:
-      return undefined;
-  }
-}
-
-function derivedValue(from: ThresholdSource, input: AlertRulesInput): number {
+function derivedValue(from: ThresholdSource, input: ResolvedAlertRulesInput): number {
   switch (from) {
     case 'slo.latencyP95Seconds':
       return input.slo.latencyP95Seconds;
@@ -291,12 +316,12 @@ function derivedValue(from: ThresholdSource, input: AlertRulesInput): number {
       return input.slo.latencyP99Seconds;
     case 'slo.availability':
       return Number((input.slo.availabilityPercent / 100).toPrecision(12));
-    case 'slo.throughputRps':
-      return input.slo.throughputRps;
     case 'queueDepthTargetPerPod':
       return input.queueDepthTargetPerPod;
     case 'maxReplicas':
       return input.maxReplicas;
+    case 'startupGrace':
+      return startupGraceSeconds(input);
   }
 }
 
@@ -306,11 +331,15 @@ function derivedValue(from: ThresholdSource, input: AlertRulesInput): number {
  * included: false.
  */
 export function resolveAlerts(input: AlertRulesInput): Record<AlertName, ResolvedAlert> {
-  const resolved = resolveAlertRulesInput(input);
+  return resolveAlertsOf(resolveAlertRulesInput(input));
+}
+
+/** resolveAlerts of an input already validated and resolved. */
+export function resolveAlertsOf(resolved: ResolvedAlertRulesInput): Record<AlertName, ResolvedAlert> {
   const out = {} as Record<AlertName, ResolvedAlert>;
   for (const entry of ALERT_CATALOGUE) {
     const override = resolved.overrides[entry.name] ?? {};
-    const missing = missingSeries(entry.name, resolved.preset);
+    const omitted = entry.omittedFor?.(resolved);
     const t = entry.threshold;
     let threshold: number | undefined;
     let unit: ThresholdUnit | undefined;
@@ -320,15 +349,22 @@ export function resolveAlerts(input: AlertRulesInput): Record<AlertName, Resolve
     } else if (t.kind === 'derived') {
       threshold = override.threshold ?? derivedValue(t.from, resolved);
       unit = t.unit;
+    } else if (t.kind === 'optional') {
+      threshold = override.threshold;
+      unit = t.unit;
+    }
+    let forDuration = entry.for === undefined ? undefined : override.for ?? entry.for;
+    if (forDuration && override.for === undefined && entry.forAtLeast === 'startupGrace') {
+      forDuration = Duration.seconds(Math.max(forDuration.toSeconds(), startupGraceSeconds(resolved)));
     }
     out[entry.name] = {
       name: entry.name,
       severity: entry.severity,
-      included: override.enabled !== false && missing === undefined,
-      omittedBecause: override.enabled === false ? 'disabled by an override' : missing,
+      included: override.enabled !== false && omitted === undefined,
+      omittedBecause: override.enabled === false ? 'disabled by an override' : omitted,
       threshold,
       unit,
-      for: entry.for === undefined ? undefined : override.for ?? entry.for,
+      for: forDuration,
     };
   }
   return out;

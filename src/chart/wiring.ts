@@ -267,6 +267,8 @@ export function monitoringWirings(spec: AiInferenceSpec, resolved: ResolvedSpec)
     deployment: names.deployment,
     hpaName,
     maxReplicas: replicas.max,
+    minReplicas: replicas.min,
+    startupBudget: resolved.workload.probes.startupBudget,
     preset,
     dcgm,
     slo: {
@@ -302,7 +304,7 @@ export function monitoringWirings(spec: AiInferenceSpec, resolved: ResolvedSpec)
     rules: {
       schema: alertRulesInputSchema,
       props: rules,
-      paths: { ...sloPaths, queueDepthTargetPerPod: 'scaling.signals.queueDepth.averageValue', maxReplicas: replicas.maxPath },
+      paths: { ...sloPaths, queueDepthTargetPerPod: 'scaling.signals.queueDepth.averageValue', maxReplicas: replicas.maxPath, minReplicas: replicas.minPath, startupBudget: 'probes.startupBudget' },
     },
     dashboard:
       m.dashboard === false

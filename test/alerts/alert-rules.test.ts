@@ -110,7 +110,6 @@ describe('alert rules of the seed service (99.9 %, p95 2 s, p99 3 s, 1 %, 1000 r
   it.each<[AlertName, string, string | undefined]>([
     ['InferenceLatencyP95SLOBreach', '> 2', '5m'],
     ['InferenceErrorRateHigh', '> 0.05', '5m'],
-    ['InferencePodNotReady', '== 0', '5m'],
     ['InferenceErrorBudgetExhausted', '< 0.999', '5m'],
     ['InferenceLatencyP99High', '> 3', '10m'],
     ['InferenceGpuUtilizationHigh', '> 95', '15m'],
@@ -120,9 +119,7 @@ describe('alert rules of the seed service (99.9 %, p95 2 s, p99 3 s, 1 %, 1000 r
     ['InferenceDbPoolSaturated', '> 0.9', '10m'],
     ['InferenceHpaAtMaxReplicas', '>= 20', '15m'],
     ['InferenceHpaScalingStuck', '> 0', '10m'],
-    ['InferenceThroughputLow', '< 1000', '15m'],
     ['InferenceBiasScoreHigh', '> 0.05', '15m'],
-    ['InferenceGpuUnderutilized', '< 30', '1h'],
   ])('gives %s the comparison "%s" and for %s', (name, comparison, forText) => {
     const rule = ruleOf(seedGroups, name);
     expect(oneLine(rule.expr).endsWith(` ${comparison}`), rule.expr).toBe(true);
@@ -143,7 +140,7 @@ describe('alert rules of the seed service (99.9 %, p95 2 s, p99 3 s, 1 %, 1000 r
     expect(table).toEqual({
       InferenceLatencyP95SLOBreach: [2, '5m'],
       InferenceErrorRateHigh: [0.05, '5m'],
-      InferencePodNotReady: [undefined, '5m'],
+      InferencePodNotReady: [600, '5m'],
       InferenceModelLoadFailed: [2, '0s'],
       InferenceErrorBudgetBurnFast: [undefined, undefined],
       InferenceErrorBudgetExhausted: [0.999, '5m'],
@@ -156,7 +153,7 @@ describe('alert rules of the seed service (99.9 %, p95 2 s, p99 3 s, 1 %, 1000 r
       InferenceDbPoolSaturated: [0.9, '10m'],
       InferenceHpaAtMaxReplicas: [20, '15m'],
       InferenceHpaScalingStuck: [undefined, '10m'],
-      InferenceThroughputLow: [1000, '15m'],
+      InferenceThroughputLow: [undefined, '15m'],
       InferenceBiasScoreHigh: [0.05, '15m'],
       InferenceGpuUnderutilized: [30, '1h'],
     });
@@ -202,27 +199,68 @@ describe('alert rules of the seed service (99.9 %, p95 2 s, p99 3 s, 1 %, 1000 r
     expect(ruleOf(seedGroups, 'InferenceLatencyP99High').expr).toContain('histogram_quantile(0.99, ');
   });
 
-  it('records the error ratio (errors / requests) and the latency SLI over 5m 30m 1h 2h 6h 1d 3d and 30d', () => {
+  it('records the 5m request and error rates from the raw counters, and the error ratio over 5m 30m 1h 2h 6h 1d 3d and 30d from them', () => {
     const windows = ['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d'];
     expect(recording(seedGroups).map((r) => r.record)).toEqual([
+      'inference:requests:rate5m',
+      'inference:request_errors:rate5m',
       ...windows.map((w) => `inference:request_errors:ratio_rate${w}`),
-      ...windows.map((w) => `inference:requests_within_latency_objective:ratio_rate${w}`),
+      'inference:kube_pod_owner:deployment',
     ]);
-    expect(recording(seedGroups)[0].expr).toBe(
-      'sum by (namespace, job) (rate(inference_errors_total{namespace="pixelated-prod",job="ai-inference-internal"}[5m]))\n/\nsum by (namespace, job) (rate(inference_requests_total{namespace="pixelated-prod",job="ai-inference-internal"}[5m]))',
+    const [requests, errors, ratio5m, ratio30m] = recording(seedGroups);
+    expect(requests.expr).toBe('sum by (namespace, job) (rate(inference_requests_total{namespace="pixelated-prod",job="ai-inference-internal"}[5m]))');
+    expect(errors.expr).toBe(
+      'sum by (namespace, job) (rate(inference_errors_total{namespace="pixelated-prod",job="ai-inference-internal"}[5m]))\nor\n0 * inference:requests:rate5m{namespace="pixelated-prod",job="ai-inference-internal"}',
+    );
+    expect(ratio5m.expr).toBe(
+      'inference:request_errors:rate5m{namespace="pixelated-prod",job="ai-inference-internal"}\n/\ninference:requests:rate5m{namespace="pixelated-prod",job="ai-inference-internal"}',
+    );
+    expect(ratio30m.expr).toBe(
+      'sum_over_time(inference:request_errors:rate5m{namespace="pixelated-prod",job="ai-inference-internal"}[30m])\n/\nsum_over_time(inference:requests:rate5m{namespace="pixelated-prod",job="ai-inference-internal"}[30m])',
     );
   });
 
-  it('reads the 2 s bucket as le="2" or le="2.0"', () => {
-    const rule = recording(seedGroups).find((r) => r.record === 'inference:requests_within_latency_objective:ratio_rate5m')!;
-    expect(rule.expr).toContain('inference_response_time_seconds_bucket{namespace="pixelated-prod",job="ai-inference-internal",le=~"2(\\\\.0)?"}[5m]');
+  it('reads no raw counter over more than 15 minutes: the long windows sum the recorded 5m rates', () => {
+    for (const rule of seedGroups.flatMap((g) => g.rules)) {
+      for (const [, metric, window] of rule.expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{[^{}]*\}\[(\d+[smhd])\]/g)) {
+        const minutes = { s: 1 / 60, m: 1, h: 60, d: 1440 }[window.slice(-1) as 's' | 'm' | 'h' | 'd'] * Number(window.slice(0, -1));
+        if (minutes > 15) expect(metric, rule.expr).toMatch(/^inference:request(s|_errors):rate5m$/);
+      }
+    }
   });
 
-  it('puts the recording and alert rules in two groups evaluated every 30s', () => {
+  it('records no latency-objective ratios: no rule reads them (the p95 and p99 alerts read the histogram)', () => {
+    expect(recording(seedGroups).filter((r) => r.record.includes('latency'))).toEqual([]);
+  });
+
+  it('puts the 5m rates and short windows, the long windows, and the alerts in three groups', () => {
     expect(seedGroups.map((g) => [g.name, g.interval, g.rules.length])).toEqual([
-      ['ai-inference-sli', '30s', 16],
-      ['ai-inference-alerts', '30s', 20],
+      ['ai-inference-sli', '30s', 5],
+      ['ai-inference-sli-long', '2m', 5],
+      ['ai-inference-alerts', '30s', 21],
     ]);
+    const groups = buildAlertRuleGroups(seedInput({ evaluationInterval: Duration.minutes(5) }));
+    expect(groups.map((g) => g.interval)).toEqual(['5m', '5m', '5m']);
+  });
+
+  it('records the pods of the Deployment at the head of the alert group, from pod and ReplicaSet owners', () => {
+    const [first] = seedGroups[2].rules;
+    expect(first).toEqual({
+      record: 'inference:kube_pod_owner:deployment',
+      expr: [
+        'max by (namespace, pod, deployment) (',
+        '  label_replace(kube_pod_owner{namespace="pixelated-prod",pod=~"ai-inference-.*",owner_kind="ReplicaSet"}, "replicaset", "$1", "owner_name", "(.*)")',
+        '  * on (namespace, replicaset) group_left (deployment)',
+        '  max by (namespace, replicaset, deployment) (label_replace(kube_replicaset_owner{namespace="pixelated-prod",owner_kind="Deployment",owner_name="ai-inference"}, "deployment", "$1", "owner_name", "(.*)"))',
+        ')',
+      ].join('\n'),
+    });
+    const podAlerts = ['InferencePodNotReady', 'InferenceModelLoadFailed', 'InferenceGpuUtilizationHigh', 'InferenceMemoryUsageHigh', 'InferenceGpuUnderutilized'] as const;
+    for (const name of podAlerts) {
+      expect(ruleOf(seedGroups, name).expr, name).toContain('inference:kube_pod_owner:deployment{namespace="pixelated-prod",deployment="ai-inference"}');
+    }
+    const overrides = Object.fromEntries(podAlerts.map((n) => [n, { enabled: false }]));
+    expect(recording(buildAlertRuleGroups(seedInput({ overrides }))).map((r) => r.record)).not.toContain('inference:kube_pod_owner:deployment');
   });
 
   it('labels every alert with its severity, namespace and deployment', () => {
@@ -264,23 +302,31 @@ describe('alert rules of the seed service (99.9 %, p95 2 s, p99 3 s, 1 %, 1000 r
 describe('selection by namespace and job', () => {
   const SELECTOR = /([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^{}]*)\}/g;
 
-  it('scopes every series selector to the namespace and to the job, the pods or the autoscaler', () => {
+  it('scopes every series selector to the namespace and to the job, the Deployment, its pods or the autoscaler', () => {
+    const OWN_PODS = 'inference:kube_pod_owner:deployment{namespace="pixelated-prod",deployment="ai-inference"}';
     for (const rule of seedGroups.flatMap((g) => g.rules)) {
       const selectors = [...rule.expr.matchAll(SELECTOR)];
       expect(selectors.length, rule.expr).toBeGreaterThan(0);
       for (const [, metric, matchers] of selectors) {
         const what = `${metric}{${matchers}}`;
+        expect(matchers, what).toMatch(/(^|,)(exported_)?namespace="pixelated-prod"/);
         if (metric.startsWith('DCGM_')) {
-          expect(matchers, what).toContain('exported_namespace="pixelated-prod"');
+          // The pod regex pre-filters; the join to the Deployment's pods selects.
           expect(matchers, what).toContain('exported_pod=~"ai-inference-.*"');
+          expect(oneLine(rule.expr), what).toContain(`and on (exported_namespace, exported_pod) label_replace(label_replace(${OWN_PODS}`);
         } else if (metric.startsWith('kube_horizontalpodautoscaler_')) {
-          expect(matchers, what).toContain('namespace="pixelated-prod"');
           expect(matchers, what).toContain('horizontalpodautoscaler="ai-inference-hpa"');
+        } else if (metric.startsWith('kube_deployment_')) {
+          expect(matchers, what).toContain('deployment="ai-inference"');
+        } else if (metric === 'kube_replicaset_owner') {
+          expect(matchers, what).toContain('owner_kind="Deployment",owner_name="ai-inference"');
+        } else if (metric === 'inference:kube_pod_owner:deployment') {
+          expect(matchers, what).toContain('deployment="ai-inference"');
         } else if (metric.startsWith('kube_') || metric.startsWith('container_')) {
-          expect(matchers, what).toContain('namespace="pixelated-prod"');
           expect(matchers, what).toContain('pod=~"ai-inference-.*"');
+          if (!isAlertingRule(rule)) expect(rule.record).toBe('inference:kube_pod_owner:deployment');
+          else expect(rule.expr, what).toContain(OWN_PODS);
         } else {
-          expect(matchers, what).toContain('namespace="pixelated-prod"');
           expect(matchers, what).toContain('job="ai-inference-internal"');
         }
       }
@@ -293,7 +339,7 @@ describe('selection by namespace and job', () => {
     );
     const exprs = new Set(seedGroups.flatMap((g) => g.rules).map((r) => r.expr));
     expect(other.flatMap((g) => g.rules).filter((r) => exprs.has(r.expr))).toEqual([]);
-    expect(other.map((g) => g.name)).toEqual(['embeddings-sli', 'embeddings-alerts']);
+    expect(other.map((g) => g.name)).toEqual(['embeddings-sli', 'embeddings-sli-long', 'embeddings-alerts']);
     expect(new Set(alerting(other).map((r) => r.labels.deployment))).toEqual(new Set(['embeddings']));
   });
 
@@ -301,7 +347,12 @@ describe('selection by namespace and job', () => {
     const groups = buildAlertRuleGroups(
       seedInput({ dcgm: { utilizationMetric: 'DCGM_FI_DEV_GPU_UTIL', memoryUsedMetric: 'DCGM_FI_DEV_FB_USED', memoryFreeMetric: 'DCGM_FI_DEV_FB_FREE', podLabel: 'pod', namespaceLabel: 'namespace' } }),
     );
-    expect(ruleOf(groups, 'InferenceGpuUtilizationHigh').expr).toBe('avg(DCGM_FI_DEV_GPU_UTIL{namespace="pixelated-prod",pod=~"ai-inference-.*"}) > 95');
+    expect(ruleOf(groups, 'InferenceGpuUtilizationHigh').expr).toBe(
+      'avg(\n  DCGM_FI_DEV_GPU_UTIL{namespace="pixelated-prod",pod=~"ai-inference-.*"}\n  and on (namespace, pod)\n  inference:kube_pod_owner:deployment{namespace="pixelated-prod",deployment="ai-inference"}\n) > 95',
+    );
+    expect(ruleOf(seedGroups, 'InferenceGpuUtilizationHigh').expr).toBe(
+      'avg(\n  DCGM_FI_DEV_GPU_UTIL{exported_namespace="pixelated-prod",exported_pod=~"ai-inference-.*"}\n  and on (exported_namespace, exported_pod)\n  label_replace(label_replace(inference:kube_pod_owner:deployment{namespace="pixelated-prod",deployment="ai-inference"}, "exported_pod", "$1", "pod", "(.*)"), "exported_namespace", "$1", "namespace", "(.*)")\n) > 95',
+    );
   });
 
   it('selects the HPA KEDA creates (keda-hpa-<ScaledObject>)', () => {
@@ -319,12 +370,11 @@ describe('selection by namespace and job', () => {
 });
 
 describe('SLO-derived thresholds', () => {
-  it('moves the p95 alert and the latency SLI bucket when the p95 objective changes to 1.5 s', () => {
+  it('moves the p95 alert when the p95 objective changes to 1.5 s', () => {
     const groups = buildAlertRuleGroups(withSlo({ latencyP95Seconds: 1.5 }));
     const rule = ruleOf(groups, 'InferenceLatencyP95SLOBreach');
     expect(rule.expr.endsWith(' > 1.5')).toBe(true);
     expect(rule.annotations.summary).toBe('p95 latency of ai-inference is above the 1.5s SLO objective');
-    expect(recording(groups).find((r) => r.record.endsWith('ratio_rate5m') && r.record.includes('latency'))!.expr).toContain('le=~"1\\\\.5"');
     expect(ruleOf(groups, 'InferenceLatencyP99High').expr.endsWith(' > 3')).toBe(true);
     expect(resolveAlerts(withSlo({ latencyP95Seconds: 1.5 })).InferenceLatencyP95SLOBreach.threshold).toBe(1.5);
   });
@@ -355,11 +405,104 @@ describe('SLO-derived thresholds', () => {
     expect(rulesOf(groups, 'InferenceErrorBudgetBurnFast')[0].annotations.description).toContain('2.143% of the 28d error budget is spent in 1h');
   });
 
-  it('moves the throughput floor, the queue target and the replica ceiling with the input', () => {
-    const groups = buildAlertRuleGroups({ ...withSlo({ throughputRps: 250 }), queueDepthTargetPerPod: 4, maxReplicas: 8 });
-    expect(ruleOf(groups, 'InferenceThroughputLow').expr.endsWith(' < 250')).toBe(true);
+  it('moves the queue target and the replica ceiling with the input', () => {
+    const groups = buildAlertRuleGroups({ ...seedInput(), queueDepthTargetPerPod: 4, maxReplicas: 8 });
     expect(ruleOf(groups, 'InferenceQueueDepthHigh').expr.endsWith(' > 4')).toBe(true);
     expect(ruleOf(groups, 'InferenceHpaAtMaxReplicas').expr.endsWith(' >= 8')).toBe(true);
+  });
+
+  it('never uses the throughput objective (a capacity target) as a traffic floor', () => {
+    const rule = ruleOf(seedGroups, 'InferenceThroughputLow');
+    expect(ruleOf(buildAlertRuleGroups(withSlo({ throughputRps: 250 })), 'InferenceThroughputLow')).toEqual(rule);
+    expect(rule.expr).not.toMatch(/1000/);
+  });
+});
+
+describe('alerts that page for the right reason', () => {
+  it('ignores a pod that is not Ready inside its startup grace: probes.startupBudget + 5m from when it started, or was created', () => {
+    const rule = ruleOf(seedGroups, 'InferencePodNotReady');
+    expect(oneLine(rule.expr)).toBe(
+      '( time() - ( max by (namespace, pod) (kube_pod_start_time{namespace="pixelated-prod",pod=~"ai-inference-.*"}) or max by (namespace, pod) (kube_pod_created{namespace="pixelated-prod",pod=~"ai-inference-.*"}) ) ) > 600 ' +
+        'and on (namespace, pod) ( inference:kube_pod_owner:deployment{namespace="pixelated-prod",deployment="ai-inference"} ' +
+        'unless on (namespace, pod) (kube_pod_status_ready{namespace="pixelated-prod",pod=~"ai-inference-.*",condition="true"} == 1) ' +
+        'unless on (namespace, pod) (kube_pod_status_phase{namespace="pixelated-prod",pod=~"ai-inference-.*",phase=~"Succeeded|Failed"} == 1) )',
+    );
+    expect(rule.for).toBe('5m');
+    expect(rule.annotations.description).toContain('past its startup grace of 10m (startup budget 5m + 5m for image pull and target registration)');
+  });
+
+  it('moves the startup grace with the startup budget, and takes a grace in seconds as its threshold', () => {
+    const longer = ruleOf(buildAlertRuleGroups(seedInput({ startupBudget: Duration.minutes(20) })), 'InferencePodNotReady');
+    expect(oneLine(longer.expr)).toContain(') ) ) > 1500 and on (namespace, pod)');
+    const overridden = ruleOf(buildAlertRuleGroups(seedInput({ overrides: { InferencePodNotReady: { threshold: 900 } } })), 'InferencePodNotReady');
+    expect(oneLine(overridden.expr)).toContain(') ) ) > 900 and on (namespace, pod)');
+    expect(overridden.annotations.description).toContain('past its startup grace of 15m.');
+    expect(resolveAlerts(seedInput()).InferencePodNotReady).toMatchObject({ threshold: 600, unit: 'seconds' });
+  });
+
+  it('compares the autoscaler\'s desired replicas with the Deployment\'s available ones, outside rollouts', () => {
+    const rule = ruleOf(seedGroups, 'InferenceHpaScalingStuck');
+    expect(rule.expr).toContain('kube_horizontalpodautoscaler_status_desired_replicas{namespace="pixelated-prod",horizontalpodautoscaler="ai-inference-hpa"}');
+    expect(rule.expr).toContain('- on (namespace) group_left ()\n  max by (namespace) (kube_deployment_status_replicas_available{namespace="pixelated-prod",deployment="ai-inference"})');
+    expect(rule.expr).toContain('unless on (namespace)\n  (max by (namespace) (kube_deployment_status_replicas{namespace="pixelated-prod",deployment="ai-inference"}) > max by (namespace) (kube_deployment_status_replicas_updated{namespace="pixelated-prod",deployment="ai-inference"}))');
+    expect(rule.expr).not.toContain('status_current_replicas');
+  });
+
+  it('waits at least the startup grace before calling scaling stuck, unless the for is overridden', () => {
+    expect(ruleOf(buildAlertRuleGroups(seedInput({ startupBudget: Duration.minutes(20) })), 'InferenceHpaScalingStuck').for).toBe('25m');
+    expect(ruleOf(buildAlertRuleGroups(seedInput({ startupBudget: Duration.minutes(2) })), 'InferenceHpaScalingStuck').for).toBe('10m');
+    const overridden = seedInput({ startupBudget: Duration.minutes(20), overrides: { InferenceHpaScalingStuck: { for: Duration.minutes(12) } } });
+    expect(ruleOf(buildAlertRuleGroups(overridden), 'InferenceHpaScalingStuck').for).toBe('12m');
+  });
+
+  it('detects collapsed traffic against the rate an hour and a day earlier, with a 1 req/s minimum and no floor by default', () => {
+    const rule = ruleOf(seedGroups, 'InferenceThroughputLow');
+    const rate = 'inference:requests:rate5m{namespace="pixelated-prod",job="ai-inference-internal"}';
+    const now = `(${rate} or on (namespace, job) 0 * ${rate} offset 1h)`;
+    expect(rule.expr).toBe(
+      ['(', `  ${now}`, `  < on (namespace, job) 0.5 * (${rate} offset 1h >= 1)`, '  unless on (namespace, job)', `  ${now} >= on (namespace, job) 0.5 * ${rate} offset 1d`, ')'].join('\n'),
+    );
+    expect(rule.annotations.description).not.toContain('floor');
+  });
+
+  it('adds an absolute traffic floor only when the user sets the threshold', () => {
+    const rule = ruleOf(buildAlertRuleGroups(seedInput({ overrides: { InferenceThroughputLow: { threshold: 200 } } })), 'InferenceThroughputLow');
+    expect(rule.expr).toMatch(/\)\nor\n\(inference:requests:rate5m\{[^}]*\} or on \(namespace, job\) 0 \* inference:requests:rate5m\{[^}]*\} offset 1h\) < 200$/);
+    expect(rule.annotations.description).toContain('or below the floor of 200 req/s');
+  });
+
+  it('calls GPUs underutilized only while the Deployment runs more than minReplicas', () => {
+    const rule = ruleOf(seedGroups, 'InferenceGpuUnderutilized');
+    expect(oneLine(rule.expr)).toMatch(/\) < 30 and on \(\) max\(kube_deployment_spec_replicas\{namespace="pixelated-prod",deployment="ai-inference"\}\) > 3$/);
+    expect(rule.for).toBe('1h');
+    expect(oneLine(ruleOf(buildAlertRuleGroups(seedInput({ minReplicas: 1 })), 'InferenceGpuUnderutilized').expr)).toMatch(/> 1$/);
+  });
+
+  it('leaves out the at-max and underutilized alerts when minReplicas equals maxReplicas, and says why', () => {
+    const pinned = seedInput({ minReplicas: 4, maxReplicas: 4 });
+    const groups = buildAlertRuleGroups(pinned);
+    expect(rulesOf(groups, 'InferenceHpaAtMaxReplicas')).toEqual([]);
+    expect(rulesOf(groups, 'InferenceGpuUnderutilized')).toEqual([]);
+    const resolved = resolveAlerts(pinned);
+    expect(resolved.InferenceHpaAtMaxReplicas.omittedBecause).toBe('minReplicas equals maxReplicas (4): the autoscaler always runs at its maximum');
+    expect(resolved.InferenceGpuUnderutilized.omittedBecause).toBe('minReplicas equals maxReplicas (4): the service always runs at minReplicas');
+    expect(rulesOf(groups, 'InferenceHpaScalingStuck')).toHaveLength(1);
+  });
+
+  it('rejects minReplicas above maxReplicas and a startup budget that is not whole seconds', () => {
+    expect(problemsOf(seedInput({ minReplicas: 21 }))).toEqual(['minReplicas (21) must not be above maxReplicas (20); lower minReplicas or raise maxReplicas']);
+    expect(problemsOf(seedInput({ startupBudget: Duration.millis(1500) }))).toEqual([
+      'startupBudget (1s500ms) must be a positive whole number of seconds (startup probe budget); use Duration.seconds/minutes/hours/days',
+    ]);
+  });
+
+  it('defaults minReplicas to 1 and the startup budget to 5 minutes for inputs without them', () => {
+    const { minReplicas, startupBudget, ...rest } = seedInput();
+    void minReplicas;
+    void startupBudget;
+    const groups = buildAlertRuleGroups(rest);
+    expect(oneLine(ruleOf(groups, 'InferenceGpuUnderutilized').expr)).toMatch(/> 1$/);
+    expect(oneLine(ruleOf(groups, 'InferencePodNotReady').expr)).toContain(') ) ) > 600 and');
   });
 });
 
@@ -377,7 +520,7 @@ describe('per-alert overrides', () => {
 
   it('leaves out the alert group when every alert is disabled', () => {
     const overrides = Object.fromEntries(ALERT_NAMES.map((n) => [n, { enabled: false }]));
-    expect(buildAlertRuleGroups(seedInput({ overrides })).map((g) => g.name)).toEqual(['ai-inference-sli']);
+    expect(buildAlertRuleGroups(seedInput({ overrides })).map((g) => g.name)).toEqual(['ai-inference-sli', 'ai-inference-sli-long']);
   });
 
   it('re-thresholds an alert and changes its for', () => {
@@ -416,8 +559,8 @@ describe('per-alert overrides', () => {
   });
 
   it('rejects a threshold on an alert without one', () => {
-    expect(problemsOf(seedInput({ overrides: { InferencePodNotReady: { threshold: 3 } } }))).toEqual([
-      'overrides.InferencePodNotReady.threshold (3) InferencePodNotReady has no numeric threshold; remove threshold',
+    expect(problemsOf(seedInput({ overrides: { InferenceHpaScalingStuck: { threshold: 3 } } }))).toEqual([
+      'overrides.InferenceHpaScalingStuck.threshold (3) InferenceHpaScalingStuck has no numeric threshold; remove threshold',
     ]);
   });
 
@@ -510,7 +653,7 @@ describe('input validation', () => {
 
   it('names the rule when an expression does not parse', () => {
     const broken = { ...GENERIC_PRESET, requests: { metric: 'inference_requests_total', matchers: 'handler=~' } };
-    expect(() => buildAlertRuleGroups(seedInput({}, broken))).toThrow(/rule group ai-inference-sli, rule inference:request_errors:ratio_rate5m: PromQL does not parse/);
+    expect(() => buildAlertRuleGroups(seedInput({}, broken))).toThrow(/rule group ai-inference-sli, rule inference:requests:rate5m: PromQL does not parse/);
   });
 });
 
@@ -534,9 +677,9 @@ describe('the vLLM preset', () => {
   });
 
   it('counts 5xx of the /v1 handlers as errors and all /v1 requests as requests', () => {
-    expect(recording(groups)[0].expr).toBe(
-      'sum by (namespace, job) (rate(http_requests_total{namespace="pixelated-prod",job="ai-inference-internal",handler=~"/v1/.*",status="5xx"}[5m]))\n/\nsum by (namespace, job) (rate(http_requests_total{namespace="pixelated-prod",job="ai-inference-internal",handler=~"/v1/.*"}[5m]))',
-    );
+    const [requests, errors] = recording(groups);
+    expect(requests.expr).toBe('sum by (namespace, job) (rate(http_requests_total{namespace="pixelated-prod",job="ai-inference-internal",handler=~"/v1/.*"}[5m]))');
+    expect(errors.expr).toContain('sum by (namespace, job) (rate(http_requests_total{namespace="pixelated-prod",job="ai-inference-internal",handler=~"/v1/.*",status="5xx"}[5m]))\nor\n');
   });
 });
 

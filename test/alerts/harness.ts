@@ -1,4 +1,7 @@
+import { Testing } from 'cdk8s';
+import { eksNlbSpec } from '../../examples/eks-nlb/spec';
 import { AlertName, RuleGroup, isAlertingRule } from '../../src/alerts';
+import { AiInferenceChart } from '../../src/chart/ai-inference-chart';
 import { AlertScenario, ExpectedAlert, RecordingScenario, neighbourSeries } from './scenarios';
 
 /** Turns the scenarios of scenarios.ts into promtool rule unit-test files. */
@@ -59,3 +62,16 @@ export function promqlTestOf(scenario: RecordingScenario, groups: readonly RuleG
   };
 }
 
+
+/** The test name of a scenario (silent ones say they are fed a neighbour's series too). */
+export function scenarioName(scenario: AlertScenario): string {
+  return scenario.neighboursOf ? `${scenario.title}, even with a neighbour's failing series` : scenario.title;
+}
+
+/** The `.spec` of the PrometheusRule the eks-nlb example synthesizes (dist/ equals it). */
+export function synthesizedRuleSpec(): { groups: RuleGroup[] } {
+  const objects = Testing.synth(new AiInferenceChart(Testing.app(), 'eks-nlb', { spec: eksNlbSpec }));
+  const rules = objects.filter((o) => o.kind === 'PrometheusRule');
+  if (rules.length !== 1) throw new Error(`expected one PrometheusRule, found ${rules.length}`);
+  return rules[0].spec;
+}

@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Testing } from 'cdk8s';
-import { ALERT_NAMES, RuleGroup, buildAlertRuleGroups } from '../../src/alerts';
-import { AiInferenceChart } from '../../src/chart/ai-inference-chart';
+import { ALERT_NAMES, buildAlertRuleGroups } from '../../src/alerts';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../../src/spec/spec';
-import { eksNlbSpec } from '../../examples/eks-nlb/spec';
 import { VLLM_PRESET } from '../../src/metrics/presets';
 import { checkRules, promtoolSkipped, requirePromtool, testRules } from '../helpers/promtool';
-import { promqlTestOf, promtoolTestOf } from './harness';
-import { ALERT_SCENARIOS, RECORDING_SCENARIOS, VLLM_SCENARIOS } from './scenarios';
+import { promqlTestOf, promtoolTestOf, scenarioName, synthesizedRuleSpec } from './harness';
+import { ALERT_SCENARIOS, FLOOR_SCENARIOS, RECORDING_SCENARIOS, THROUGHPUT_FLOOR_RPS, VLLM_SCENARIOS } from './scenarios';
 import { seedInput } from './seed';
 
 /**
@@ -34,13 +31,6 @@ describe('the promtool scenarios', () => {
   });
 });
 
-/** The `.spec` of the PrometheusRule the eks-nlb example synthesizes (dist/ equals it). */
-function synthesizedRuleSpec(): { groups: RuleGroup[] } {
-  const objects = Testing.synth(new AiInferenceChart(Testing.app(), 'eks-nlb', { spec: eksNlbSpec }));
-  const rules = objects.filter((o) => o.kind === 'PrometheusRule');
-  expect(rules).toHaveLength(1);
-  return rules[0].spec;
-}
 
 describe.skipIf(promtoolSkipped())('the synthesized PrometheusRule of the seed service under promtool', () => {
   const ruleFile = synthesizedRuleSpec();
@@ -54,15 +44,15 @@ describe.skipIf(promtoolSkipped())('the synthesized PrometheusRule of the seed s
     expect(() => requirePromtool()).not.toThrow();
   });
 
-  it('passes promtool check rules with 16 recording and 20 alerting rules', () => {
+  it('passes promtool check rules with 11 recording and 20 alerting rules', () => {
     const result = checkRules(ruleFile);
-    expect(result.output).toContain('SUCCESS: 36 rules found');
+    expect(result.output).toContain('SUCCESS: 31 rules found');
     expect(result.ok).toBe(true);
   });
 
-  for (const scenario of ALERT_SCENARIOS) {
-    const name = scenario.neighboursOf ? `${scenario.title}, even with a neighbour's failing series` : scenario.title;
-    it(`${scenario.alert} ${name}`, () => {
+  // The 5m-interval scenarios (days of data) run in promtool-days.test.ts, in parallel.
+  for (const scenario of ALERT_SCENARIOS.filter((s) => s.interval === '1m')) {
+    it(`${scenario.alert} ${scenarioName(scenario)}`, () => {
       const result = testRules(ruleFile, promtoolTestOf(scenario, groups));
       expect(result.output).toContain('SUCCESS');
       expect(result.ok).toBe(true);
@@ -92,13 +82,25 @@ describe.skipIf(promtoolSkipped())('alert rules of a vLLM service under promtool
 
   it('passes promtool check rules without the three alerts vLLM has no series for', () => {
     const result = checkRules(ruleFile);
-    expect(result.output).toContain('SUCCESS: 33 rules found');
+    expect(result.output).toContain('SUCCESS: 28 rules found');
     expect(result.ok).toBe(true);
   });
 
   for (const scenario of VLLM_SCENARIOS) {
     it(`${scenario.alert} ${scenario.title}`, () => {
       const result = testRules(ruleFile, promtoolTestOf(scenario, groups));
+      expect(result.output).toContain('SUCCESS');
+      expect(result.ok).toBe(true);
+    });
+  }
+});
+
+describe.skipIf(promtoolSkipped())('InferenceThroughputLow with an absolute floor set by the user', () => {
+  const groups = buildAlertRuleGroups(seedInput({ overrides: { InferenceThroughputLow: { threshold: THROUGHPUT_FLOOR_RPS } } }));
+
+  for (const scenario of FLOOR_SCENARIOS) {
+    it(`${scenario.alert} ${scenario.title}`, () => {
+      const result = testRules({ groups }, promtoolTestOf(scenario, groups));
       expect(result.output).toContain('SUCCESS');
       expect(result.ok).toBe(true);
     });

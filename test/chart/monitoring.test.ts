@@ -57,12 +57,43 @@ describe('AiInferenceChart monitoring', () => {
     expect(alertRule(objects, 'InferenceHpaAtMaxReplicas').expr).toContain('horizontalpodautoscaler="keda-hpa-ai-inference-scaler"');
   });
 
-  it('leaves out the autoscaler alerts without an autoscaler', () => {
+  it('leaves out the autoscaler alerts without an autoscaler, and InferenceGpuUnderutilized (always at its replica count)', () => {
     const objects = synthSpec({ ...eksNlbSpec, scaling: undefined, replicas: 3 });
     expect(alertRule(objects, 'InferenceHpaAtMaxReplicas')).toBeUndefined();
     expect(alertRule(objects, 'InferenceHpaScalingStuck')).toBeUndefined();
+    expect(alertRule(objects, 'InferenceGpuUnderutilized')).toBeUndefined();
     expect(alertRule(objects, 'InferencePodNotReady')).toBeDefined();
   });
+
+  it('gives InferencePodNotReady the startup grace of probes.startupBudget + 5m, and InferenceGpuUnderutilized the minReplicas', () => {
+    const base = synthSpec(eksNlbSpec);
+    expect(alertRule(base, 'InferencePodNotReady').expr).toMatch(/\n\) > 600\nand on \(namespace, pod\)/);
+    expect(alertRule(base, 'InferenceGpuUnderutilized').expr).toMatch(/\) > 3$/);
+    const slow = synthSpec({ ...eksNlbSpec, probes: { ...eksNlbSpec.probes, startupBudget: Duration.minutes(15) }, scaling: { ...eksNlbSpec.scaling!, minReplicas: 4 } });
+    expect(alertRule(slow, 'InferencePodNotReady').expr).toMatch(/\n\) > 1200\nand on \(namespace, pod\)/);
+    expect(alertRule(slow, 'InferenceHpaScalingStuck').for).toBe('20m');
+    expect(alertRule(slow, 'InferenceGpuUnderutilized').expr).toMatch(/\) > 4$/);
+  });
+
+  it('leaves out the at-max and underutilized alerts with pinnedReplicas (minReplicas = maxReplicas)', () => {
+    const { minReplicas, maxReplicas, ...scaling } = eksNlbSpec.scaling!;
+    void minReplicas;
+    void maxReplicas;
+    const objects = synthSpec({ ...eksNlbSpec, scaling: { ...scaling, pinnedReplicas: 20 } as AiInferenceSpec['scaling'] });
+    expect(alertRule(objects, 'InferenceHpaAtMaxReplicas')).toBeUndefined();
+    expect(alertRule(objects, 'InferenceGpuUnderutilized')).toBeUndefined();
+    expect(alertRule(objects, 'InferenceHpaScalingStuck')).toBeDefined();
+  });
+
+  it.each(['InferencePodNotReady', 'InferenceModelLoadFailed', 'InferenceHpaAtMaxReplicas', 'InferenceHpaScalingStuck'] as const)(
+    'turns off %s, which overlaps a kube-prometheus-stack default alert, with monitoring.alerts.<name>.enabled: false',
+    (name) => {
+      const objects = synthSpec(withMonitoring({ alerts: { [name]: { enabled: false } } }));
+      const alerts = only(objects, 'PrometheusRule').spec.groups.flatMap((g: any) => g.rules).filter((r: any) => r.alert);
+      expect(alerts.filter((r: any) => r.alert === name)).toEqual([]);
+      expect(new Set(alerts.map((r: any) => r.alert)).size).toBe(17);
+    },
+  );
 
   it('applies per-alert overrides and the runbook URL', () => {
     const objects = synthSpec(

@@ -52,8 +52,12 @@ describe('PrometheusRules', () => {
   it('writes every field of every rule to the synthesized YAML: interval, expr, for, labels, annotations', () => {
     const doc = synthesizedYaml(seedProps());
     expect(doc.spec).toEqual(JSON.parse(JSON.stringify({ groups: buildAlertRuleGroups(seedInput()) })));
-    const alerts = doc.spec.groups[1];
-    expect(alerts.interval).toBe('30s');
+    expect(doc.spec.groups.map((g: Manifest) => [g.name, g.interval])).toEqual([
+      ['ai-inference-sli', '30s'],
+      ['ai-inference-sli-long', '2m'],
+      ['ai-inference-alerts', '30s'],
+    ]);
+    const alerts = doc.spec.groups[2];
     const p95 = alerts.rules.find((r: Manifest) => r.alert === 'InferenceLatencyP95SLOBreach');
     expect(p95.for).toBe('5m');
     expect(p95.labels).toEqual({ severity: 'critical', namespace: 'pixelated-prod', deployment: 'ai-inference' });
@@ -64,7 +68,8 @@ describe('PrometheusRules', () => {
       ['2m', '1h', '5m'],
       ['15m', '6h', '30m'],
     ]);
-    expect(doc.spec.groups[0].rules[0]).toEqual({ record: 'inference:request_errors:ratio_rate5m', expr: expect.stringContaining('inference_errors_total') });
+    expect(doc.spec.groups[0].rules[0]).toEqual({ record: 'inference:requests:rate5m', expr: expect.stringContaining('inference_requests_total') });
+    expect(alerts.rules[0]).toEqual({ record: 'inference:kube_pod_owner:deployment', expr: expect.stringContaining('kube_replicaset_owner') });
   });
 
   it('emits given groups as they are, recording and alerting rules alike', () => {
@@ -116,8 +121,9 @@ describe('PrometheusRules', () => {
   it('moves the synthesized p95 alert with the SLO', () => {
     const alerts = seedInput();
     const rule = ruleOf({ alerts: { ...alerts, slo: { ...alerts.slo, latencyP95Seconds: 1.5, period: Duration.days(28) } } });
-    const p95 = rule.spec.groups[1].rules.find((r: Manifest) => r.alert === 'InferenceLatencyP95SLOBreach');
+    const p95 = rule.spec.groups[2].rules.find((r: Manifest) => r.alert === 'InferenceLatencyP95SLOBreach');
     expect(p95.expr.endsWith('> 1.5')).toBe(true);
+    expect(rule.spec.groups[1].rules.map((r: Manifest) => r.record)).toContain('inference:request_errors:ratio_rate28d');
   });
 });
 
@@ -126,7 +132,7 @@ describe.skipIf(promtoolSkipped())('the synthesized PrometheusRule under promtoo
 
   it('passes promtool check rules on its spec', () => {
     const result = checkRules(spec);
-    expect(result.output).toContain('SUCCESS: 36 rules found');
+    expect(result.output).toContain('SUCCESS: 31 rules found');
     expect(result.ok).toBe(true);
   });
 
