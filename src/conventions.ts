@@ -170,8 +170,15 @@ export const ADAPTER_METRIC_NAMES = {
 export const RECORDING_RULES = {
   /** Error ratio (errors / requests) of the service over the window. */
   errorRatio: (window: string) => `inference:request_errors:ratio_rate${window}`,
-  /** Share of requests answered within the p95 latency objective over the window. */
-  withinLatencyObjective: (window: string) => `inference:requests_within_latency_objective:ratio_rate${window}`,
+  /** Requests per second of the service over the window, by namespace and job. */
+  requestRate: (window: string) => `inference:requests:rate${window}`,
+  /** Errors per second over the window (0 while the error counter has no series). */
+  errorRate: (window: string) => `inference:request_errors:rate${window}`,
+  /**
+   * 1 for each pod of the service's Deployment (labels namespace, pod, deployment), from
+   * kube-state-metrics' owner references: pod -> ReplicaSet -> Deployment.
+   */
+  deploymentPods: 'inference:kube_pod_owner:deployment',
 } as const;
 
 /** Every alert name the library emits, in catalogue order (critical, warning, info). */
