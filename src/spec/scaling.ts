@@ -7,7 +7,7 @@ import { Duration, Size } from 'cdk8s';
 import { z } from 'zod';
 import { withDefaults } from '../private/defaults';
 import { ResolvedScalingBehavior, ScalingBehavior, resolveBehavior, scalingBehaviorSchema } from './behavior';
-import { SEED_SIGNALS, ScalingSignals, scalingSignalsSchema, usedSignals } from './signals';
+import { DEFAULT_SIGNALS, ScalingSignals, scalingSignalsSchema, usedSignals } from './signals';
 import { CpuValue, zCpu, zDurationBetween, zInt, zSize } from './values';
 
 /**
@@ -209,7 +209,7 @@ interface ScalingFields {
    * @default - not pinned
    */
   readonly pinnedReplicas?: number;
-  /** @default - seed 000: cpu 70 %, memory 75 %, GPU 70 %, 50 rps/pod, p95 1.5 s, queue 10 */
+  /** @default - seed 000 without memory (DEFAULT_SIGNALS): cpu 70 %, GPU 70 %, 50 rps/pod, p95 1.5 s, queue 10 */
   readonly signals?: ScalingSignals;
   /** @default - seed 000: up 30 s / 4 pods per 60 s, down 300 s / 1 pod per 60 s */
   readonly behavior?: ScalingBehavior;
@@ -286,7 +286,7 @@ export const scalingSchema = z
 /** Defaults of the scaling section (seed 000); the behavior's are SEED_BEHAVIOR, the VPA's VPA_DEFAULTS. */
 export const SCALING_DEFAULTS = {
   backend: 'prometheus-adapter',
-  signals: SEED_SIGNALS,
+  signals: DEFAULT_SIGNALS,
 } as const satisfies { backend: ScalingBackend; signals: ScalingSignals };
 
 /** The replica bounds the autoscaler works in, and the spec path that set each. */

@@ -101,6 +101,14 @@ export const SEED_SIGNALS: ScalingSignals = {
   queueDepth: { type: 'AverageValue', averageValue: 10 },
 };
 
+/**
+ * The signals an autoscaler uses when the spec names none: the seed's, without memory. A
+ * model server's resident weights and caches do not shrink as pods are added, so a memory
+ * target ratchets the autoscaler to maxReplicas (warning AII-W030); a default must not do
+ * that. Name `memory` in `scaling.signals` to scale on it anyway.
+ */
+export const DEFAULT_SIGNALS: ScalingSignals = (({ memory: _memory, ...rest }) => rest)(SEED_SIGNALS);
+
 /** The signals that are set, in manifest order. */
 export function usedSignals(signals: ScalingSignals): SignalName[] {
   return SIGNAL_NAMES.filter((s) => signals[s] !== undefined);

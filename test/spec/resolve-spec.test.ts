@@ -4,7 +4,7 @@ import { eksNlbSpec } from '../../examples/eks-nlb/spec';
 import { validateSpec } from '../../src';
 import { DEFAULT_DCGM, resolveMetrics } from '../../src/spec/metrics';
 import { DEFAULT_QUEUE_DEPTH_TARGET } from '../../src/spec/monitoring';
-import { SEED_SIGNALS } from '../../src/spec/signals';
+import { DEFAULT_SIGNALS } from '../../src/spec/signals';
 import { AiInferenceSpec, DEFAULT_SLO_PERIOD, resolveDisruption, resolveSlo, resolveSpec, resolveTraffic } from '../../src/spec/spec';
 import { NLB_DEFAULTS } from '../../src/spec/traffic';
 
@@ -97,7 +97,7 @@ describe('resolveSpec', () => {
     expect(r.workload.autoscaled).toBe(true);
     expect(r.workload.replicas).toBeUndefined();
     expect(r.replicas).toEqual({ min: 2, max: 9, minPath: 'scaling.minReplicas', maxPath: 'scaling.maxReplicas' });
-    expect(r.scaling?.signals).toEqual(SEED_SIGNALS);
+    expect(r.scaling?.signals).toEqual(DEFAULT_SIGNALS);
     expect(r.queueDepthTarget).toBe(10);
     const custom = resolveSpec({ ...minimal, scaling: { pinnedReplicas: 4, signals: { queueDepth: { type: 'AverageValue', averageValue: 6 } } } });
     expect(custom.replicas).toEqual({ min: 4, max: 4, minPath: 'scaling.pinnedReplicas', maxPath: 'scaling.pinnedReplicas' });

@@ -3,7 +3,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { describe, expect, it } from 'vitest';
 import { SEED_BEHAVIOR } from '../../src/spec/behavior';
 import { DEFAULT_CONTROLLED_RESOURCES, KEDA_DEFAULTS, ScalingSpec, resolveScaling, resolveVpa } from '../../src/spec/scaling';
-import { SEED_SIGNALS } from '../../src/spec/signals';
+import { DEFAULT_SIGNALS, SEED_SIGNALS as SEED_SIGNALS_FOR_DEFAULT_TEST } from '../../src/spec/signals';
 
 const PROMETHEUS = 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090';
 
@@ -12,7 +12,7 @@ describe('resolveScaling', () => {
     const s = resolveScaling({ minReplicas: 3, maxReplicas: 20 });
     expect(s.backend).toBe('prometheus-adapter');
     expect(s.bounds).toEqual({ min: 3, max: 20, minPath: 'scaling.minReplicas', maxPath: 'scaling.maxReplicas' });
-    expect(s.signals).toEqual(SEED_SIGNALS);
+    expect(s.signals).toEqual(DEFAULT_SIGNALS);
     expect(s.behavior).toEqual(SEED_BEHAVIOR);
     expect(s.vpa).toEqual({ updateMode: 'Off', controlledResources: ['cpu', 'memory'] });
     expect('keda' in s).toBe(false);
@@ -65,7 +65,7 @@ describe('resolveScaling', () => {
     };
     const s = resolveScaling(spec);
     expect(s.backend).toBe('prometheus-adapter');
-    expect(s.signals).toEqual(SEED_SIGNALS);
+    expect(s.signals).toEqual(DEFAULT_SIGNALS);
     expect(s.behavior).toEqual(SEED_BEHAVIOR);
     expect(s.vpa).toEqual({ updateMode: 'Off', controlledResources: DEFAULT_CONTROLLED_RESOURCES });
     const keda = resolveScaling({ backend: 'keda', minReplicas: 1, maxReplicas: 2, keda: { serverAddress: PROMETHEUS, pollingInterval: undefined, cooldownPeriod: undefined } });
@@ -87,5 +87,14 @@ describe('resolveVpa', () => {
   it('keeps false, and leaves the bounds as given', () => {
     expect(resolveVpa(false)).toBe(false);
     expect(resolveVpa({ maxAllowed: { cpu: Cpu.units(8) } })).toMatchObject({ updateMode: 'Off', maxAllowed: { cpu: { amount: '8' } } });
+  });
+});
+
+describe('the default scaling signals', () => {
+  it('are the seed signals without memory, so a spec that names none gets no memory ratchet', () => {
+    const { memory, ...rest } = SEED_SIGNALS_FOR_DEFAULT_TEST;
+    expect(memory).toBeDefined();
+    expect(DEFAULT_SIGNALS).toEqual(rest);
+    expect(DEFAULT_SIGNALS.memory).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@
 import { WARNING_IDS } from '../../conventions';
 import { gpuSignalRule } from '../../autoscaling/common';
 import { vpaBoundProblems, vpaHpaConflicts } from '../../constructs/vpa-recommender';
-import { DefaultedValue, formatDuration, formatProblem } from '../../spec/problems';
+import { formatDuration, formatProblem } from '../../spec/problems';
 import { ResolvedScaling } from '../../spec/scaling';
 import { AiInferenceSpec, ResolvedSpec, budgetPods, largestMinAvailablePercent } from '../../spec/spec';
 import { Findings, Warning } from './types';
@@ -62,15 +62,15 @@ function autoscalerFindings(spec: AiInferenceSpec, resolved: ResolvedSpec, scali
 
   // Memory does not follow load on a model server: the loaded weights stay resident in
   // every pod, so more pods do not lower each pod's memory and the HPA only ever adds.
+  // (The default signals leave memory out; only a written memory signal gets here.)
   const memory = signals.memory;
   if (memory) {
-    const written = spec.scaling?.signals?.memory;
     warnings.push({
       id: WARNING_IDS.memorySignalRatchets,
       message: formatProblem(
         ['scaling', 'signals', 'memory', 'averageUtilization'],
-        written ? memory.averageUtilization : new DefaultedValue(memory.averageUtilization),
-        `scales a model server on memory, which its loaded weights and caches hold whatever the load: adding pods does not lower each pod's memory, so once the working set passes ${memory.averageUtilization} % of resources.memory.request the autoscaler climbs to ${bounds.maxPath} (${bounds.max}) and never scales down (the largest desired count of all signals wins); ${written ? 'drop scaling.signals.memory' : 'set scaling.signals without memory'} and scale on load (requestRate, queueDepth, latencyP95, gpu), or suppress ${WARNING_IDS.memorySignalRatchets} with the measured reason`,
+        memory.averageUtilization,
+        `scales a model server on memory, which its loaded weights and caches hold whatever the load: adding pods does not lower each pod's memory, so once the working set passes ${memory.averageUtilization} % of resources.memory.request the autoscaler climbs to ${bounds.maxPath} (${bounds.max}) and never scales down (the largest desired count of all signals wins); drop scaling.signals.memory and scale on load (requestRate, queueDepth, latencyP95, gpu), or suppress ${WARNING_IDS.memorySignalRatchets} with the measured reason`,
       ),
     });
   }
