@@ -120,19 +120,25 @@ export interface KedaFallbackSpec {
    */
   readonly failureThreshold?: number;
   /**
-   * Replicas each failing trigger stands for; the HPA still takes the largest of all its
-   * metrics, so the cpu/memory triggers go on scaling above it.
+   * Replicas the service holds at least while the prometheus triggers fail (with the
+   * default behavior, the current count when that is higher).
    * @default - the autoscaler floor (scaling.minReplicas; 1 when it is 0)
    */
   readonly replicas?: number;
-  /** @default 'static' */
+  /**
+   * What KEDA does with `replicas` while the triggers fail. `currentReplicasIfHigher`
+   * keeps the current count when it is above `replicas` (kedacore/keda v2.20
+   * pkg/fallback/fallback.go: `currentReplicas > fallbackReplicas` wins): a Prometheus
+   * outage at peak does not shrink the fleet to the floor, as `static` would.
+   * @default 'currentReplicasIfHigher'
+   */
   readonly behavior?: KedaFallbackBehavior;
 }
 
 /** Defaults of the fallback (the replicas default to the floor, see resolveKedaFallback). */
 export const KEDA_FALLBACK_DEFAULTS: Required<Omit<KedaFallbackSpec, 'replicas'>> = {
   failureThreshold: 3,
-  behavior: 'static',
+  behavior: 'currentReplicasIfHigher',
 };
 
 /** The fallback with every default filled in. */

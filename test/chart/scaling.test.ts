@@ -59,7 +59,7 @@ describe('AiInferenceChart autoscaling', () => {
   it('gives the KEDA backend a fallback to minReplicas after 3 failed polls, configurable and removable', () => {
     const keda = { serverAddress: 'http://prometheus.monitoring.svc:9090' };
     const so = (k: object) => only(synthSpec(withScaling({ backend: 'keda', keda: { ...keda, ...k } })), 'ScaledObject');
-    expect(so({}).spec.fallback).toEqual({ failureThreshold: 3, replicas: 3, behavior: 'static' });
+    expect(so({}).spec.fallback).toEqual({ failureThreshold: 3, replicas: 3, behavior: 'currentReplicasIfHigher' });
     expect(so({ fallback: { replicas: 10, behavior: 'currentReplicasIfHigher' } }).spec.fallback).toEqual({ failureThreshold: 3, replicas: 10, behavior: 'currentReplicasIfHigher' });
     expect(so({ fallback: false }).spec).not.toHaveProperty('fallback');
     // Only cpu/memory: KEDA has nothing to fall back for, so none by default.

@@ -175,12 +175,12 @@ describe('KedaScaledObject', () => {
 
   describe('fallback while Prometheus cannot be queried', () => {
     it('falls back by default to minReplicas after 3 failed polls (static), so scaling goes on', () => {
-      expect(scaledObjectOf().spec.fallback).toEqual({ failureThreshold: 3, replicas: 3, behavior: 'static' });
-      expect(scaledObjectOf({ minReplicas: 5 }).spec.fallback).toEqual({ failureThreshold: 3, replicas: 5, behavior: 'static' });
+      expect(scaledObjectOf().spec.fallback).toEqual({ failureThreshold: 3, replicas: 3, behavior: 'currentReplicasIfHigher' });
+      expect(scaledObjectOf({ minReplicas: 5 }).spec.fallback).toEqual({ failureThreshold: 3, replicas: 5, behavior: 'currentReplicasIfHigher' });
     });
 
     it('never falls back to 0 replicas when the workload scales to zero', () => {
-      expect(scaledObjectOf({ minReplicas: 0, activationThresholds: { queueDepth: 1 } }).spec.fallback).toEqual({ failureThreshold: 3, replicas: 1, behavior: 'static' });
+      expect(scaledObjectOf({ minReplicas: 0, activationThresholds: { queueDepth: 1 } }).spec.fallback).toEqual({ failureThreshold: 3, replicas: 1, behavior: 'currentReplicasIfHigher' });
     });
 
     it('passes given values and a KEDA behavior through, and leaves the fallback out when turned off', () => {
