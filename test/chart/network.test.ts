@@ -19,7 +19,7 @@ const quickStart: AiInferenceSpec = {
   model: { name: 'pixelated-empathy', loadTime: Duration.minutes(4) },
   resources: {
     cpu: { request: Cpu.units(2), limit: Cpu.units(4) },
-    memory: { request: Size.gibibytes(8), limit: Size.gibibytes(16) },
+    memory: { request: Size.gibibytes(16), limit: Size.gibibytes(16) },
     gpu: { count: 1 },
   },
   traffic: {
@@ -66,6 +66,10 @@ describe('AiInferenceChart network policy and the NLB', () => {
         "networkPolicy.loadBalancerSubnets (not set) is needed with traffic.loadBalancer: its health checks come from the NLB's private IPs in its subnets, and the default-deny NetworkPolicy would drop them; set it to the CIDRs of the NLB's subnets (e.g. ['10.0.0.0/24', '10.0.1.0/24']), or set networkPolicy: false",
       );
       expect(() => synthSpec({ ...withoutPolicy, networkPolicy: false })).not.toThrow();
+    });
+
+    it('prints exactly the one warning the README says (AII-W003)', () => {
+      expect(warningIds(quickStart)).toEqual(['AII-W003']);
     });
 
     it('warns that port 80 is plaintext and unlogged', () => {
