@@ -1,5 +1,5 @@
 import { AiInferenceSpec, specProblems } from '../spec/spec';
-import { InferenceValidationError, throwIfProblems } from '../spec/problems';
+import { throwIfProblems } from '../spec/problems';
 import { Findings, consistencyFindings } from './consistency';
 import { ChartWirings, chartWirings, wiringProblems } from './wiring';
 
@@ -41,4 +41,3 @@ export function checkedWirings(subject: string, spec: unknown): { spec: AiInfere
   return result.checked!;
 }
 
-export { InferenceValidationError };
