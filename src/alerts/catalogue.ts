@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { ALERT_NAMES, AlertName } from '../conventions';
-import { VALUE, humanThreshold, promNumber, toPromDuration } from './format';
+import { VALUE, humanThreshold, promNumber } from './format';
+import { promDuration } from '../private/duration';
 import type { ResolvedAlert, ResolvedAlertRulesInput } from './input';
 import type { AlertQueries } from './queries';
 import { RECORDS } from './records';
@@ -180,7 +181,7 @@ const DEFINITIONS: { readonly [N in AlertName]: AlertDefinition } = {
       c.rule(
         `${c.q.quantile(0.95, EXPRESSION_WINDOWS.latency)} > ${c.th}`,
         `p95 latency of ${c.dep} is above the ${c.thText} SLO objective`,
-        `The 95th-percentile response time of ${c.where} over the last ${toPromDuration(EXPRESSION_WINDOWS.latency)} is ${VALUE.seconds}, above the SLO objective of ${c.thText}.`,
+        `The 95th-percentile response time of ${c.where} over the last ${promDuration(EXPRESSION_WINDOWS.latency)} is ${VALUE.seconds}, above the SLO objective of ${c.thText}.`,
       ),
     ],
   },
@@ -244,10 +245,10 @@ const DEFINITIONS: { readonly [N in AlertName]: AlertDefinition } = {
         'unless on (namespace, pod)',
         `(${q.pods('kube_pod_status_phase', 'phase=~"Succeeded|Failed"')} == 1)`,
       ].join('\n');
-      const grace = toPromDuration(Duration.seconds(c.alert.threshold ?? 0));
+      const grace = promDuration(Duration.seconds(c.alert.threshold ?? 0));
       const isDefault = c.alert.threshold === startupGraceSeconds(c.input);
       const graceText = isDefault
-        ? `${grace} (startup budget ${toPromDuration(c.input.startupBudget)} + ${toPromDuration(STARTUP_MARGIN)} for image pull and target registration)`
+        ? `${grace} (startup budget ${promDuration(c.input.startupBudget)} + ${promDuration(STARTUP_MARGIN)} for image pull and target registration)`
         : grace;
       return [
         c.rule(
@@ -279,7 +280,7 @@ const DEFINITIONS: { readonly [N in AlertName]: AlertDefinition } = {
     rules: (c) => {
       const { q } = c;
       const p = c.input.preset;
-      const w = toPromDuration(EXPRESSION_WINDOWS.modelLoad);
+      const w = promDuration(EXPRESSION_WINDOWS.modelLoad);
       const restarts = q.ofDeployment(
         `(sum by (namespace, pod) (changes(${q.pods('kube_pod_container_status_restarts_total')}[${w}])) >= ${c.th})\nand on (namespace, pod)\n(max by (namespace, pod) (${q.pods('kube_pod_container_status_ready')}) == 0)`,
       );
@@ -323,7 +324,7 @@ const DEFINITIONS: { readonly [N in AlertName]: AlertDefinition } = {
       'Prioritise reliability work on the causes of the spent budget.',
     ],
     rules: (c) => {
-      const period = toPromDuration(c.input.slo.period);
+      const period = promDuration(c.input.slo.period);
       return [
         c.rule(
           `1 - ${c.q.recorded(RECORDS.errorRatio(c.input.slo.period))} < ${c.th}`,
@@ -347,7 +348,7 @@ const DEFINITIONS: { readonly [N in AlertName]: AlertDefinition } = {
       c.rule(
         `${c.q.quantile(0.99, EXPRESSION_WINDOWS.latency)} > ${c.th}`,
         `p99 latency of ${c.dep} is above the ${c.thText} objective`,
-        `The 99th-percentile response time of ${c.where} over the last ${toPromDuration(EXPRESSION_WINDOWS.latency)} is ${VALUE.seconds}, above the p99 objective of ${c.thText}.`,
+        `The 99th-percentile response time of ${c.where} over the last ${promDuration(EXPRESSION_WINDOWS.latency)} is ${VALUE.seconds}, above the p99 objective of ${c.thText}.`,
       ),
     ],
   },
@@ -547,7 +548,7 @@ const DEFINITIONS: { readonly [N in AlertName]: AlertDefinition } = {
       const { q } = c;
       const d = THROUGHPUT_DROP;
       const rate = q.recorded(RECORDS.requestRate);
-      const recent = toPromDuration(d.recent);
+      const recent = promDuration(d.recent);
       // The rate now, or 0 when the series vanished (no scrape) but existed an hour ago.
       const now = `(${rate} or on (namespace, job) 0 * ${rate} offset ${recent})`;
       const collapsed = [
@@ -555,7 +556,7 @@ const DEFINITIONS: { readonly [N in AlertName]: AlertDefinition } = {
         `  ${now}`,
         `  < on (namespace, job) ${promNumber(d.ratio)} * (${rate} offset ${recent} >= ${promNumber(d.minReferenceRps)})`,
         '  unless on (namespace, job)',
-        `  ${now} >= on (namespace, job) ${promNumber(d.ratio)} * ${rate} offset ${toPromDuration(d.day)}`,
+        `  ${now} >= on (namespace, job) ${promNumber(d.ratio)} * ${rate} offset ${promDuration(d.day)}`,
         ')',
       ].join('\n');
       const floor = c.alert.threshold === undefined ? '' : `\nor\n${now} < ${c.th}`;
@@ -564,7 +565,7 @@ const DEFINITIONS: { readonly [N in AlertName]: AlertDefinition } = {
         c.rule(
           `${collapsed}${floor}`,
           `Traffic to ${c.dep} collapsed`,
-          `${c.where} serves ${VALUE.number} req/s: under ${promNumber(d.ratio * 100)}% of its rate ${recent} earlier and of the same time ${toPromDuration(d.day)} earlier${floorText}, for ${c.forText}.`,
+          `${c.where} serves ${VALUE.number} req/s: under ${promNumber(d.ratio * 100)}% of its rate ${recent} earlier and of the same time ${promDuration(d.day)} earlier${floorText}, for ${c.forText}.`,
         ),
       ];
     },
@@ -582,7 +583,7 @@ const DEFINITIONS: { readonly [N in AlertName]: AlertDefinition } = {
     omittedFor: (input) => (input.preset.highBiasScores ? undefined : `the ${input.preset.name} metric preset has no high bias score series`),
     rules: (c) => {
       const p = c.input.preset;
-      const w = toPromDuration(EXPRESSION_WINDOWS.requestRate);
+      const w = promDuration(EXPRESSION_WINDOWS.requestRate);
       return [
         c.rule(
           `sum by (namespace, job) (rate(${c.q.own(p.highBiasScores!)}[${w}]))\n/\nsum by (namespace, job) (rate(${c.q.own(p.requests)}[${w}]))\n> ${c.th}`,
@@ -653,9 +654,9 @@ function fourDigits(n: number): string {
 function burnRule(c: AlertContext, tier: BurnRateWindows): AlertingRule {
   const budget = errorBudgetOf(c.input.slo.availabilityPercent);
   const threshold = promNumber(tier.burnRate * budget);
-  const long = toPromDuration(tier.longWindow);
-  const short = toPromDuration(tier.shortWindow);
-  const period = toPromDuration(c.input.slo.period);
+  const long = promDuration(tier.longWindow);
+  const short = promDuration(tier.shortWindow);
+  const period = promDuration(c.input.slo.period);
   const spent = fourDigits((100 * tier.burnRate * tier.longWindow.toMilliseconds()) / c.input.slo.period.toMilliseconds());
   return c.rule(
     `${c.q.recorded(RECORDS.errorRatio(tier.longWindow))} > ${threshold}\nand\n${c.q.recorded(RECORDS.errorRatio(tier.shortWindow))} > ${threshold}`,

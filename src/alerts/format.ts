@@ -1,11 +1,6 @@
-import { promDuration } from '../private/duration';
-
 /**
  * Small formatting helpers for PromQL and rule files. Pure functions.
  */
-
-/** Prometheus duration text of a Duration (`5m`, `1h30m`); see private/duration.ts. */
-export const toPromDuration = promDuration;
 
 /**
  * A number as short PromQL text: 12 significant digits, so 14.4 × (1 − 0.999) prints as

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { MetricScope, SeriesRef, selector } from '../metrics/presets';
-import { promString, toPromDuration } from './format';
+import { promString } from './format';
+import { promDuration } from '../private/duration';
 import type { ResolvedAlertRulesInput } from './input';
 import { RECORDS } from './records';
 
@@ -103,6 +104,6 @@ export class AlertQueries {
   /** The `q` quantile of the latency histogram over `window`. */
   quantile(q: number, window: Duration): string {
     const h = { metric: this.input.preset.latencyHistogram };
-    return `histogram_quantile(${q}, sum by (namespace, job, le) (rate(${this.own(h, undefined, '_bucket')}[${toPromDuration(window)}])))`;
+    return `histogram_quantile(${q}, sum by (namespace, job, le) (rate(${this.own(h, undefined, '_bucket')}[${promDuration(window)}])))`;
   }
 }

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { RECORDING_RULES } from '../conventions';
-import { toPromDuration } from './format';
+import { promDuration } from '../private/duration';
 
 /** Names of the series the rules record, at the windows the rules use (RECORDING_RULES). */
 
@@ -9,11 +9,11 @@ export const BASE_RATE_WINDOW = Duration.minutes(5);
 
 export const RECORDS = {
   /** Requests per second over BASE_RATE_WINDOW. */
-  requestRate: RECORDING_RULES.requestRate(toPromDuration(BASE_RATE_WINDOW)),
+  requestRate: RECORDING_RULES.requestRate(promDuration(BASE_RATE_WINDOW)),
   /** Errors per second over BASE_RATE_WINDOW. */
-  errorRate: RECORDING_RULES.errorRate(toPromDuration(BASE_RATE_WINDOW)),
+  errorRate: RECORDING_RULES.errorRate(promDuration(BASE_RATE_WINDOW)),
   /** Error ratio (errors / requests) over `window`. */
-  errorRatio: (window: Duration): string => RECORDING_RULES.errorRatio(toPromDuration(window)),
+  errorRatio: (window: Duration): string => RECORDING_RULES.errorRatio(promDuration(window)),
   /** 1 for each pod of the service's Deployment. */
   deploymentPods: RECORDING_RULES.deploymentPods,
 } as const;

@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
 import { assertPromql } from '../metrics/promql';
 import { ALERT_CATALOGUE, AlertContext, AlertRuleOptions, catalogueEntry } from './catalogue';
-import { humanThreshold, promNumber, toPromDuration } from './format';
+import { humanThreshold, promNumber } from './format';
+import { promDuration } from '../private/duration';
 import { AlertRulesInput, ResolvedAlert, ResolvedAlertRulesInput, resolveAlertRulesInput, resolveAlertsOf } from './input';
 import { AlertQueries } from './queries';
 import { RECORDS } from './records';
@@ -42,7 +43,7 @@ export function buildAlertRuleGroups(input: AlertRulesInput): RuleGroup[] {
   const alerts = resolveAlertsOf(resolved);
   const q = new AlertQueries(resolved);
   const names = ruleGroupNames(resolved.deployment);
-  const interval = toPromDuration(resolved.evaluationInterval);
+  const interval = promDuration(resolved.evaluationInterval);
 
   const alerting: AlertingRule[] = [];
   for (const entry of ALERT_CATALOGUE) {
@@ -82,7 +83,7 @@ function contextOf(alert: ResolvedAlert, input: ResolvedAlertRulesInput, q: Aler
     q,
     th: alert.threshold === undefined ? '' : promNumber(alert.threshold),
     thText: alert.threshold === undefined ? '' : humanThreshold(alert.threshold, alert.unit ?? ''),
-    forText: alert.for ? toPromDuration(alert.for) : '',
+    forText: alert.for ? promDuration(alert.for) : '',
     ns,
     dep,
     where: `${dep} in namespace ${ns}`,
@@ -91,7 +92,7 @@ function contextOf(alert: ResolvedAlert, input: ResolvedAlertRulesInput, q: Aler
       return {
         alert: alert.name,
         expr,
-        ...(forDuration && forDuration.toMilliseconds() > 0 ? { for: toPromDuration(forDuration) } : {}),
+        ...(forDuration && forDuration.toMilliseconds() > 0 ? { for: promDuration(forDuration) } : {}),
         labels: { severity: entry.severity, namespace: ns, deployment: dep, ...options.labels },
         annotations: { summary, description, runbook_url: `${input.runbookBaseUrl}#${runbookAnchor(alert.name)}` },
       };

@@ -1,15 +1,15 @@
 import { ALERT_CATALOGUE, AlertCatalogueEntry } from './catalogue';
-import { toPromDuration } from './format';
+import { promDuration } from '../private/duration';
 
 /**
  * The default `for` of an entry in words: `5m`, `at once`, `10m (at least the startup
  * grace)`, or the tiers' `2m / 15m`.
  */
 export function describeFor(entry: AlertCatalogueEntry): string {
-  if (entry.for === undefined) return (entry.tiers ?? []).map((t) => toPromDuration(t.for)).join(' / ');
+  if (entry.for === undefined) return (entry.tiers ?? []).map((t) => promDuration(t.for)).join(' / ');
   if (entry.for.toMilliseconds() === 0) return 'at once';
   const floor = entry.forAtLeast === 'startupGrace' ? ' (at least the startup grace)' : '';
-  return `${toPromDuration(entry.for)}${floor}`;
+  return `${promDuration(entry.for)}${floor}`;
 }
 
 /** The runbook anchor of an alert (GitHub's anchor of a heading with the alert name). */

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { toPromDuration } from './format';
+import { promDuration } from '../private/duration';
 import type { ResolvedAlertRulesInput } from './input';
 import type { AlertQueries } from './queries';
 import { BASE_RATE_WINDOW, RECORDS } from './records';
@@ -47,7 +47,7 @@ export function sliRecordingGroups(
   names: { readonly recording: string; readonly longRecording: string },
 ): RuleGroup[] {
   const p = input.preset;
-  const base = toPromDuration(BASE_RATE_WINDOW);
+  const base = promDuration(BASE_RATE_WINDOW);
   const requests = q.recorded(RECORDS.requestRate);
   const errors = q.recorded(RECORDS.errorRate);
   const ratioOver = (window: Duration): RecordingRule => ({
@@ -55,7 +55,7 @@ export function sliRecordingGroups(
     expr:
       window.toMilliseconds() === BASE_RATE_WINDOW.toMilliseconds()
         ? `${errors}\n/\n${requests}`
-        : `sum_over_time(${errors}[${toPromDuration(window)}])\n/\nsum_over_time(${requests}[${toPromDuration(window)}])`,
+        : `sum_over_time(${errors}[${promDuration(window)}])\n/\nsum_over_time(${requests}[${promDuration(window)}])`,
   });
   const windows = sliWindows(input.slo.period);
   const fast = windows.filter((w) => w.toMilliseconds() <= FAST_WINDOW_LIMIT.toMilliseconds());
@@ -65,7 +65,7 @@ export function sliRecordingGroups(
   return [
     {
       name: names.recording,
-      interval: toPromDuration(interval),
+      interval: promDuration(interval),
       rules: [
         { record: RECORDS.requestRate, expr: `sum by (namespace, job) (rate(${q.own(p.requests)}[${base}]))` },
         // An error counter with no series yet (no error so far, or vLLM's status="5xx") is 0 errors.
@@ -73,6 +73,6 @@ export function sliRecordingGroups(
         ...fast.map(ratioOver),
       ],
     },
-    { name: names.longRecording, interval: toPromDuration(longInterval), rules: long.map(ratioOver) },
+    { name: names.longRecording, interval: promDuration(longInterval), rules: long.map(ratioOver) },
   ];
 }

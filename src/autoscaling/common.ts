@@ -10,9 +10,6 @@ import { formatProblem } from '../spec/problems';
 import { ScalingSignals } from '../spec/signals';
 import { zDnsLabel, zLabelMap } from '../spec/values';
 
-/** Extra labels: Kubernetes label keys and values. */
-export const zLabels = zLabelMap;
-
 /** Replica bounds shared by GpuHpa and KedaScaledObject. */
 export const zMinReplicas = z
   .number()
@@ -31,7 +28,7 @@ export { dcgmOverridesSchema as zDcgm, presetSchema as zPreset };
 export const zIdentity = {
   name: zDnsLabel,
   namespace: zDnsLabel.optional(),
-  labels: zLabels.optional(),
+  labels: zLabelMap.optional(),
 };
 
 /** The recommended labels of an autoscaling object, plus extra labels. */

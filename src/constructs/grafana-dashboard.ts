@@ -86,7 +86,6 @@ export class GrafanaDashboard extends Construct {
   }
 }
 
-const zKey = zLabelKey;
 
 /** GrafanaDashboardProps with defaults filled in. */
 type ResolvedGrafanaDashboardProps = Required<Omit<GrafanaDashboardProps, 'folder'>> & Pick<GrafanaDashboardProps, 'folder'>;
@@ -99,13 +98,13 @@ export const grafanaDashboardPropsSchema = z
       message: 'must be a DashboardInput object; pass the dashboard description',
     }),
     labels: z.record(zLabelValue).default(GRAFANA_DASHBOARD_DEFAULTS.labels),
-    sidecarLabel: z.object({ key: zKey, value: zLabelValue }).default(GRAFANA_DASHBOARD_DEFAULTS.sidecarLabel),
+    sidecarLabel: z.object({ key: zLabelKey, value: zLabelValue }).default(GRAFANA_DASHBOARD_DEFAULTS.sidecarLabel),
     folder: z.string().min(1, 'must not be empty; omit it for the default folder').optional(),
-    folderAnnotation: zKey.default(GRAFANA_DASHBOARD_DEFAULTS.folderAnnotation),
+    folderAnnotation: zLabelKey.default(GRAFANA_DASHBOARD_DEFAULTS.folderAnnotation),
   })
   .superRefine((props, ctx) => {
     for (const key of Object.keys(props.labels)) {
-      const parsed = zKey.safeParse(key);
+      const parsed = zLabelKey.safeParse(key);
       if (!parsed.success) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['labels', key], message: parsed.error.issues[0].message });
       }

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { ServiceMonitor } from '../../imports/servicemonitor-monitoring.coreos.com';
-import { toPromDuration } from '../alerts/format';
+import { promDuration } from '../private/duration';
 import { METRICS_PORT_NAME, SERVICE_ROLE_LABEL } from '../conventions';
 import { withDefaults } from '../private/defaults';
 import { MONITORING_DEFAULTS, zScrapeDuration } from '../spec/monitoring';
@@ -124,8 +124,8 @@ export class InferenceServiceMonitor extends Construct {
           {
             port: d.port,
             path: d.path,
-            interval: toPromDuration(d.interval),
-            scrapeTimeout: toPromDuration(d.scrapeTimeout),
+            interval: promDuration(d.interval),
+            scrapeTimeout: promDuration(d.scrapeTimeout),
           },
         ],
       },

@@ -1,4 +1,4 @@
-import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import {
@@ -24,7 +24,7 @@ import {
 } from '../spec/scaling';
 import { objectNames } from '../conventions';
 import { ScalingSignals, scalingSignalsSchema } from '../spec/signals';
-import { CpuValue, cpuCores, zDnsLabel } from '../spec/values';
+import { CpuValue, cpuCores, sizeKibibytes, zDnsLabel } from '../spec/values';
 import { formatProblem } from '../spec/problems';
 import { InferenceDeployment } from './inference-deployment';
 import { WorkloadTarget, namespaceProblems, parseWithWorkload } from './workload-target';
@@ -118,7 +118,7 @@ export const vpaRecommenderPropsSchema = z
           message: `must not exceed maxAllowed.cpu (${max.cpu.amount}); lower minAllowed or raise maxAllowed`,
         });
       }
-      if (min?.memory && max?.memory && kib(min.memory) > kib(max.memory)) {
+      if (min?.memory && max?.memory && sizeKibibytes(min.memory) > sizeKibibytes(max.memory)) {
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
           path: ['containers', i, 'minAllowed', 'memory'],
@@ -127,10 +127,6 @@ export const vpaRecommenderPropsSchema = z
       }
     });
   }) satisfies z.ZodType<Omit<VpaRecommenderProps, 'workload'>>;
-
-function kib(size: Size): number {
-  return size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
-}
 
 /** What vpaHpaConflicts needs to know about the VPA. */
 export interface VpaActuation {
@@ -253,7 +249,7 @@ export function vpaBoundProblems(
   for (const resource of ['cpu', 'memory'] as const) {
     const request = requests[resource];
     if (request === undefined) continue;
-    const amount = (v: CpuValue | Size) => (resource === 'cpu' ? cpuCores((v as CpuValue).amount) : kib(v as Size));
+    const amount = (v: CpuValue | Size) => (resource === 'cpu' ? cpuCores((v as CpuValue).amount) : sizeKibibytes(v as Size));
     const requestText = resource === 'cpu' ? String(amount(request)) : (request as Size).asString();
     for (const side of ['minAllowed', 'maxAllowed'] as const) {
       const bound = policy[side]?.[resource];

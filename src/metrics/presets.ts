@@ -47,12 +47,3 @@ export function selector(ref: SeriesRef, scope: MetricScope, extra?: string, suf
   if (extra) parts.push(extra);
   return `${ref.metric}${suffix}{${parts.join(',')}}`;
 }
-
-/**
- * Regex matching a histogram bucket's `le` label for `seconds`: Go clients write `le="2"`,
- * Python clients `le="2.0"` (REFERENCE.md), so whole numbers match both.
- */
-export function leRegex(seconds: number): string {
-  const text = String(seconds).replace('.', '\\\\.');
-  return Number.isInteger(seconds) ? `${text}(\\\\.0)?` : text;
-}

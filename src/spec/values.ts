@@ -15,9 +15,6 @@ import { z } from 'zod';
 /** Largest value of an int32 API field (replicas, ports, seconds, UIDs, thresholds). */
 export const INT32_MAX = 2 ** 31 - 1;
 
-/** A finite number (zod's number accepts Infinity). */
-export const zFinite = z.number().finite('must be a finite number; give a real value');
-
 /**
  * A whole number that fits an int32 API field, within [min, max]. NaN, Infinity and
  * fractions are refused with the rule, never zod's wording.

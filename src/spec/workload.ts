@@ -681,8 +681,6 @@ export interface PathProblem {
   readonly params?: { readonly value: unknown };
 }
 
-const kib = (s: Size) => sizeKibibytes(s);
-
 /** Rules between fields of one workload (request vs limit, probes vs model load, ...). */
 export function workloadRelationProblems(p: WorkloadFields): PathProblem[] {
   const problems: PathProblem[] = [];
@@ -695,13 +693,13 @@ export function workloadRelationProblems(p: WorkloadFields): PathProblem[] {
       message: `must not exceed resources.cpu.limit (${cpu.limit.amount}); lower the request or raise the limit`,
     });
   }
-  if (kib(memory.request) > kib(memory.limit)) {
+  if (sizeKibibytes(memory.request) > sizeKibibytes(memory.limit)) {
     problems.push({
       path: ['resources', 'memory', 'request'],
       message: `must not exceed resources.memory.limit (${memory.limit.asString()}); lower the request or raise the limit`,
     });
   }
-  if (nodeAllocatableMemory && kib(memory.limit) >= kib(nodeAllocatableMemory)) {
+  if (nodeAllocatableMemory && sizeKibibytes(memory.limit) >= sizeKibibytes(nodeAllocatableMemory)) {
     problems.push({
       path: ['resources', 'memory', 'limit'],
       message: `must stay below resources.nodeAllocatableMemory (${nodeAllocatableMemory.asString()}), or the node runs out of memory before the pod's limit stops it; lower the limit (seed 004: 40Gi on a 48 GB node)`,
@@ -714,7 +712,7 @@ export function workloadRelationProblems(p: WorkloadFields): PathProblem[] {
     });
   }
   const shm = w.storage.sharedMemorySizeLimit;
-  if (shm && kib(shm) >= kib(memory.limit)) {
+  if (shm && sizeKibibytes(shm) >= sizeKibibytes(memory.limit)) {
     problems.push({
       path: ['storage', 'sharedMemorySizeLimit'],
       message: `must stay below resources.memory.limit (${memory.limit.asString()}): /dev/shm is memory-backed and counts against the container's limit, so filling it OOM-kills the pod; lower it (a few Gi is typical) or raise the limit`,

@@ -12,12 +12,12 @@ import {
   alertOverridesSchema,
   buildAlertRuleGroups,
   isAlertingRule,
-  toPromDuration,
   promNumber,
   resolveAlerts,
   validateAlertRulesInput,
 } from '../../src/alerts';
 import { GENERIC_PRESET, VLLM_PRESET } from '../../src/metrics/presets';
+import { promDuration } from '../../src/private/duration';
 import { findPromqlSyntaxError } from '../../src/metrics/promql';
 import { InferenceValidationError } from '../../src/spec/problems';
 import { SEED, seedInput } from './seed';
@@ -92,7 +92,7 @@ describe('the alert catalogue', () => {
 
   it('holds the four burn-rate tiers of the SRE Workbook table', () => {
     expect(
-      BURN_RATE_TIERS.map((t) => [t.alert, t.severity, toPromDuration(t.longWindow), toPromDuration(t.shortWindow), t.burnRate, t.budgetSpent, toPromDuration(t.for)]),
+      BURN_RATE_TIERS.map((t) => [t.alert, t.severity, promDuration(t.longWindow), promDuration(t.shortWindow), t.burnRate, t.budgetSpent, promDuration(t.for)]),
     ).toEqual([
       ['InferenceErrorBudgetBurnFast', 'critical', '1h', '5m', 14.4, 0.02, '2m'],
       ['InferenceErrorBudgetBurnFast', 'critical', '6h', '30m', 6, 0.05, '15m'],
@@ -136,7 +136,7 @@ describe('alert rules of the seed service (99.9 %, p95 2 s, p99 3 s, 1 %, 1000 r
 
   it('reports the resolved thresholds and for of every alert', () => {
     const resolved = resolveAlerts(seedInput());
-    const table = Object.fromEntries(Object.values(resolved).map((a) => [a.name, [a.threshold, a.for ? toPromDuration(a.for) : undefined]]));
+    const table = Object.fromEntries(Object.values(resolved).map((a) => [a.name, [a.threshold, a.for ? promDuration(a.for) : undefined]]));
     expect(table).toEqual({
       InferenceLatencyP95SLOBreach: [2, '5m'],
       InferenceErrorRateHigh: [0.05, '5m'],
@@ -685,7 +685,7 @@ describe('the vLLM preset', () => {
 
 describe('formatting helpers', () => {
   it('writes Prometheus durations', () => {
-    expect([Duration.days(30), Duration.minutes(90), Duration.seconds(0), Duration.seconds(30), Duration.millis(1500)].map(toPromDuration)).toEqual(['30d', '1h30m', '0s', '30s', '1s500ms']);
+    expect([Duration.days(30), Duration.minutes(90), Duration.seconds(0), Duration.seconds(30), Duration.millis(1500)].map(promDuration)).toEqual(['30d', '1h30m', '0s', '30s', '1s500ms']);
   });
 
   it('writes short numbers without float noise', () => {
