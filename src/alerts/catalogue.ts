@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { errorBudget } from '../spec/spec';
 import { ALERT_NAMES, AlertName } from '../conventions';
 import { VALUE, humanThreshold, promNumber } from './format';
 import { promDuration } from '../private/duration';
@@ -652,7 +653,7 @@ function fourDigits(n: number): string {
 }
 
 function burnRule(c: AlertContext, tier: BurnRateWindows): AlertingRule {
-  const budget = errorBudgetOf(c.input.slo.availabilityPercent);
+  const budget = errorBudget(c.input.slo.availabilityPercent);
   const threshold = promNumber(tier.burnRate * budget);
   const long = promDuration(tier.longWindow);
   const short = promDuration(tier.shortWindow);
@@ -664,11 +665,6 @@ function burnRule(c: AlertContext, tier: BurnRateWindows): AlertingRule {
     `The error ratio of ${c.dep} in namespace ${c.ns} is ${VALUE.ratio} over ${long} and also above ${humanThreshold(tier.burnRate * budget, 'ratio')} over ${short}: ${promNumber(tier.burnRate)} times the ${humanThreshold(budget, 'ratio')} that the ${promNumber(c.input.slo.availabilityPercent)}% availability objective allows. At this rate ${spent}% of the ${period} error budget is spent in ${long}.`,
     { labels: { long_window: long, short_window: short }, for: tier.for },
   );
-}
-
-/** 1 − objective, as a ratio, rounded to 12 significant digits (99.9 → 0.001). */
-export function errorBudgetOf(availabilityPercent: number): number {
-  return Number(((100 - availabilityPercent) / 100).toPrecision(12));
 }
 
 function indent(text: string, spaces: number): string {

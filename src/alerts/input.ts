@@ -5,6 +5,7 @@ import { dcgmConfigSchema, metricPresetSchema } from '../spec/metrics';
 import { parseOrThrow, zodProblems } from '../spec/problems';
 import { zDnsLabel, zDnsSubdomain, zDuration } from '../spec/values';
 import { AlertOverride, alertOverridesSchema } from '../spec/monitoring';
+import { errorBudget } from '../spec/spec';
 
 export type { AlertOverride };
 export { alertOverridesSchema };
@@ -16,7 +17,6 @@ import {
   ThresholdSource,
   ThresholdUnit,
   catalogueEntry,
-  errorBudgetOf,
   isAlertName,
   startupGraceSeconds,
 } from './catalogue';
@@ -259,11 +259,6 @@ function fixedDefault(name: AlertName): number {
   const t = catalogueEntry(name).threshold;
   if (t.kind !== 'fixed') throw new Error(`${name} has no fixed default threshold`);
   return t.value;
-}
-
-/** 1 − objective, as a ratio, rounded to 12 significant digits (99.9 → 0.001). */
-export function errorBudget(availabilityPercent: number): number {
-  return errorBudgetOf(availabilityPercent);
 }
 
 /**

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { COMPONENT, HTTP_PORT_NAME, SERVICE_ROLE_LABEL, commonLabels, objectNames } from '../conventions';
 import { withDefaults } from '../private/defaults';
 import { formatProblem } from '../spec/problems';
-import { TRAFFIC_DEFAULTS } from '../spec/spec';
+import { TRAFFIC_DEFAULTS } from '../spec/traffic';
 import { seconds } from '../spec/workload';
 import { NLB_ANNOTATION_PREFIX, NlbLoadBalancerOptions, NlbPort, ResolvedLoadBalancer, nlbLoadBalancerSchema, resolveLoadBalancer } from '../spec/traffic';
 import { zDns1035Label, zDnsLabel, zLabelMap } from '../spec/values';

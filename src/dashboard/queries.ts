@@ -1,4 +1,5 @@
 import { selector, SeriesRef } from '../metrics/presets';
+import { errorBudget } from '../spec/spec';
 import { ResolvedDashboardInput } from './input';
 
 /**
@@ -17,13 +18,13 @@ export interface PanelQuery {
 }
 
 /** `n` printed without binary floating-point noise (100 - 99.9 is 0.0999...). */
-export function tidy(n: number): number {
+function tidy(n: number): number {
   return Number(n.toPrecision(12));
 }
 
 /** Error ratio the SLO allows, as a fraction: 99.9 % availability allows 0.001. */
 export function allowedErrorRatio(input: ResolvedDashboardInput): number {
-  return tidy((100 - input.slo.availabilityPercent) / 100);
+  return errorBudget(input.slo.availabilityPercent);
 }
 
 /** Error ratio the SLO allows, in percent: 99.9 % availability allows 0.1 %. */

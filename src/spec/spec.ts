@@ -16,7 +16,7 @@ import { NetworkPolicySpec, networkPolicySchema } from './network';
 import { PathMapper, formatDuration, formatProblem, nearest, zodProblems } from './problems';
 import { ReplicaBounds, ResolvedScaling, ScalingSpec, resolveScaling, scalingSchema } from './scaling';
 import { ScalingSignals } from './signals';
-import { ResolvedLoadBalancer, TrafficSpec, resolveLoadBalancer, trafficSchema } from './traffic';
+import { ResolvedTraffic, TrafficSpec, resolveTraffic, trafficSchema } from './traffic';
 import { cpuCores, durationMillis, sizeKibibytes, zDns1035Label, zDnsLabel, zDuration, zImage, zInt, zLabelValue } from './values';
 import {
   GpuScheduling,
@@ -190,6 +190,11 @@ export interface WarningSuppression {
   readonly reason: string;
 }
 
+/** The error budget of an availability objective: 1 − objective as a ratio, to 12 significant digits (99.9 → 0.001). */
+export function errorBudget(availabilityPercent: number): number {
+  return Number(((100 - availabilityPercent) / 100).toPrecision(12));
+}
+
 /** Default SLO window. */
 export const DEFAULT_SLO_PERIOD = Duration.days(30);
 
@@ -225,29 +230,6 @@ export function resolveDisruption(disruption: DisruptionSpec | undefined): Resol
   return d.minAvailable !== undefined ? { minAvailable: d.minAvailable, unhealthyPodEvictionPolicy } : { maxUnavailable: d.maxUnavailable, unhealthyPodEvictionPolicy };
 }
 
-/**
- * Defaults of the traffic section's pod Services. (They belong with the section in
- * traffic.ts; they sit here beside resolveTraffic until that module takes them.)
- */
-export const TRAFFIC_DEFAULTS: Required<Pick<TrafficSpec, 'headless' | 'internal'>> = { headless: true, internal: true };
-
-/** The traffic section with every default filled in. */
-export interface ResolvedTraffic {
-  /** Undefined: no external Service. */
-  readonly loadBalancer?: ResolvedLoadBalancer;
-  readonly headless: boolean;
-  readonly internal: boolean;
-}
-
-/**
- * Fills the traffic section: the headless and internal Services on unless turned off
- * ({@link TRAFFIC_DEFAULTS}), the load balancer by resolveLoadBalancer. A field written as
- * `undefined` takes its default.
- */
-export function resolveTraffic(traffic: TrafficSpec | undefined): ResolvedTraffic {
-  const { loadBalancer, ...defaulted } = traffic ?? {};
-  return { ...withDefaults(TRAFFIC_DEFAULTS, defaulted), loadBalancer: loadBalancer && resolveLoadBalancer(loadBalancer) };
-}
 
 const percent = (what: string) =>
   z

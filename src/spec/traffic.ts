@@ -6,8 +6,7 @@ import { Duration } from 'cdk8s';
 import { z } from 'zod';
 import { HTTP_PORT_NAME } from '../conventions';
 import { withDefaults } from '../private/defaults';
-import { seconds } from './workload';
-import { durationMillis, zAnnotationMap, zCidr, zDuration, zPort, zPortName } from './values';
+import { durationMillis, seconds, zAnnotationMap, zCidr, zDuration, zPort, zPortName } from './values';
 
 /**
  * Ranges the AWS Load Balancer Controller (v2.9+, checked at v3.5.0) and the ELBv2 API
@@ -326,3 +325,24 @@ export interface TrafficSpec {
 export const trafficSchema = z
   .object({ loadBalancer: nlbLoadBalancerSchema.optional(), headless: z.boolean().optional(), internal: z.boolean().optional() })
   .strict() satisfies z.ZodType<TrafficSpec>;
+
+/** Defaults of the traffic section's pod Services. */
+export const TRAFFIC_DEFAULTS: Required<Pick<TrafficSpec, 'headless' | 'internal'>> = { headless: true, internal: true };
+
+/** The traffic section with every default filled in. */
+export interface ResolvedTraffic {
+  /** Undefined: no external Service. */
+  readonly loadBalancer?: ResolvedLoadBalancer;
+  readonly headless: boolean;
+  readonly internal: boolean;
+}
+
+/**
+ * Fills the traffic section: the headless and internal Services on unless turned off
+ * ({@link TRAFFIC_DEFAULTS}), the load balancer by resolveLoadBalancer. A field written as
+ * `undefined` takes its default.
+ */
+export function resolveTraffic(traffic: TrafficSpec | undefined): ResolvedTraffic {
+  const { loadBalancer, ...defaulted } = traffic ?? {};
+  return { ...withDefaults(TRAFFIC_DEFAULTS, defaulted), loadBalancer: loadBalancer && resolveLoadBalancer(loadBalancer) };
+}

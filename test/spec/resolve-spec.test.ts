@@ -5,7 +5,8 @@ import { validateSpec } from '../../src';
 import { DEFAULT_DCGM, resolveMetrics } from '../../src/spec/metrics';
 import { DEFAULT_QUEUE_DEPTH_TARGET } from '../../src/spec/monitoring';
 import { DEFAULT_SIGNALS } from '../../src/spec/signals';
-import { AiInferenceSpec, DEFAULT_SLO_PERIOD, resolveDisruption, resolveSlo, resolveSpec, resolveTraffic } from '../../src/spec/spec';
+import { AiInferenceSpec, DEFAULT_SLO_PERIOD, resolveDisruption, resolveSlo, resolveSpec } from '../../src/spec/spec';
+import { resolveTraffic } from '../../src/spec/traffic';
 import { NLB_DEFAULTS } from '../../src/spec/traffic';
 
 const slo = { availability: 99.9, latencyP95: Duration.seconds(2), latencyP99: Duration.seconds(3), errorRate: 1, throughputRps: 1000 };
