@@ -11,6 +11,7 @@ export type { SuppressedWarning } from './chart/warnings';
 export type { AppConfig } from './spec/config';
 export type { MetricsSpec, MetricPreset, MetricPresetName, DcgmConfig, MetricScope, SeriesRef } from './spec/metrics';
 export type { AlertOverride, DashboardSpec, MonitoringSpec } from './spec/monitoring';
+export type { GenericServer, OllamaServer, ServerEngine, ServerSpec, VllmServer } from './spec/server';
 export type { NetworkPeer, NetworkPolicySpec } from './spec/network';
 export type {
   AdapterScalingSpec,

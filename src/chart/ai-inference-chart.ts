@@ -94,7 +94,8 @@ export class AiInferenceChart extends Chart {
     if (wirings.keda) this.scaledObject = new KedaScaledObject(this, 'ScaledObject', { ...wirings.keda.props, workload: scaled });
     if (wirings.vpa) this.vpa = new VpaRecommender(this, 'Vpa', { ...wirings.vpa.props, workload: scaled });
     if (monitoring) {
-      this.serviceMonitor = new InferenceServiceMonitor(this, 'ServiceMonitor', { ...monitoring.serviceMonitor.props, workload });
+      // Ollama exports no Prometheus metrics: no ServiceMonitor scrapes a port where nothing serves them.
+      if ((spec.server?.engine ?? 'generic') !== 'ollama') this.serviceMonitor = new InferenceServiceMonitor(this, 'ServiceMonitor', { ...monitoring.serviceMonitor.props, workload });
       this.prometheusRules = new PrometheusRules(this, 'Rules', {
         name: monitoring.ruleName,
         namespace: spec.namespace,

@@ -9,6 +9,8 @@ import { PrometheusAdapterRulesProps, prometheusAdapterRulesPropsSchema } from '
 import { VpaRecommenderProps, vpaRecommenderPropsSchema } from '../constructs/vpa-recommender';
 import { usedCustomSignals } from '../spec/signals';
 import { AiInferenceSpec, ResolvedSpec, resolveSpec } from '../spec/spec';
+import { resolveServer } from '../spec/server';
+import { serverArgs, serverEnv } from '../pod/server';
 import { MonitoringSpec } from '../spec/monitoring';
 import { networkPolicyFields } from '../spec/network';
 import { ResolvedAdapterScaling, ResolvedKedaScaling, ResolvedScaling } from '../spec/scaling';
@@ -17,7 +19,7 @@ import { GrafanaDashboardProps, grafanaDashboardPropsSchema } from '../construct
 import { InferenceServiceMonitorProps, inferenceServiceMonitorPropsSchema } from '../constructs/service-monitor';
 import { dashboardUid } from '../dashboard/input';
 import { METRIC_PRESETS, MetricScope } from '../metrics/presets';
-import { COMPONENT, INFERENCE_CONTAINER, commonLabels, objectNames } from '../conventions';
+import { COMPONENT, HTTP_PORT_NAME, INFERENCE_CONTAINER, commonLabels, objectNames } from '../conventions';
 import { zodProblems } from '../spec/problems';
 
 /**
@@ -47,10 +49,9 @@ export function deploymentWiring(spec: AiInferenceSpec, autoscaled: boolean): Wi
       imagePullPolicy: spec.imagePullPolicy,
       replicas: spec.replicas,
       autoscaled,
-      ports: spec.ports,
+      ...serverFields(spec),
       resources: spec.resources,
       scheduling: spec.scheduling,
-      probes: spec.probes,
       modelLoadTime: spec.model.loadTime,
       storage: spec.storage,
       config: { ...spec.config, model: { name: spec.model.name, version: spec.model.version } },
@@ -60,6 +61,24 @@ export function deploymentWiring(spec: AiInferenceSpec, autoscaled: boolean): Wi
       labels: partOfLabel(spec),
     },
     paths: { name: 'release', modelLoadTime: 'model.loadTime' },
+  };
+}
+
+/**
+ * What the server section decides on the Deployment: args or env, the serving port, the
+ * probe paths and whether the pods declare a separate metrics port. The generic engine
+ * passes the spec's ports and probes as written (today's behaviour).
+ */
+function serverFields(spec: AiInferenceSpec): Pick<InferenceDeploymentProps, 'ports' | 'probes' | 'args' | 'env' | 'separateMetricsPort'> {
+  const server = resolveServer(spec.server, spec.resources.gpu?.count ?? 1);
+  if (server.engine === 'generic' || server.port === undefined || server.healthPath === undefined) return { ports: spec.ports, probes: spec.probes };
+  return {
+    ports: { http: server.port },
+    // Both engines' health paths check the process only, so liveness and startup use them too.
+    probes: { ...spec.probes, path: server.healthPath, livenessPath: spec.probes?.livenessPath ?? server.healthPath },
+    args: serverArgs(server),
+    env: serverEnv(server),
+    separateMetricsPort: false,
   };
 }
 
@@ -134,6 +153,7 @@ export function networkPolicyWiring(spec: AiInferenceSpec, resolved: ResolvedSpe
       namespace: spec.namespace,
       loadBalancerSourceRanges: clientRanges,
       loadBalancerHealthCheckPort: typeof hcPort === 'number' ? hcPort : undefined,
+      metricsPort: resolved.server.metrics === 'separate' ? undefined : resolved.server.metrics === 'http' ? HTTP_PORT_NAME : false,
       labels: partOfLabel(spec),
     },
     paths,
@@ -294,6 +314,8 @@ export function monitoringWirings(spec: AiInferenceSpec, resolved: ResolvedSpec)
       props: {
         name: names.serviceMonitor,
         namespace: spec.namespace,
+        // vLLM serves /metrics on its API port.
+        port: resolved.server.metrics === 'http' ? HTTP_PORT_NAME : undefined,
         interval: written.scrapeInterval,
         scrapeTimeout: written.scrapeTimeout,
         operatorSelectorLabels,

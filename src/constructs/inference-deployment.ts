@@ -82,6 +82,16 @@ export interface InferenceDeploymentProps {
   readonly identity?: PodIdentity;
   /** Extra labels on every object. @default {} */
   readonly labels?: Record<string, string>;
+  /** Container args (a model server's flags). @default - the image's own */
+  readonly args?: string[];
+  /** Plain environment variables (a model server's settings; never secrets: use secretEnv). @default - none */
+  readonly env?: { readonly name: string; readonly value: string }[];
+  /**
+   * Whether the server serves its metrics on the separate `metrics` port. `false`: no
+   * `metrics` container port (vLLM serves /metrics on its API port; Ollama exports none).
+   * @default true
+   */
+  readonly separateMetricsPort?: boolean;
 }
 
 // ---- validation ------------------------------------------------------------------------
@@ -105,6 +115,9 @@ export const inferenceDeploymentPropsSchema = z
     shutdown: shutdownSchema.optional(),
     identity: identitySchema.optional(),
     labels: zLabelMap.optional(),
+    args: z.array(z.string()).optional(),
+    env: z.array(z.object({ name: z.string().min(1, 'must name the variable'), value: z.string() }).strict()).optional(),
+    separateMetricsPort: z.boolean().optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -126,6 +139,8 @@ export class InferenceDeployment extends Construct {
   readonly namespace?: string;
   readonly httpPort: number;
   readonly metricsPort: number;
+  /** Whether the pods declare the separate `metrics` port (false: metrics, if any, on `http`). */
+  readonly separateMetricsPort: boolean;
   /** Replica count when not autoscaled; undefined when an autoscaler owns it. */
   readonly replicas?: number;
   /** GPUs per pod. */
@@ -148,7 +163,8 @@ export class InferenceDeployment extends Construct {
     this.namespace = p.namespace;
     this.selectorLabels = selectorLabels(p.name);
     this.httpPort = w.ports.http;
-    this.metricsPort = w.ports.metrics;
+    this.separateMetricsPort = p.separateMetricsPort ?? true;
+    this.metricsPort = this.separateMetricsPort ? w.ports.metrics : w.ports.http;
     this.replicas = w.replicas;
     this.gpuCount = w.resources.gpu.count;
     this.requests = { cpu: w.resources.cpu.request, memory: w.resources.memory.request };
@@ -199,7 +215,7 @@ export class InferenceDeployment extends Construct {
             affinity: podAffinity(w.scheduling, this.selectorLabels),
             tolerations: taintTolerations(w.scheduling.tolerateTaints),
             topologySpreadConstraints: zoneSpread(w.scheduling.zoneSpread, this.selectorLabels),
-            containers: [inferenceContainer({ image: p.image, configMapName: names.configMap, workload: w, volumeMounts: storage.mounts })],
+            containers: [inferenceContainer({ image: p.image, configMapName: names.configMap, workload: w, volumeMounts: storage.mounts, args: p.args, env: p.env, separateMetricsPort: this.separateMetricsPort })],
             volumes: storage.volumes,
           },
         },

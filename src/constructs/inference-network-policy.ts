@@ -30,6 +30,12 @@ export interface InferenceNetworkPolicyProps extends NetworkPolicySpec {
   readonly loadBalancerHealthCheckPort?: number;
   /** @default {} */
   readonly labels?: Record<string, string>;
+  /**
+   * The named port the monitoring namespace may reach (the scrape target); false: none
+   * (a server without metrics of its own).
+   * @default 'metrics'
+   */
+  readonly metricsPort?: string | false;
 }
 
 /** Defaults of an InferenceNetworkPolicy's openings (seed 000). */
@@ -51,6 +57,7 @@ export const inferenceNetworkPolicyPropsSchema = z
     loadBalancerHealthCheckPort: zPort.optional(),
     ...networkPolicyFields,
     labels: zLabelMap.optional(),
+    metricsPort: z.union([z.string().min(1), z.literal(false)]).optional(),
   })
   .strict() satisfies z.ZodType<InferenceNetworkPolicyProps>;
 
@@ -109,10 +116,13 @@ export class InferenceNetworkPolicy extends Construct {
     if (p.loadBalancerHealthCheckPort !== undefined && subnets.length > 0) {
       ingress.push({ from: subnets.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(p.loadBalancerHealthCheckPort)] });
     }
-    ingress.push({
-      from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: d.monitoringNamespace } } }],
-      ports: [tcp(METRICS_PORT_NAME)],
-    });
+    const metricsPort = p.metricsPort ?? METRICS_PORT_NAME;
+    if (metricsPort !== false) {
+      ingress.push({
+        from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: d.monitoringNamespace } } }],
+        ports: [tcp(metricsPort)],
+      });
+    }
 
     const egress: k8s.NetworkPolicyEgressRule[] = [
       {

@@ -57,7 +57,7 @@ export function workloadOf(deployment: InferenceDeployment): WorkloadTarget {
     apiVersion: deployment.deployment.apiVersion,
     kind: deployment.deployment.kind,
     selectorLabels: { ...deployment.selectorLabels },
-    ports: { [HTTP_PORT_NAME]: deployment.httpPort, [METRICS_PORT_NAME]: deployment.metricsPort },
+    ports: deployment.separateMetricsPort ? { [HTTP_PORT_NAME]: deployment.httpPort, [METRICS_PORT_NAME]: deployment.metricsPort } : { [HTTP_PORT_NAME]: deployment.httpPort },
     requests: { container: INFERENCE_CONTAINER, cpu: deployment.requests.cpu, memory: deployment.requests.memory },
     gpuCount: deployment.gpuCount,
     replicas: deployment.replicas,

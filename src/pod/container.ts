@@ -13,6 +13,12 @@ export interface InferenceContainerInput {
   readonly workload: ResolvedWorkload;
   /** The mounts of the pod's volumes (see podVolumes). */
   readonly volumeMounts: k8s.VolumeMount[];
+  /** Container args (a model server's flags). @default - the image's own */
+  readonly args?: readonly string[];
+  /** Plain environment variables, before the secrets. @default - none */
+  readonly env?: readonly { readonly name: string; readonly value: string }[];
+  /** Declare the separate `metrics` port. @default true */
+  readonly separateMetricsPort?: boolean;
 }
 
 /** The inference server's container: ports, config and secrets, resources, probes, shutdown, security. */
@@ -22,9 +28,10 @@ export function inferenceContainer(input: InferenceContainerInput): k8s.Containe
     name: INFERENCE_CONTAINER,
     image: input.image,
     imagePullPolicy: w.imagePullPolicy,
-    ports: containerPorts(w.ports),
+    args: input.args && [...input.args],
+    ports: input.separateMetricsPort === false ? containerPorts(w.ports).filter((port) => port.name !== METRICS_PORT_NAME) : containerPorts(w.ports),
     envFrom: [{ configMapRef: { name: input.configMapName } }],
-    env: secretEnv(w.secretEnv),
+    env: [...(input.env ?? []).map((e) => ({ name: e.name, value: e.value })), ...secretEnv(w.secretEnv)],
     resources: containerResources(w.resources),
     startupProbe: startupProbe(w.probes),
     livenessProbe: livenessProbe(w.probes),

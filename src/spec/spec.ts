@@ -6,6 +6,7 @@
  */
 import { Duration } from 'cdk8s';
 import { z } from 'zod';
+import { ResolvedServer, ServerSpec, resolveServer, serverSchema } from './server';
 import { APP_CONFIG_KEYS, HTTP_PORT_NAME, WARNING_IDS, WarningId, longestDerivedName } from '../conventions';
 import { withDefaults } from '../private/defaults';
 import { AppConfig, appConfigSchema } from './config';
@@ -136,6 +137,13 @@ export interface AiInferenceSpec {
   /** @default 'IfNotPresent' */
   readonly imagePullPolicy?: 'IfNotPresent' | 'Always';
   readonly model: ModelSpec;
+  /**
+   * The model server the container runs: `generic` (the seeds' application), `vllm` or
+   * `ollama`. It decides the container's args or env, the serving port, the probe paths
+   * and where metrics are scraped.
+   * @default { engine: 'generic' }
+   */
+  readonly server?: ServerSpec;
   /** Fixed replica count when no autoscaler owns the Deployment (not with `scaling`). @default 3 */
   readonly replicas?: number;
   readonly resources: InferenceResources;
@@ -341,6 +349,7 @@ export const specShapeSchema = z
     image: zImage,
     imagePullPolicy: z.enum(['IfNotPresent', 'Always']).optional(),
     model: modelSchema,
+    server: serverSchema.optional(),
     replicas: zInt(1, 10_000, 'replicas').optional(),
     resources: resourcesSchema,
     scheduling: schedulingSchema.optional(),
@@ -382,6 +391,8 @@ export interface ResolvedSpec {
    */
   readonly replicas: ReplicaBounds;
   readonly metrics: ResolvedMetrics;
+  /** The model server: container args/env, serving port, health path, where metrics are. */
+  readonly server: ResolvedServer;
   /** false: no ServiceMonitor, PrometheusRule or dashboard. */
   readonly monitoring: ResolvedMonitoring | false;
   /**
@@ -408,7 +419,8 @@ export function resolveSpec(spec: AiInferenceSpec): ResolvedSpec {
     slo: resolveSlo(spec.slo),
     scaling,
     replicas: scaling ? scaling.bounds : fixedReplicas(workload),
-    metrics: resolveMetrics(spec.metrics),
+    metrics: resolveMetrics(spec.server?.engine === 'vllm' ? { ...spec.metrics, preset: 'vllm' } : spec.metrics),
+    server: resolveServer(spec.server, workload.resources.gpu.count),
     monitoring: resolveMonitoring(spec.monitoring, spec.namespace),
     queueDepthTarget: scaling?.signals.queueDepth?.averageValue ?? DEFAULT_QUEUE_DEPTH_TARGET,
   };
@@ -461,6 +473,28 @@ function relationProblems(spec: AiInferenceSpec): string[] {
     if (secretNames.has(key)) {
       add(['config', 'extra', key], extra[key], `is also a secretEnv variable; the Secret's value would win and this one would be silently ignored; remove one of them`);
     }
+  }
+
+  // The engine decides which series exist.
+  const engine = spec.server?.engine ?? 'generic';
+  if (engine === 'ollama') {
+    for (const name of ['requestRate', 'latencyP95', 'queueDepth'] as const) {
+      if (spec.scaling?.signals?.[name] !== undefined) {
+        add(['scaling', 'signals', name], spec.scaling.signals[name], `needs the server's own series, but Ollama (server.engine "ollama") exports no Prometheus metrics; scale on cpu, memory or gpu (DCGM) instead`);
+      }
+    }
+    if (spec.metrics?.preset !== undefined) {
+      add(['metrics', 'preset'], spec.metrics.preset, `names series Ollama (server.engine "ollama") does not export; leave metrics.preset out`);
+    }
+  }
+  if (engine === 'vllm' && spec.metrics?.preset !== undefined && spec.metrics.preset !== 'vllm') {
+    add(['metrics', 'preset'], spec.metrics.preset, `does not match server.engine "vllm", which exports the vllm series; use "vllm" or leave metrics.preset out`);
+  }
+  if (engine !== 'generic' && spec.probes?.path !== undefined) {
+    add(['probes', 'path'], spec.probes.path, `is decided by server.engine "${engine}" (${engine === 'vllm' ? '/health' : '/'}); leave probes.path out`);
+  }
+  if (engine !== 'generic' && spec.ports !== undefined) {
+    add(['ports'], spec.ports, `are decided by server.engine "${engine}" (set server.port); leave ports out`);
   }
 
   if (spec.scaling) {
