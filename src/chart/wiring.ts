@@ -10,6 +10,7 @@ import { VpaRecommenderProps, vpaRecommenderPropsSchema } from '../constructs/vp
 import { usedCustomSignals } from '../spec/signals';
 import { AiInferenceSpec, ResolvedSpec, resolveSpec } from '../spec/spec';
 import { resolveServer } from '../spec/server';
+import { NlbLoadBalancerOptions } from '../spec/traffic';
 import { serverArgs, serverEnv } from '../pod/server';
 import { MonitoringSpec } from '../spec/monitoring';
 import { networkPolicyFields } from '../spec/network';
@@ -94,14 +95,29 @@ export function nlbWiring(spec: AiInferenceSpec, resolved: ResolvedSpec): Wiring
     props: {
       name: spec.release,
       namespace: spec.namespace,
-      // As written: NlbService tells default listeners from given ones in its messages.
-      loadBalancer: spec.traffic?.loadBalancer,
+      // As written (NlbService tells default listeners from given ones in its messages),
+      // but the health check follows the pods' dependency-aware path unless it is given.
+      loadBalancer: withHealthPath(spec.traffic?.loadBalancer, healthPath(spec, resolved)),
       headless: resolved.traffic.headless,
       internal: resolved.traffic.internal,
       labels: partOfLabel(spec),
     },
     paths: { name: 'release', loadBalancer: 'traffic.loadBalancer', headless: 'traffic.headless', internal: 'traffic.internal' },
   };
+}
+
+/**
+ * The path the NLB checks: the engine's health path (vLLM `/health`, Ollama `/`), else the
+ * pods' readiness path. A health check on a path the server does not serve marks every
+ * target unhealthy and the NLB sends no traffic at all.
+ */
+function healthPath(spec: AiInferenceSpec, resolved: ResolvedSpec): string {
+  return resolveServer(spec.server, resolved.workload.resources.gpu.count).healthPath ?? resolved.workload.probes.readinessPath;
+}
+
+function withHealthPath(lb: NlbLoadBalancerOptions | undefined, path: string): NlbLoadBalancerOptions | undefined {
+  if (!lb || lb.healthCheck?.path !== undefined || lb.healthCheck?.protocol === 'tcp') return lb;
+  return { ...lb, healthCheck: { ...lb.healthCheck, path } };
 }
 
 export function pdbWiring(spec: AiInferenceSpec, resolved: ResolvedSpec): Wiring<SpecProps<PdbPolicyProps>> {

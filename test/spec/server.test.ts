@@ -32,6 +32,19 @@ const monitoringIngress = (objects: any[]) =>
   only(objects, 'NetworkPolicy').spec.ingress.filter((r: any) => r.from.some((f: any) => f.namespaceSelector?.matchLabels));
 
 describe('the server section', () => {
+  it("points the NLB health check at the engine's health path when the spec gives none", () => {
+    const lbHealthPath = (spec: AiInferenceSpec) =>
+      only(synthSpec(spec), 'Service', 'ai-inference-lb').metadata.annotations['service.beta.kubernetes.io/aws-load-balancer-healthcheck-path'];
+    const { path: _given, ...hcWithoutPath } = eksNlbSpec.traffic!.loadBalancer!.healthCheck!;
+    const traffic = { ...eksNlbSpec.traffic!, loadBalancer: { ...eksNlbSpec.traffic!.loadBalancer!, healthCheck: hcWithoutPath } };
+    expect(lbHealthPath({ ...vllmSpec(), traffic })).toBe('/health');
+    expect(lbHealthPath({ ...ollamaSpec(), traffic })).toBe('/');
+    // The generic engine: the pods' readiness path, not a fixed one.
+    expect(lbHealthPath({ ...eksNlbSpec, probes: { ...eksNlbSpec.probes, path: '/ready' }, traffic })).toBe('/ready');
+    // A path the user gives wins.
+    expect(lbHealthPath(vllmSpec())).toBe('/health');
+  });
+
   it('keeps the generic engine exactly as before: no args, metrics on the separate port, /api/v1/health', () => {
     const objects = synthSpec({ ...eksNlbSpec, server: { engine: 'generic' } });
     expect(objects).toEqual(synthSpec(eksNlbSpec));
