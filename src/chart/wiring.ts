@@ -20,7 +20,7 @@ import { GrafanaDashboardProps, grafanaDashboardPropsSchema } from '../construct
 import { InferenceServiceMonitorProps, inferenceServiceMonitorPropsSchema } from '../constructs/service-monitor';
 import { dashboardUid } from '../dashboard/input';
 import { METRIC_PRESETS, MetricScope } from '../metrics/presets';
-import { COMPONENT, HTTP_PORT_NAME, INFERENCE_CONTAINER, commonLabels, objectNames } from '../conventions';
+import { COMPONENT, HTTP_PORT_NAME, INFERENCE_CONTAINER, commonLabels, objectNames, AlertName } from '../conventions';
 import { zodProblems } from '../spec/problems';
 
 /**
@@ -82,6 +82,21 @@ function serverFields(spec: AiInferenceSpec): Pick<InferenceDeploymentProps, 'po
     separateMetricsPort: false,
   };
 }
+
+/** Alerts that read the inference server's own series (requests, errors, latency, queue, cache, pools, bias). */
+const SERVER_SERIES_ALERTS: readonly AlertName[] = [
+  'InferenceLatencyP95SLOBreach',
+  'InferenceErrorRateHigh',
+  'InferenceErrorBudgetBurnFast',
+  'InferenceErrorBudgetExhausted',
+  'InferenceLatencyP99High',
+  'InferenceErrorBudgetBurnSlow',
+  'InferenceQueueDepthHigh',
+  'InferenceCacheHitRateLow',
+  'InferenceDbPoolSaturated',
+  'InferenceThroughputLow',
+  'InferenceBiasScoreHigh',
+];
 
 /**
  * A construct's props without its `workload`: everything the spec decides, validated
@@ -297,6 +312,9 @@ export function monitoringWirings(spec: AiInferenceSpec, resolved: ResolvedSpec)
   // Without an autoscaler there is no HPA to watch.
   const monitoringLabels = { ...commonLabels(spec.release, COMPONENT.monitoring), ...partOfLabel(spec) };
   const hpaOff = scaling ? {} : { InferenceHpaAtMaxReplicas: { enabled: false }, InferenceHpaScalingStuck: { enabled: false } };
+  // A server that exports no series of its own (Ollama): the alerts that read them could
+  // never fire, so they are left out; the GPU, pod and autoscaler alerts stay.
+  const serverSeriesOff = resolved.server.metrics === 'none' ? Object.fromEntries(SERVER_SERIES_ALERTS.map((name) => [name, { enabled: false }])) : {};
 
   const rules: AlertRulesInput = {
     scope,
@@ -317,7 +335,7 @@ export function monitoringWirings(spec: AiInferenceSpec, resolved: ResolvedSpec)
     },
     queueDepthTargetPerPod: queueDepthTarget,
     runbookBaseUrl: m.runbookBaseUrl,
-    overrides: { ...hpaOff, ...m.alerts },
+    overrides: { ...hpaOff, ...serverSeriesOff, ...m.alerts },
     evaluationInterval: m.evaluationInterval,
   };
   const sloPaths = { slo: 'slo', overrides: 'monitoring.alerts', runbookBaseUrl: 'monitoring.runbookBaseUrl', evaluationInterval: 'monitoring.evaluationInterval' };

@@ -32,6 +32,19 @@ const monitoringIngress = (objects: any[]) =>
   only(objects, 'NetworkPolicy').spec.ingress.filter((r: any) => r.from.some((f: any) => f.namespaceSelector?.matchLabels));
 
 describe('the server section', () => {
+  it('leaves out, for Ollama, the alerts that read series the server does not export, and keeps the GPU, pod and autoscaler alerts', () => {
+    const alerts = only(synthSpec(ollamaSpec()), 'PrometheusRule')
+      .spec.groups.flatMap((g: any) => g.rules)
+      .map((r: any) => r.alert)
+      .filter(Boolean);
+    for (const gone of ['InferenceErrorRateHigh', 'InferenceLatencyP95SLOBreach', 'InferenceErrorBudgetBurnFast', 'InferenceThroughputLow', 'InferenceQueueDepthHigh']) {
+      expect(alerts).not.toContain(gone);
+    }
+    for (const kept of ['InferencePodNotReady', 'InferenceGpuUtilizationHigh', 'InferenceMemoryUsageHigh', 'InferenceHpaAtMaxReplicas']) {
+      expect(alerts).toContain(kept);
+    }
+  });
+
   it("points the NLB health check at the engine's health path when the spec gives none", () => {
     const lbHealthPath = (spec: AiInferenceSpec) =>
       only(synthSpec(spec), 'Service', 'ai-inference-lb').metadata.annotations['service.beta.kubernetes.io/aws-load-balancer-healthcheck-path'];
