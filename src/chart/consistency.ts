@@ -1,4 +1,4 @@
-import { AiInferenceSpec, resolveSpec } from '../spec/spec';
+import { AiInferenceSpec, ResolvedSpec } from '../spec/spec';
 import { scalingFindings } from './findings/scaling';
 import { trafficFindings } from './findings/traffic';
 import { networkFindings } from './findings/network';
@@ -12,7 +12,6 @@ export type { Findings, Warning } from './findings/types';
  * returns problems as `path (value) rule; fix`. Errors make the chart refuse the spec;
  * warnings are reported and synth goes on.
  */
-export function consistencyFindings(spec: AiInferenceSpec): Findings {
-  const resolved = resolveSpec(spec);
+export function consistencyFindings(spec: AiInferenceSpec, resolved: ResolvedSpec): Findings {
   return mergeFindings(workloadFindings(spec, resolved), trafficFindings(spec, resolved), scalingFindings(spec, resolved), networkFindings(spec, resolved));
 }

@@ -24,7 +24,7 @@ function checkSpec(spec: unknown): SpecCheck {
   if (shape.length > 0) return { problems: shape };
   const s = spec as AiInferenceSpec;
   const wirings = chartWirings(s);
-  const findings = consistencyFindings(s);
+  const findings = consistencyFindings(s, wirings.resolved);
   const problems = [...new Set([...Object.values(wirings.all).flatMap((w) => (w ? wiringProblems(w) : [])), ...findings.errors])];
   return problems.length > 0 ? { problems } : { problems, checked: { spec: s, wirings, findings } };
 }

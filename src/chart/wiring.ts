@@ -9,7 +9,7 @@ import { PrometheusAdapterRulesProps, prometheusAdapterRulesPropsSchema } from '
 import { VpaRecommenderProps, vpaRecommenderPropsSchema } from '../constructs/vpa-recommender';
 import { usedCustomSignals } from '../spec/signals';
 import { AiInferenceSpec, ResolvedSpec, resolveSpec } from '../spec/spec';
-import { resolveServer } from '../spec/server';
+import { ResolvedServer } from '../spec/server';
 import { NlbLoadBalancerOptions } from '../spec/traffic';
 import { serverArgs, serverEnv } from '../pod/server';
 import { MonitoringSpec } from '../spec/monitoring';
@@ -40,7 +40,7 @@ interface Wiring<P> {
   readonly mapPath?: (path: (string | number)[]) => (string | number)[] | undefined;
 }
 
-export function deploymentWiring(spec: AiInferenceSpec, autoscaled: boolean): Wiring<InferenceDeploymentProps> {
+export function deploymentWiring(spec: AiInferenceSpec, resolved: ResolvedSpec): Wiring<InferenceDeploymentProps> {
   return {
     schema: inferenceDeploymentPropsSchema,
     props: {
@@ -49,8 +49,8 @@ export function deploymentWiring(spec: AiInferenceSpec, autoscaled: boolean): Wi
       image: spec.image,
       imagePullPolicy: spec.imagePullPolicy,
       replicas: spec.replicas,
-      autoscaled,
-      ...serverFields(spec),
+      autoscaled: resolved.scaling !== undefined,
+      ...serverFields(spec, resolved.server),
       resources: spec.resources,
       scheduling: spec.scheduling,
       modelLoadTime: spec.model.loadTime,
@@ -70,8 +70,7 @@ export function deploymentWiring(spec: AiInferenceSpec, autoscaled: boolean): Wi
  * probe paths and whether the pods declare a separate metrics port. The generic engine
  * passes the spec's ports and probes as written (today's behaviour).
  */
-function serverFields(spec: AiInferenceSpec): Pick<InferenceDeploymentProps, 'ports' | 'probes' | 'args' | 'env' | 'separateMetricsPort'> {
-  const server = resolveServer(spec.server, spec.resources.gpu?.count ?? 1);
+function serverFields(spec: AiInferenceSpec, server: ResolvedServer): Pick<InferenceDeploymentProps, 'ports' | 'probes' | 'args' | 'env' | 'separateMetricsPort'> {
   if (server.engine === 'generic' || server.port === undefined || server.healthPath === undefined) return { ports: spec.ports, probes: spec.probes };
   return {
     ports: { http: server.port },
@@ -112,7 +111,7 @@ export function nlbWiring(spec: AiInferenceSpec, resolved: ResolvedSpec): Wiring
       namespace: spec.namespace,
       // As written (NlbService tells default listeners from given ones in its messages),
       // but the health check follows the pods' dependency-aware path unless it is given.
-      loadBalancer: withHealthPath(spec.traffic?.loadBalancer, healthPath(spec, resolved)),
+      loadBalancer: withHealthPath(spec.traffic?.loadBalancer, healthPath(resolved)),
       headless: resolved.traffic.headless,
       internal: resolved.traffic.internal,
       labels: partOfLabel(spec),
@@ -126,8 +125,8 @@ export function nlbWiring(spec: AiInferenceSpec, resolved: ResolvedSpec): Wiring
  * pods' readiness path. A health check on a path the server does not serve marks every
  * target unhealthy and the NLB sends no traffic at all.
  */
-function healthPath(spec: AiInferenceSpec, resolved: ResolvedSpec): string {
-  return resolveServer(spec.server, resolved.workload.resources.gpu.count).healthPath ?? resolved.workload.probes.readinessPath;
+function healthPath(resolved: ResolvedSpec): string {
+  return resolved.server.healthPath ?? resolved.workload.probes.readinessPath;
 }
 
 function withHealthPath(lb: NlbLoadBalancerOptions | undefined, path: string): NlbLoadBalancerOptions | undefined {
@@ -443,7 +442,7 @@ export function chartWirings(spec: AiInferenceSpec): ChartWirings {
   const hpa = scaling?.backend === 'prometheus-adapter' ? hpaWiring(spec, resolved, scaling) : undefined;
   const monitoring = monitoringWirings(spec, resolved);
   const w = {
-    deployment: deploymentWiring(spec, scaling !== undefined),
+    deployment: deploymentWiring(spec, resolved),
     services: nlbWiring(spec, resolved),
     pdb: pdbWiring(spec, resolved),
     networkPolicy: networkPolicyWiring(spec, resolved),

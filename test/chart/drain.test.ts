@@ -3,9 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { AiInferenceSpec } from '../../src';
 import { consistencyFindings } from '../../src/chart/consistency';
 import { WARNING_IDS } from '../../src/conventions';
+import { resolveSpec } from '../../src/spec/spec';
 import { eksNlbSpec } from '../../examples/eks-nlb/spec';
 
-const findings = (patch: Partial<AiInferenceSpec>) => consistencyFindings({ ...eksNlbSpec, ...patch } as AiInferenceSpec);
+const findings = (patch: Partial<AiInferenceSpec>) => {
+  const spec = { ...eksNlbSpec, ...patch } as AiInferenceSpec;
+  return consistencyFindings(spec, resolveSpec(spec));
+};
 const warningsOf = (id: string, patch: Partial<AiInferenceSpec>) => findings(patch).warnings.filter((w) => w.id === id).map((w) => w.message);
 const noLoadBalancer = { traffic: { ...eksNlbSpec.traffic, loadBalancer: undefined } };
 

@@ -8,7 +8,7 @@ import { resolveSpec } from '../../src/spec/spec';
 import { eksNlbSpec } from '../../examples/eks-nlb/spec';
 
 const spec = (patch: Partial<AiInferenceSpec>) => ({ ...eksNlbSpec, ...patch }) as AiInferenceSpec;
-const warningsOf = (id: string, patch: Partial<AiInferenceSpec>) => consistencyFindings(spec(patch)).warnings.filter((w) => w.id === id).map((w) => w.message);
+const warningsOf = (id: string, patch: Partial<AiInferenceSpec>) => consistencyFindings(spec(patch), resolveSpec(spec(patch))).warnings.filter((w) => w.id === id).map((w) => w.message);
 const rollout = (r: NonNullable<NonNullable<AiInferenceSpec['scheduling']>['rollout']>) => ({ scheduling: { ...eksNlbSpec.scheduling, rollout: r } });
 
 describe('rollouts on scarce GPUs', () => {
