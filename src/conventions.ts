@@ -35,6 +35,9 @@ export const METRICS_PORT_NAME = 'metrics';
 /** Name of the inference container. */
 export const INFERENCE_CONTAINER = 'inference';
 
+/** Name of the init container that fills the models volume before the server starts (vLLM preDownload, Ollama model pull). */
+export const MODEL_DOWNLOAD_CONTAINER = 'model-download';
+
 /** Mount paths of the pod's volumes. */
 export const MOUNT_PATHS = { models: '/models', data: '/data', cache: '/cache', tmp: '/tmp', shm: '/dev/shm' } as const;
 

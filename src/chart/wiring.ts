@@ -11,7 +11,8 @@ import { usedCustomSignals } from '../spec/signals';
 import { AiInferenceSpec, ResolvedSpec, resolveSpec } from '../spec/spec';
 import { ResolvedServer } from '../spec/server';
 import { NlbLoadBalancerOptions } from '../spec/traffic';
-import { serverArgs, serverEnv } from '../pod/server';
+import { modelDownload, serverArgs, serverEnv, serverSecretEnv } from '../pod/server';
+import { startupAllowance } from '../spec/workload';
 import { MonitoringSpec } from '../spec/monitoring';
 import { networkPolicyFields } from '../spec/network';
 import { ResolvedAdapterScaling, ResolvedKedaScaling, ResolvedScaling } from '../spec/scaling';
@@ -50,35 +51,45 @@ export function deploymentWiring(spec: AiInferenceSpec, resolved: ResolvedSpec):
       imagePullPolicy: spec.imagePullPolicy,
       replicas: spec.replicas,
       autoscaled: resolved.scaling !== undefined,
-      ...serverFields(spec, resolved.server),
       resources: spec.resources,
       scheduling: spec.scheduling,
       modelLoadTime: spec.model.loadTime,
-      storage: spec.storage,
+      ...serverFields(spec, resolved),
       config: { ...spec.config, model: { name: spec.model.name, version: spec.model.version } },
       secretEnv: spec.secretEnv,
       shutdown: spec.shutdown,
       identity: spec.identity,
       labels: partOfLabel(spec),
     },
-    paths: { name: 'release', modelLoadTime: 'model.loadTime' },
+    paths: { name: 'release', modelLoadTime: 'model.loadTime', downloadTime: 'server.downloadTime', serverSecretEnv: 'server.huggingFaceToken' },
   };
 }
 
 /**
  * What the server section decides on the Deployment: args or env, the serving port, the
- * probe paths and whether the pods declare a separate metrics port. The generic engine
- * passes the spec's ports and probes as written (today's behaviour).
+ * probe paths, whether the pods declare a separate metrics port, the weights' download
+ * (init container, HF_TOKEN, download time) and the storage sizes the engine implies
+ * (read from the resolved workload). The generic engine passes the spec's ports, probes
+ * and storage as written (today's behaviour).
  */
-function serverFields(spec: AiInferenceSpec, server: ResolvedServer): Pick<InferenceDeploymentProps, 'ports' | 'probes' | 'args' | 'env' | 'separateMetricsPort'> {
-  if (server.engine === 'generic' || server.port === undefined || server.healthPath === undefined) return { ports: spec.ports, probes: spec.probes };
+function serverFields(
+  spec: AiInferenceSpec,
+  resolved: ResolvedSpec,
+): Pick<InferenceDeploymentProps, 'ports' | 'probes' | 'storage' | 'args' | 'env' | 'separateMetricsPort' | 'serverSecretEnv' | 'modelDownload' | 'downloadTime'> {
+  const server: ResolvedServer = resolved.server;
+  if (server.engine === 'generic' || server.port === undefined || server.healthPath === undefined) return { ports: spec.ports, probes: spec.probes, storage: spec.storage };
+  const storage = resolved.workload.storage;
   return {
     ports: { http: server.port },
     // Both engines' health paths check the process only, so liveness and startup use them too.
     probes: { ...spec.probes, path: server.healthPath, livenessPath: spec.probes?.livenessPath ?? server.healthPath },
+    storage: { ...spec.storage, cacheSizeLimit: storage.cacheSizeLimit, sharedMemorySizeLimit: storage.sharedMemorySizeLimit },
     args: serverArgs(server),
     env: serverEnv(server),
     separateMetricsPort: false,
+    serverSecretEnv: serverSecretEnv(server),
+    modelDownload: modelDownload(server),
+    downloadTime: server.workload.downloadTime,
   };
 }
 
@@ -321,7 +332,8 @@ export function monitoringWirings(spec: AiInferenceSpec, resolved: ResolvedSpec)
     hpaName,
     maxReplicas: replicas.max,
     minReplicas: replicas.min,
-    startupBudget: resolved.workload.probes.startupBudget,
+    // With an init container downloading first, the pod's grace covers the download too.
+    startupBudget: startupAllowance(resolved.workload),
     preset,
     dcgm,
     slo: {

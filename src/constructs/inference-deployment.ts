@@ -5,13 +5,13 @@ import { z } from 'zod';
 import { COMPONENT, CONFIG_CHECKSUM_ANNOTATION, commonLabels, objectNames, selectorLabels } from '../conventions';
 import { podAffinity, taintTolerations } from '../pod/affinity';
 import { appConfigData, configChecksum } from '../pod/app-config';
-import { inferenceContainer, nativePreStopSleep } from '../pod/container';
+import { inferenceContainer, modelDownloadContainer, nativePreStopSleep } from '../pod/container';
 import { podSecurityContext } from '../pod/security-context';
 import { zoneSpread } from '../pod/spread';
 import { podVolumes } from '../pod/volumes';
 import { AppConfig, appConfigSchema } from '../spec/config';
 import { parseOrThrow } from '../spec/problems';
-import { CpuValue, zDnsLabel, zDuration, zImage, zInt, zLabelMap } from '../spec/values';
+import { CpuValue, zDnsLabel, zDuration, zDurationBetween, zImage, zInt, zLabelMap } from '../spec/values';
 import {
   GpuScheduling,
   GracefulShutdown,
@@ -19,6 +19,7 @@ import {
   InferenceProbes,
   InferenceResources,
   InferenceStorage,
+  ModelDownload,
   PodIdentity,
   SecretEnvVar,
   identitySchema,
@@ -92,6 +93,21 @@ export interface InferenceDeploymentProps {
    * @default true
    */
   readonly separateMetricsPort?: boolean;
+  /** The model server's own credentials by Secret reference (vLLM's HF_TOKEN), in the server and the download container. @default [] */
+  readonly serverSecretEnv?: SecretEnvVar[];
+  /**
+   * An init container (the same image) that fills the models volume before the server
+   * starts; a read-only models claim stays writable for it. @default - none: the server
+   * finds or fetches the weights itself
+   */
+  readonly modelDownload?: ModelDownload;
+  /**
+   * Declared worst-case time to download the weights: with `modelDownload` added to
+   * progressDeadlineSeconds, without it covered by the startup budget (with the model
+   * load time).
+   * @default - not counted
+   */
+  readonly downloadTime?: Duration;
 }
 
 // ---- validation ------------------------------------------------------------------------
@@ -118,11 +134,26 @@ export const inferenceDeploymentPropsSchema = z
     args: z.array(z.string()).optional(),
     env: z.array(z.object({ name: z.string().min(1, 'must name the variable'), value: z.string() }).strict()).optional(),
     separateMetricsPort: z.boolean().optional(),
+    serverSecretEnv: secretEnvSchema.optional(),
+    modelDownload: z
+      .object({
+        command: z.array(z.string()).min(1, 'must hold the command; add it'),
+        args: z.array(z.string()).optional(),
+        env: z.array(z.object({ name: z.string().min(1, 'must name the variable'), value: z.string() }).strict()).optional(),
+      })
+      .strict()
+      .optional(),
+    downloadTime: zDurationBetween(1, 86_400, 'worst-case download time').optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
-    for (const problem of workloadRelationProblems(p)) ctx.addIssue({ code: z.ZodIssueCode.custom, ...problem });
+    for (const problem of workloadRelationProblems(withDownload(p))) ctx.addIssue({ code: z.ZodIssueCode.custom, ...problem });
   }) satisfies z.ZodType<InferenceDeploymentProps>;
+
+/** The props as workload fields: an init container downloads when modelDownload is given. */
+function withDownload<P extends Pick<InferenceDeploymentProps, 'modelDownload'>>(p: P): P & { downloadInInitContainer: boolean } {
+  return { ...p, downloadInInitContainer: p.modelDownload !== undefined };
+}
 
 /**
  * The GPU inference Deployment with its ServiceAccount, application ConfigMap and
@@ -153,7 +184,7 @@ export class InferenceDeployment extends Construct {
   constructor(scope: Construct, id: string, props: InferenceDeploymentProps) {
     super(scope, id);
     const p = parseOrThrow(inferenceDeploymentPropsSchema, props, `InferenceDeployment ${scope.node.path}/${id}`);
-    const w = resolveWorkload(p);
+    const w = resolveWorkload(withDownload(p));
     const names = objectNames(p.name);
     const tag = imageVersion(p.image);
     const labels = (component: string) => ({ ...commonLabels(p.name, component, tag), ...p.labels });
@@ -180,7 +211,7 @@ export class InferenceDeployment extends Construct {
     const configData = appConfigData(p.config ?? {}, { cpuLimit: w.resources.cpu.limit });
     new k8s.KubeConfigMap(this, 'Config', { metadata: meta(names.configMap, COMPONENT.config), data: configData });
 
-    const storage = podVolumes(w.storage, { models: names.modelsClaim, data: names.dataClaim });
+    const storage = podVolumes(w.storage, { models: names.modelsClaim, data: names.dataClaim }, { modelsDownloaded: p.modelDownload !== undefined });
     for (const claim of storage.claims) {
       new k8s.KubePersistentVolumeClaim(this, `${claim.volume}Claim`, { metadata: meta(claim.name, COMPONENT.server), spec: claim.spec });
     }
@@ -210,12 +241,27 @@ export class InferenceDeployment extends Construct {
             serviceAccountName: names.serviceAccount,
             automountServiceAccountToken: false,
             priorityClassName: w.scheduling.priorityClassName,
+            runtimeClassName: w.scheduling.runtimeClassName,
             terminationGracePeriodSeconds: seconds(w.shutdown.gracePeriod),
             securityContext: podSecurityContext(w.identity),
-            affinity: podAffinity(w.scheduling, this.selectorLabels),
+            affinity: podAffinity(w.scheduling, this.selectorLabels, w.resources.gpu),
             tolerations: taintTolerations(w.scheduling.tolerateTaints),
             topologySpreadConstraints: zoneSpread(w.scheduling.zoneSpread, this.selectorLabels),
-            containers: [inferenceContainer({ image: p.image, configMapName: names.configMap, workload: w, volumeMounts: storage.mounts, args: p.args, env: p.env, separateMetricsPort: this.separateMetricsPort })],
+            initContainers: p.modelDownload && [
+              modelDownloadContainer({ image: p.image, workload: w, download: p.modelDownload, volumeMounts: storage.downloadMounts, secretEnv: p.serverSecretEnv }),
+            ],
+            containers: [
+              inferenceContainer({
+                image: p.image,
+                configMapName: names.configMap,
+                workload: w,
+                volumeMounts: storage.mounts,
+                args: p.args,
+                env: p.env,
+                serverSecretEnv: p.serverSecretEnv,
+                separateMetricsPort: this.separateMetricsPort,
+              }),
+            ],
             volumes: storage.volumes,
           },
         },

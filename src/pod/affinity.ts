@@ -3,7 +3,7 @@
  * taints, and the host anti-affinity that keeps one pod per node.
  */
 import { k8s } from 'cdk8s-plus-28';
-import { ResolvedScheduling } from '../spec/workload';
+import { ResolvedGpu, ResolvedScheduling } from '../spec/workload';
 
 /** Well-known node label naming the host: the topology of "one pod per node". */
 export const HOSTNAME_TOPOLOGY_KEY = 'kubernetes.io/hostname';
@@ -13,14 +13,17 @@ const PREFERRED_WEIGHT = 100;
 
 /**
  * Required node affinity to nodes that carry every one of `nodeLabels` (one `In`
- * expression per label, all in one term, so they are ANDed); undefined with no labels.
+ * expression per label, all in one term, so they are ANDed), and, when `gpuProduct` is
+ * given, whose product label holds one of its GPU models (one more `In` expression in the
+ * same term); undefined with neither.
  */
-export function gpuNodeAffinity(nodeLabels: Readonly<Record<string, string>>): k8s.NodeAffinity | undefined {
-  const entries = Object.entries(nodeLabels);
-  if (entries.length === 0) return undefined;
+export function gpuNodeAffinity(nodeLabels: Readonly<Record<string, string>>, gpuProduct?: ResolvedGpu['productSelector']): k8s.NodeAffinity | undefined {
+  const expressions: k8s.NodeSelectorRequirement[] = Object.entries(nodeLabels).map(([key, value]) => ({ key, operator: 'In', values: [value] }));
+  if (gpuProduct) expressions.push({ key: gpuProduct.label, operator: 'In', values: [...gpuProduct.values] });
+  if (expressions.length === 0) return undefined;
   return {
     requiredDuringSchedulingIgnoredDuringExecution: {
-      nodeSelectorTerms: [{ matchExpressions: entries.map(([key, value]) => ({ key, operator: 'In', values: [value] })) }],
+      nodeSelectorTerms: [{ matchExpressions: expressions }],
     },
   };
 }
@@ -41,10 +44,10 @@ export function hostAntiAffinity(mode: ResolvedScheduling['hostAntiAffinity'], s
   }
 }
 
-/** The pod's affinity: GPU nodes and the host anti-affinity of the pods `selector` picks. */
-export function podAffinity(scheduling: ResolvedScheduling, selector: Record<string, string>): k8s.Affinity {
+/** The pod's affinity: GPU nodes (of the GPU's product, when `gpu` names one) and the host anti-affinity of the pods `selector` picks. */
+export function podAffinity(scheduling: ResolvedScheduling, selector: Record<string, string>, gpu?: Pick<ResolvedGpu, 'productSelector'>): k8s.Affinity {
   return {
-    nodeAffinity: gpuNodeAffinity(scheduling.nodeLabels),
+    nodeAffinity: gpuNodeAffinity(scheduling.nodeLabels, gpu?.productSelector),
     podAntiAffinity: hostAntiAffinity(scheduling.hostAntiAffinity, selector),
   };
 }

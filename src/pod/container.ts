@@ -1,7 +1,7 @@
 /** The inference container, assembled from the pod pieces and the resolved workload. */
 import { k8s } from 'cdk8s-plus-28';
-import { HTTP_PORT_NAME, INFERENCE_CONTAINER, METRICS_PORT_NAME } from '../conventions';
-import { InferencePorts, ResolvedResources, ResolvedShutdown, ResolvedWorkload, SecretEnvVar, seconds } from '../spec/workload';
+import { HTTP_PORT_NAME, INFERENCE_CONTAINER, METRICS_PORT_NAME, MODEL_DOWNLOAD_CONTAINER } from '../conventions';
+import { InferencePorts, MODEL_DOWNLOAD_RESOURCES, ModelDownload, ResolvedResources, ResolvedShutdown, ResolvedWorkload, SecretEnvVar, seconds } from '../spec/workload';
 import { livenessProbe, readinessProbe, startupProbe } from './probes';
 import { sizeQuantity } from './quantity';
 import { containerSecurityContext } from './security-context';
@@ -17,6 +17,8 @@ export interface InferenceContainerInput {
   readonly args?: readonly string[];
   /** Plain environment variables, before the secrets. @default - none */
   readonly env?: readonly { readonly name: string; readonly value: string }[];
+  /** The model server's own secret-backed variables (HF_TOKEN), before the workload's secretEnv. @default - none */
+  readonly serverSecretEnv?: readonly SecretEnvVar[];
   /** Declare the separate `metrics` port. @default true */
   readonly separateMetricsPort?: boolean;
 }
@@ -31,13 +33,44 @@ export function inferenceContainer(input: InferenceContainerInput): k8s.Containe
     args: input.args && [...input.args],
     ports: input.separateMetricsPort === false ? containerPorts(w.ports).filter((port) => port.name !== METRICS_PORT_NAME) : containerPorts(w.ports),
     envFrom: [{ configMapRef: { name: input.configMapName } }],
-    env: [...(input.env ?? []).map((e) => ({ name: e.name, value: e.value })), ...secretEnv(w.secretEnv)],
+    env: [...(input.env ?? []).map((e) => ({ name: e.name, value: e.value })), ...secretEnv(input.serverSecretEnv ?? []), ...secretEnv(w.secretEnv)],
     resources: containerResources(w.resources),
     startupProbe: startupProbe(w.probes),
     livenessProbe: livenessProbe(w.probes),
     readinessProbe: readinessProbe(w.probes),
     lifecycle: preStopSleep(w.shutdown),
     securityContext: containerSecurityContext(w.identity),
+    volumeMounts: input.volumeMounts,
+  };
+}
+
+export interface ModelDownloadContainerInput {
+  readonly image: string;
+  readonly workload: ResolvedWorkload;
+  readonly download: ModelDownload;
+  /** The models volume read-write, /cache and /tmp (see podVolumes' downloadMounts). */
+  readonly volumeMounts: k8s.VolumeMount[];
+  /** Secret-backed variables the download needs (HF_TOKEN). @default - none */
+  readonly secretEnv?: readonly SecretEnvVar[];
+}
+
+/**
+ * The init container that fills the models volume: the server's image and pull policy,
+ * the same security context (Pod Security "restricted"), CPU and memory for a download
+ * and no GPU ({@link MODEL_DOWNLOAD_RESOURCES}, requests equal to limits).
+ */
+export function modelDownloadContainer(input: ModelDownloadContainerInput): k8s.Container {
+  const { cpu, memory } = MODEL_DOWNLOAD_RESOURCES;
+  const amounts = { cpu: k8s.Quantity.fromString(cpu), memory: sizeQuantity(memory) };
+  return {
+    name: MODEL_DOWNLOAD_CONTAINER,
+    image: input.image,
+    imagePullPolicy: input.workload.imagePullPolicy,
+    command: [...input.download.command],
+    args: input.download.args && [...input.download.args],
+    env: [...(input.download.env ?? []).map((e) => ({ name: e.name, value: e.value })), ...secretEnv(input.secretEnv ?? [])],
+    resources: { requests: { ...amounts }, limits: { ...amounts } },
+    securityContext: containerSecurityContext(input.workload.identity),
     volumeMounts: input.volumeMounts,
   };
 }

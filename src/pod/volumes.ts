@@ -21,6 +21,11 @@ export interface PodVolumes {
   readonly volumes: k8s.Volume[];
   /** The inference container's mounts, one per volume. */
   readonly mounts: k8s.VolumeMount[];
+  /**
+   * The model download container's mounts: the models volume read-write (even when the
+   * server mounts it read-only: the download fills it), /cache (HOME) and /tmp.
+   */
+  readonly downloadMounts: k8s.VolumeMount[];
   /** Claims to create; an existing claim is mounted by name and not listed. */
   readonly claims: ClaimToCreate[];
 }
@@ -34,9 +39,12 @@ export interface ClaimNames {
 /**
  * Volumes, mounts and claims of the storage: models and data mounted read-only when the
  * claim says so; cache and tmp disk-backed emptyDirs; /dev/shm a Memory emptyDir, only
- * when a size is given (it counts against the memory limit).
+ * when a size is given (it counts against the memory limit). With `modelsDownloaded` (an
+ * init container fills the models volume), a read-only models claim is read-only on the
+ * server's mount only: `readOnly` on the volume source would make every mount of it
+ * read-only, the download's too.
  */
-export function podVolumes(storage: ResolvedStorage, claimNames: ClaimNames): PodVolumes {
+export function podVolumes(storage: ResolvedStorage, claimNames: ClaimNames, options: { readonly modelsDownloaded?: boolean } = {}): PodVolumes {
   const volumes: k8s.Volume[] = [];
   const mounts: k8s.VolumeMount[] = [];
   const claims: ClaimToCreate[] = [];
@@ -58,7 +66,8 @@ export function podVolumes(storage: ResolvedStorage, claimNames: ClaimNames): Po
         },
       });
     }
-    volumes.push({ name: volume, persistentVolumeClaim: { claimName, readOnly } });
+    const sourceReadOnly = volume === 'models' && options.modelsDownloaded ? undefined : readOnly;
+    volumes.push({ name: volume, persistentVolumeClaim: { claimName, readOnly: sourceReadOnly } });
     mounts.push({ name: volume, mountPath: MOUNT_PATHS[volume], readOnly });
   }
   const emptyDir = (name: 'cache' | 'tmp' | 'shm', sizeLimit: Size, medium?: 'Memory') => {
@@ -68,5 +77,6 @@ export function podVolumes(storage: ResolvedStorage, claimNames: ClaimNames): Po
   emptyDir('cache', storage.cacheSizeLimit);
   emptyDir('tmp', storage.tmpSizeLimit);
   if (storage.sharedMemorySizeLimit) emptyDir('shm', storage.sharedMemorySizeLimit, 'Memory');
-  return { volumes, mounts, claims };
+  const downloadMounts: k8s.VolumeMount[] = (['models', 'cache', 'tmp'] as const).map((name) => ({ name, mountPath: MOUNT_PATHS[name] }));
+  return { volumes, mounts, claims, downloadMounts };
 }

@@ -2,8 +2,11 @@
  * The server section: which model server the container runs (`engine`), and the engine's
  * own settings. The default `generic` engine is the seeds' application, unchanged.
  */
+import { Duration, Size } from 'cdk8s';
 import { z } from 'zod';
-import { zInt, zPort } from './values';
+import { HiddenValue } from './problems';
+import { zDataKey, zDnsSubdomain, zDurationBetween, zInt, zPort } from './values';
+import type { ResolvedGpu, SecretEnvVar, WorkloadFields } from './workload';
 
 export type ServerEngine = 'generic' | 'vllm' | 'ollama';
 
@@ -33,6 +36,36 @@ export interface VllmServer {
   readonly maxNumSeqs?: number;
   /** More arguments, appended as given; may not repeat a flag the library sets. @default [] */
   readonly extraArgs?: string[];
+  /**
+   * Hugging Face access token for gated models, by Secret reference only: `HF_TOKEN` from
+   * `valueFrom.secretKeyRef` in the server and in the download container. A token written
+   * inline is refused (it would be committed in clear with the manifests).
+   * @default - no token: public models only
+   */
+  readonly huggingFaceToken?: SecretKeyReference;
+  /**
+   * Download the weights in an init container (the server's image, huggingface_hub's
+   * `snapshot_download`) into the models volume before the server starts. Without it vLLM
+   * downloads them itself at startup, inside the startup probe's budget.
+   * @default false
+   */
+  readonly preDownload?: boolean;
+  /**
+   * Declared worst-case time to download the weights (e.g. 140 GB at 1 Gbit/s: about 20
+   * min). Without preDownload the startup budget must cover it with the model load time;
+   * with preDownload it is added to progressDeadlineSeconds and to the grace of
+   * InferencePodNotReady.
+   * @default - not counted
+   */
+  readonly downloadTime?: Duration;
+}
+
+/** A key of a Secret in the release's namespace. */
+export interface SecretKeyReference {
+  /** Secret name, e.g. `hf-token`. */
+  readonly secretName: string;
+  /** Key in the Secret, e.g. `token`. */
+  readonly key: string;
 }
 
 /** Ollama (`ollama serve`, the image's entrypoint), configured by environment. */
@@ -42,6 +75,15 @@ export interface OllamaServer {
   readonly port?: number;
   /** Parallel requests per model: `OLLAMA_NUM_PARALLEL`. @default 8 (seed 004) */
   readonly numParallel?: number;
+  /**
+   * Model to pull into the models volume before the server starts, e.g. `llama3.1:8b`: an
+   * init container (the Ollama image) runs `ollama serve` on 127.0.0.1, `ollama pull`, and
+   * stops the server. Layers already in the volume are not fetched again.
+   * @default - nothing pulled (Ollama serves only models already in the volume)
+   */
+  readonly model?: string;
+  /** Declared worst-case time of the pull: added to progressDeadlineSeconds and the grace of InferencePodNotReady. @default - not counted */
+  readonly downloadTime?: Duration;
 }
 
 export type ServerSpec = GenericServer | VllmServer | OllamaServer;
@@ -82,10 +124,81 @@ const VLLM_FLAG_ALIASES: Record<string, string> = { '-tp': '--tensor-parallel-si
  */
 export const OLLAMA_ENV = { host: 'OLLAMA_HOST', numParallel: 'OLLAMA_NUM_PARALLEL', models: 'OLLAMA_MODELS' } as const;
 
+/**
+ * Where the engines write, with a read-only root filesystem and UID 1001 without a passwd
+ * entry (so `~` is `/` and `~/.cache` is not writable). Checked in the engines' source:
+ * - huggingface/huggingface_hub src/huggingface_hub/constants.py (commit 264537b): the hub
+ *   cache is `$HF_HOME/hub`, HF_HOME falling back to `$XDG_CACHE_HOME/huggingface`, then
+ *   `~/.cache/huggingface`; HF_HUB_OFFLINE read there too. src/huggingface_hub/utils/_auth.py
+ *   (commit 52c718a): the token comes first from `HF_TOKEN` (then the old
+ *   HUGGING_FACE_HUB_TOKEN, then the token file under HF_HOME).
+ * - vllm-project/vllm vllm/envs.py (commit f218f9c): VLLM_CACHE_ROOT (torch.compile and
+ *   other caches) defaults to `$XDG_CACHE_HOME/vllm`, else `~/.cache/vllm`; VLLM_CONFIG_ROOT
+ *   to `$XDG_CONFIG_HOME/vllm`, else `~/.config/vllm`, hence HOME too. Triton keeps its
+ *   kernel cache under `$HOME/.triton`.
+ * - ollama/ollama v0.33.0-rc2 (commit fb30760): cmd/cmd.go initializeKeypair and
+ *   auth/auth.go read and write the key pair at `$HOME/.ollama/id_ed25519` (os.UserHomeDir,
+ *   i.e. HOME), which `ollama serve` creates at start; envconfig/config.go Models() takes
+ *   OLLAMA_MODELS before `$HOME/.ollama/models`.
+ * So: HF_HOME is the models volume (the weights are the Hugging Face cache), HOME and
+ * XDG_CACHE_HOME the /cache emptyDir.
+ */
+export const CACHE_ENV = { hfHome: 'HF_HOME', hfToken: 'HF_TOKEN', hfOffline: 'HF_HUB_OFFLINE', home: 'HOME', xdgCache: 'XDG_CACHE_HOME' } as const;
+
+/**
+ * The download scripts. Model id and revision arrive as argv (`sys.argv`, `$1`), never
+ * inside the script text, so no name can change what runs.
+ * - vLLM: the image ships huggingface_hub (vLLM downloads with it); `snapshot_download`
+ *   takes the repo id and an optional revision and fills `$HF_HOME/hub`.
+ * - Ollama: `ollama pull` talks to a running server (cmd/cmd.go: its PreRunE
+ *   checkServerHeartbeat, at v0.33.0-rc2), so the script starts `ollama serve` on
+ *   OLLAMA_HOST (127.0.0.1 in the init container), waits up to a minute for `ollama list`
+ *   to answer, pulls, stops the server and exits with the pull's status.
+ */
+export const DOWNLOAD_SCRIPTS = {
+  vllm: [
+    'import sys',
+    'from huggingface_hub import snapshot_download',
+    'revision = sys.argv[2] if len(sys.argv) > 2 else None',
+    'snapshot_download(repo_id=sys.argv[1], revision=revision)',
+  ].join('\n'),
+  ollama: [
+    'ollama serve & server=$!',
+    'tries=0',
+    'until ollama list >/dev/null 2>&1 || [ "$tries" -ge 60 ]; do tries=$((tries + 1)); sleep 1; done',
+    'ollama pull "$1"; status=$?',
+    'kill "$server"; wait "$server"',
+    'exit "$status"',
+  ].join('\n'),
+} as const;
+
 export const SERVER_DEFAULTS = {
   engine: 'generic' as const,
-  vllm: { port: 8000, healthPath: '/health', metricsPath: '/metrics' },
-  ollama: { port: 8000, numParallel: 8, healthPath: '/' },
+  vllm: {
+    port: 8000,
+    healthPath: '/health',
+    metricsPath: '/metrics',
+    preDownload: false,
+    /**
+     * /cache emptyDir for vLLM (the 1Gi default is the generic server's): torch.compile's
+     * and Triton's kernel caches, FlashInfer's JIT builds and CUDA-graph capture artefacts
+     * land here, and run to several GB for large models; disk-backed, so it costs node
+     * ephemeral storage, not memory.
+     */
+    cacheSizeLimit: Size.gibibytes(10),
+    /**
+     * Memory-backed /dev/shm with tensor parallelism: NCCL's shared-memory transport (used
+     * between GPUs without P2P) and vLLM's shared-memory broadcast queue between its worker
+     * processes live there, and the container runtime's 64Mi is far too little. 20Gi is the
+     * default of vllm-project/production-stack helm/templates/deployment-vllm-multi.yaml
+     * (commit f1f9822: `sizeLimit: {{ default "20Gi" $modelSpec.shmSize }}` whenever
+     * tensorParallelSize is set); vLLM's own docs/deployment/k8s.md (commit 07b3dbf) shows
+     * 2Gi for a single-GPU example. A limit, not a reservation: the pages count against the
+     * memory limit only once written, but the checks compare the limit.
+     */
+    tensorParallelSharedMemory: Size.gibibytes(20),
+  },
+  ollama: { port: 8000, numParallel: 8, healthPath: '/', pullHost: '127.0.0.1:11434' },
 };
 
 /** The flag an argument names (`--max-model-len=4096` -> `--max-model-len`), or undefined for a value. */
@@ -96,6 +209,29 @@ function flagOf(arg: string): string | undefined {
 }
 
 const ownFlags: readonly string[] = Object.values(VLLM_FLAGS);
+
+/**
+ * A Secret reference; a string is refused without being echoed: an inline token would
+ * be written into the manifest in clear.
+ */
+const secretKeyReferenceSchema = z
+  .union([z.object({ secretName: zDnsSubdomain, key: zDataKey }).strict(), z.string()], {
+    errorMap: (issue, ctx) =>
+      issue.code === z.ZodIssueCode.invalid_union ? { message: 'must be a Secret reference { secretName, key }; fix the value' } : { message: ctx.defaultError },
+  })
+  .superRefine((v, ctx) => {
+    if (typeof v === 'string') {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        params: { value: new HiddenValue() },
+        message:
+          'must be a Secret reference { secretName, key }, not the token itself: an inline token would be written into the manifest in clear; put it in a Secret (kubectl create secret generic hf-token --from-literal=token=...) and reference it',
+      });
+    }
+  })
+  .transform((v) => v as SecretKeyReference) satisfies z.ZodType<SecretKeyReference, z.ZodTypeDef, unknown>;
+
+const zDownloadTime = zDurationBetween(1, 86_400, 'worst-case download time');
 
 const vllmSchema = z
   .object({
@@ -123,29 +259,43 @@ const vllmSchema = z
         });
       })
       .optional(),
+    huggingFaceToken: secretKeyReferenceSchema.optional(),
+    preDownload: z.boolean().optional(),
+    downloadTime: zDownloadTime.optional(),
   })
-  .strict() satisfies z.ZodType<VllmServer>;
+  .strict() satisfies z.ZodType<VllmServer, z.ZodTypeDef, unknown>;
 
 const ollamaSchema = z
   .object({
     engine: z.literal('ollama'),
     port: zPort.optional(),
     numParallel: zInt(1, 1024, 'parallel requests per model').optional(),
+    model: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'must be an Ollama model name such as "llama3.1:8b" (letters, digits, ".", "_", "-", ":" and "/", not starting with "-"); fix the name')
+      .optional(),
+    downloadTime: zDownloadTime.optional(),
   })
   .strict() satisfies z.ZodType<OllamaServer>;
 
 export const serverSchema = z.discriminatedUnion('engine', [z.object({ engine: z.literal('generic') }).strict(), vllmSchema, ollamaSchema], {
   errorMap: (issue, ctx) =>
     issue.code === z.ZodIssueCode.invalid_union_discriminator ? { message: 'must name an engine: "generic", "vllm" or "ollama"' } : { message: ctx.defaultError },
-}) satisfies z.ZodType<ServerSpec>;
+}) satisfies z.ZodType<ServerSpec, z.ZodTypeDef, unknown>;
 
 /** What the server section decides about the pod: the settings of its engine, its port, probes and scrape target. */
 export interface ResolvedServer {
   readonly engine: ServerEngine;
-  /** vLLM's settings with the port and tensor parallel size filled in. */
-  readonly vllm?: VllmServer & { readonly port: number; readonly tensorParallelSize: number };
-  /** Ollama's settings with their defaults filled in. */
-  readonly ollama?: { readonly port: number; readonly numParallel: number };
+  /** vLLM's settings with the port, tensor parallel size and preDownload filled in. */
+  readonly vllm?: VllmServer & { readonly port: number; readonly tensorParallelSize: number; readonly preDownload: boolean };
+  /** Ollama's settings with their defaults filled in; `model` undefined: nothing pulled. */
+  readonly ollama?: { readonly port: number; readonly numParallel: number; readonly model?: string };
+  /**
+   * What the engine adds to the workload: the download time and whether an init container
+   * downloads, and the storage defaults it implies (vLLM's /cache, /dev/shm for tensor
+   * parallelism). Empty for the generic engine.
+   */
+  readonly workload: ServerWorkloadFields;
   /** The serving port, when the engine decides it. */
   readonly port?: number;
   /** Health path for the probes, when the engine decides it. */
@@ -159,17 +309,30 @@ export interface ResolvedServer {
   readonly preset?: 'generic' | 'vllm';
 }
 
+/** The workload fields the server section decides (see {@link ResolvedServer.workload}). */
+export type ServerWorkloadFields = Pick<WorkloadFields, 'downloadTime' | 'downloadTimePath' | 'downloadInInitContainer' | 'storageDefaults'>;
+
 /** Resolves the server section; `gpuCount` is the default tensor parallel size (at least 1). */
 export function resolveServer(server: ServerSpec | undefined, gpuCount: number): ResolvedServer {
   const s = server ?? { engine: SERVER_DEFAULTS.engine };
+  const downloadTimePath = 'server.downloadTime';
   switch (s.engine) {
     case 'generic':
-      return { engine: 'generic', metrics: 'separate' };
+      return { engine: 'generic', metrics: 'separate', workload: {} };
     case 'vllm': {
-      const port = s.port ?? SERVER_DEFAULTS.vllm.port;
+      const d = SERVER_DEFAULTS.vllm;
+      const port = s.port ?? d.port;
+      const tensorParallelSize = s.tensorParallelSize ?? Math.max(1, gpuCount);
+      const preDownload = s.preDownload ?? d.preDownload;
       return {
         engine: 'vllm',
-        vllm: { ...s, port, tensorParallelSize: s.tensorParallelSize ?? Math.max(1, gpuCount) },
+        vllm: { ...s, port, tensorParallelSize, preDownload },
+        workload: {
+          downloadTime: s.downloadTime,
+          downloadTimePath,
+          downloadInInitContainer: preDownload,
+          storageDefaults: { cacheSizeLimit: d.cacheSizeLimit, sharedMemorySizeLimit: tensorParallelSize > 1 ? d.tensorParallelSharedMemory : undefined },
+        },
         port,
         healthPath: SERVER_DEFAULTS.vllm.healthPath,
         metrics: 'http',
@@ -180,11 +343,73 @@ export function resolveServer(server: ServerSpec | undefined, gpuCount: number):
       const port = s.port ?? SERVER_DEFAULTS.ollama.port;
       return {
         engine: 'ollama',
-        ollama: { port, numParallel: s.numParallel ?? SERVER_DEFAULTS.ollama.numParallel },
+        ollama: { port, numParallel: s.numParallel ?? SERVER_DEFAULTS.ollama.numParallel, model: s.model },
+        workload: { downloadTime: s.downloadTime, downloadTimePath, downloadInInitContainer: s.model !== undefined },
         port,
         healthPath: SERVER_DEFAULTS.ollama.healthPath,
         metrics: 'none',
       };
     }
   }
+}
+
+/** A problem of the server section against the rest of the spec: path, value as written, message. */
+export interface ServerProblem {
+  readonly path: (string | number)[];
+  readonly value: unknown;
+  readonly message: string;
+}
+
+/** Extended resource names of MIG devices: `nvidia.com/mig-<profile>` (NVIDIA k8s-device-plugin, MIG strategy "mixed"). */
+const MIG_RESOURCE_PREFIX = 'nvidia.com/mig-';
+
+/**
+ * Rules between the server section and the GPUs, the storage and the secrets:
+ * tensor parallelism over exactly the pod's GPUs and never over MIG devices, a pull with
+ * something to time, and one HF_TOKEN.
+ */
+export function serverRelationProblems(
+  server: ServerSpec | undefined,
+  ctx: { readonly gpu: ResolvedGpu; readonly secretEnv?: readonly SecretEnvVar[]; readonly modelsAccessMode?: string },
+): ServerProblem[] {
+  const problems: ServerProblem[] = [];
+  if (server?.engine === 'vllm') {
+    const { count, resourceName } = ctx.gpu;
+    if (server.tensorParallelSize !== undefined && server.tensorParallelSize !== count) {
+      problems.push({
+        path: ['server', 'tensorParallelSize'],
+        value: server.tensorParallelSize,
+        message: `must equal resources.gpu.count (${count}): vLLM puts one shard of the model on each GPU it is given, so ${server.tensorParallelSize} shards on ${count} GPU${count === 1 ? '' : 's'} either fails at startup or leaves GPUs idle; set server.tensorParallelSize to ${count} (or leave it out: it defaults to the GPU count), or set resources.gpu.count to ${server.tensorParallelSize}`,
+      });
+    }
+    if (resourceName.startsWith(MIG_RESOURCE_PREFIX) && count > 1) {
+      problems.push({
+        path: ['resources', 'gpu', 'count'],
+        value: count,
+        message: `asks for ${count} MIG devices (${resourceName}), but vLLM cannot split a model over MIG devices: a CUDA process enumerates only one MIG device, and MIG instances have no peer-to-peer (NVLink or PCIe) path between them for NCCL (NVIDIA MIG User Guide, "Deployment Considerations"); use 1 MIG device with a profile large enough for the model, or whole GPUs (nvidia.com/gpu) for tensor parallelism`,
+      });
+    }
+    if (server.huggingFaceToken && typeof server.huggingFaceToken === 'object') {
+      (ctx.secretEnv ?? []).forEach((s, i) => {
+        if (s.name === CACHE_ENV.hfToken) {
+          problems.push({ path: ['secretEnv', i, 'name'], value: s.name, message: 'is set from server.huggingFaceToken already; keep one of them (server.huggingFaceToken also reaches the download container)' });
+        }
+      });
+    }
+    if (server.preDownload && ctx.modelsAccessMode === 'ReadOnlyMany') {
+      problems.push({
+        path: ['server', 'preDownload'],
+        value: true,
+        message: 'needs to write the weights into the models volume, but storage.models.accessMode is ReadOnlyMany; use ReadWriteMany (the server may still mount it read-only with storage.models.readOnly), or fill the volume another way and leave preDownload out',
+      });
+    }
+  }
+  if (server?.engine === 'ollama' && server.downloadTime !== undefined && server.model === undefined) {
+    problems.push({
+      path: ['server', 'downloadTime'],
+      value: server.downloadTime,
+      message: 'times a pull, but server.model names none, so nothing is pulled; set server.model (e.g. "llama3.1:8b") or leave downloadTime out',
+    });
+  }
+  return problems;
 }

@@ -6,7 +6,7 @@
  */
 import { Duration } from 'cdk8s';
 import { z } from 'zod';
-import { ResolvedServer, ServerSpec, resolveServer, serverSchema } from './server';
+import { ResolvedServer, ServerSpec, resolveServer, serverRelationProblems, serverSchema } from './server';
 import { APP_CONFIG_KEYS, HTTP_PORT_NAME, WARNING_IDS, WarningId, longestDerivedName } from '../conventions';
 import { withDefaults } from '../private/defaults';
 import { AppConfig, appConfigSchema } from './config';
@@ -29,9 +29,11 @@ import {
   PodIdentity,
   ResolvedWorkload,
   SecretEnvVar,
+  WorkloadFields,
   identitySchema,
   portsSchema,
   probesSchema,
+  resolveGpu,
   resolveWorkload,
   resourcesSchema,
   schedulingSchema,
@@ -410,7 +412,8 @@ export interface ResolvedSpec {
  * throws on it.
  */
 export function resolveSpec(spec: AiInferenceSpec): ResolvedSpec {
-  const workload = resolveWorkload({ ...spec, autoscaled: spec.scaling !== undefined, modelLoadTime: spec.model.loadTime, modelLoadTimePath: 'model.loadTime' });
+  const server = specServer(spec);
+  const workload = resolveWorkload(workloadFields(spec, server));
   const scaling = spec.scaling && resolveScaling(spec.scaling);
   return {
     workload,
@@ -420,10 +423,20 @@ export function resolveSpec(spec: AiInferenceSpec): ResolvedSpec {
     scaling,
     replicas: scaling ? scaling.bounds : fixedReplicas(workload),
     metrics: resolveMetrics(spec.server?.engine === 'vllm' ? { ...spec.metrics, preset: 'vllm' } : spec.metrics),
-    server: resolveServer(spec.server, workload.resources.gpu.count),
+    server,
     monitoring: resolveMonitoring(spec.monitoring, spec.namespace),
     queueDepthTarget: scaling?.signals.queueDepth?.averageValue ?? DEFAULT_QUEUE_DEPTH_TARGET,
   };
+}
+
+/** The server section resolved; the GPU count is the default tensor parallel size. */
+function specServer(spec: AiInferenceSpec): ResolvedServer {
+  return resolveServer(spec.server, resolveGpu(spec.resources.gpu).count);
+}
+
+/** The workload fields of a spec: its sections, and what the server section adds (download, storage defaults). */
+function workloadFields(spec: AiInferenceSpec, server: ResolvedServer): WorkloadFields {
+  return { ...spec, autoscaled: spec.scaling !== undefined, modelLoadTime: spec.model.loadTime, modelLoadTimePath: 'model.loadTime', ...server.workload };
 }
 
 /** The fixed count of a Deployment no autoscaler owns, as a range. */
@@ -458,7 +471,7 @@ function relationProblems(spec: AiInferenceSpec): string[] {
   }
 
   // The workload: requests vs limits, probes vs model load, shutdown, storage.
-  for (const p of workloadRelationProblems({ ...spec, autoscaled: spec.scaling !== undefined, modelLoadTime: spec.model.loadTime, modelLoadTimePath: 'model.loadTime' })) {
+  for (const p of workloadRelationProblems(workloadFields(spec, specServer(spec)))) {
     const given = p.path.reduce<unknown>((cur, key) => (cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[key] : undefined), spec);
     add(workloadPath(p.path), given === undefined && p.params ? p.params.value : given, p.message);
   }
@@ -473,6 +486,16 @@ function relationProblems(spec: AiInferenceSpec): string[] {
     if (secretNames.has(key)) {
       add(['config', 'extra', key], extra[key], `is also a secretEnv variable; the Secret's value would win and this one would be silently ignored; remove one of them`);
     }
+  }
+
+  // The server against the GPUs, the storage and the secrets (tensor parallelism, MIG, HF_TOKEN).
+  const models = spec.storage?.models;
+  for (const p of serverRelationProblems(spec.server, {
+    gpu: resolveGpu(spec.resources.gpu),
+    secretEnv: spec.secretEnv,
+    modelsAccessMode: models && 'accessMode' in models ? models.accessMode : undefined,
+  })) {
+    add(p.path, p.value, p.message);
   }
 
   // The engine decides which series exist.

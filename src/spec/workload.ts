@@ -20,6 +20,7 @@ import {
   zInt,
   zLabelMap,
   zLabelKey,
+  zLabelValue,
   zPort,
   zSize,
 } from './values';
@@ -52,8 +53,24 @@ export interface GpuResources {
   readonly count: number;
   /** An explicit request; must equal `count`. @default - no request (the limit implies it) */
   readonly request?: number;
-  /** Extended resource name of the device plugin. @default 'nvidia.com/gpu' */
+  /**
+   * Extended resource name of the device plugin: `nvidia.com/gpu`, or a MIG device such as
+   * `nvidia.com/mig-1g.10gb` (the device plugin's "mixed" MIG strategy).
+   * @default 'nvidia.com/gpu'
+   */
   readonly resourceName?: string;
+  /**
+   * GPU model(s) the pods need, matched against `productLabel` with a required node
+   * affinity (`In`), e.g. `'NVIDIA-A100-SXM4-80GB'` or `['NVIDIA-L4', 'NVIDIA-A10G']`.
+   * @default - any GPU the node labels admit
+   */
+  readonly product?: string | string[];
+  /**
+   * Node label holding the GPU model: GPU feature discovery's `nvidia.com/gpu.product`, or
+   * the cloud's (`cloud.google.com/gke-accelerator`, `node.kubernetes.io/instance-type`).
+   * @default 'nvidia.com/gpu.product'
+   */
+  readonly productLabel?: string;
 }
 
 /** Where the pods may run and how they spread. */
@@ -77,6 +94,12 @@ export interface GpuScheduling {
   readonly zoneSpread?: 'DoNotSchedule' | 'ScheduleAnyway' | 'none';
   /** Pod priority class. @default - none */
   readonly priorityClassName?: string;
+  /**
+   * The pods' RuntimeClass (`runtimeClassName`), e.g. `nvidia` where the NVIDIA container
+   * runtime is not the node's default.
+   * @default - the node's default runtime
+   */
+  readonly runtimeClassName?: string;
   /** How rollouts replace pods when GPUs are scarce. @default - surge one pod, never below the replica count */
   readonly rollout?: RolloutOptions;
 }
@@ -248,6 +271,20 @@ export interface GracefulShutdown {
   readonly preStopMode?: 'exec' | 'sleepAction';
 }
 
+/**
+ * The init container that fills the models volume before the server starts. It runs the
+ * server's image with the pod's security context, its own modest resources (no GPU), the
+ * models volume read-write, /cache and /tmp.
+ */
+export interface ModelDownload {
+  /** The command, e.g. `['python3', '-c', script]`. */
+  readonly command: string[];
+  /** Its arguments (model names go here, never into the command's script). @default [] */
+  readonly args?: string[];
+  /** Plain environment variables (never secrets: see serverSecretEnv). @default [] */
+  readonly env?: { readonly name: string; readonly value: string }[];
+}
+
 /** Pod identity. */
 export interface PodIdentity {
   /** @default 1001 */
@@ -273,7 +310,8 @@ export interface InferencePorts {
 export const INFERENCE_DEPLOYMENT_DEFAULTS = {
   replicas: 3,
   ports: { http: 8000, metrics: 9090 },
-  gpu: { count: 1, resourceName: 'nvidia.com/gpu' },
+  // GPU feature discovery (NVIDIA gpu-feature-discovery, part of the GPU operator) labels nodes with it.
+  gpu: { count: 1, resourceName: 'nvidia.com/gpu', productLabel: 'nvidia.com/gpu.product' },
   nodeLabels: { 'node-type': 'gpu-inference' } as Record<string, string>,
   tolerateTaints: ['nvidia.com/gpu'],
   hostAntiAffinity: 'preferred' as const,
@@ -299,6 +337,14 @@ export const INFERENCE_DEPLOYMENT_DEFAULTS = {
   identity: { runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001 },
   imagePullPolicy: 'IfNotPresent' as const,
 };
+
+/**
+ * Resources of the model download container: no GPU, a few cores for hashing and
+ * decompressing, memory for the client's buffers. Requests equal limits, so a pod whose
+ * server container is Guaranteed stays Guaranteed (every container must be); the pod's
+ * effective request is the larger of this and the server's, so it adds nothing to it.
+ */
+export const MODEL_DOWNLOAD_RESOURCES = { cpu: '2', memory: Size.gibibytes(4) };
 
 /**
  * Time the grace period keeps beyond the preStop sleep and the longest request: the
@@ -332,6 +378,19 @@ export interface WorkloadFields {
   readonly secretEnv?: SecretEnvVar[];
   readonly shutdown?: GracefulShutdown;
   readonly identity?: PodIdentity;
+  /**
+   * Declared worst-case time to download the model weights. Counted in the startup budget
+   * check when the server downloads at startup, in progressDeadlineSeconds when an init
+   * container does (`downloadInInitContainer`).
+   * @default - not counted
+   */
+  readonly downloadTime?: Duration;
+  /** Field path named in messages about the download time. @default 'downloadTime' */
+  readonly downloadTimePath?: string;
+  /** Whether an init container downloads the weights before the server starts. @default false */
+  readonly downloadInInitContainer?: boolean;
+  /** Storage sizes the model server implies when the storage section gives none. @default - the workload defaults */
+  readonly storageDefaults?: { readonly cacheSizeLimit?: Size; readonly sharedMemorySizeLimit?: Size };
 }
 
 /** GPUs per pod with the device plugin's resource name filled in. */
@@ -340,6 +399,20 @@ export interface ResolvedGpu {
   /** An explicit request; undefined when the limit alone implies it. */
   readonly request?: number;
   readonly resourceName: string;
+  /** Required GPU models and the node label naming them; undefined: any GPU. */
+  readonly productSelector?: { readonly label: string; readonly values: readonly string[] };
+}
+
+/** The GPUs per pod with their defaults: 1 `nvidia.com/gpu`, GPU feature discovery's product label. */
+export function resolveGpu(gpu: GpuResources | undefined): ResolvedGpu {
+  const d = INFERENCE_DEPLOYMENT_DEFAULTS.gpu;
+  const product = gpu?.product;
+  return {
+    count: gpu?.count ?? d.count,
+    request: gpu?.request,
+    resourceName: gpu?.resourceName ?? d.resourceName,
+    productSelector: product === undefined ? undefined : { label: gpu?.productLabel ?? d.productLabel, values: typeof product === 'string' ? [product] : [...product] },
+  };
 }
 
 export interface ResolvedResources extends InferenceResources {
@@ -353,6 +426,8 @@ export interface ResolvedScheduling {
   readonly zoneSpread: NonNullable<GpuScheduling['zoneSpread']>;
   /** Undefined: no priority class (there is no default one). */
   readonly priorityClassName?: string;
+  /** Undefined: the node's default runtime. */
+  readonly runtimeClassName?: string;
   readonly rollout: ResolvedRollout;
 }
 
@@ -423,6 +498,8 @@ export interface ResolvedWorkload {
   readonly secretEnv: readonly SecretEnvVar[];
   readonly shutdown: ResolvedShutdown;
   readonly identity: Required<PodIdentity>;
+  /** The weights' download: its declared time (undefined: not counted) and whether an init container runs it. */
+  readonly download: { readonly time?: Duration; readonly initContainer: boolean };
 }
 
 /**
@@ -435,7 +512,6 @@ export interface ResolvedWorkload {
  */
 export function resolveWorkload(p: WorkloadFields): ResolvedWorkload {
   const d = INFERENCE_DEPLOYMENT_DEFAULTS;
-  const gpu = p.resources.gpu;
   const { scheduling = {}, probes = {}, storage = {}, shutdown = {}, identity = {} } = p;
   const autoscaled = p.autoscaled ?? false;
   const timing = (kind: 'liveness' | 'readiness'): Required<ProbeTiming> => ({
@@ -451,7 +527,7 @@ export function resolveWorkload(p: WorkloadFields): ResolvedWorkload {
     ports: { http: p.ports?.http ?? d.ports.http, metrics: p.ports?.metrics ?? d.ports.metrics },
     resources: {
       ...p.resources,
-      gpu: { count: gpu?.count ?? d.gpu.count, request: gpu?.request, resourceName: gpu?.resourceName ?? d.gpu.resourceName },
+      gpu: resolveGpu(p.resources.gpu),
     },
     scheduling: {
       nodeLabels: scheduling.nodeLabels ?? d.nodeLabels,
@@ -459,6 +535,7 @@ export function resolveWorkload(p: WorkloadFields): ResolvedWorkload {
       hostAntiAffinity: scheduling.hostAntiAffinity ?? d.hostAntiAffinity,
       zoneSpread: scheduling.zoneSpread ?? d.zoneSpread,
       priorityClassName: scheduling.priorityClassName,
+      runtimeClassName: scheduling.runtimeClassName,
       rollout: {
         strategy: scheduling.rollout?.strategy ?? d.rolloutStrategy,
         spareGpuCapacity: scheduling.rollout?.spareGpuCapacity,
@@ -479,9 +556,9 @@ export function resolveWorkload(p: WorkloadFields): ResolvedWorkload {
     storage: {
       models: resolveClaim(storage.models ?? d.models),
       data: resolveClaim(storage.data ?? d.data),
-      cacheSizeLimit: storage.cacheSizeLimit ?? d.cacheSizeLimit,
+      cacheSizeLimit: storage.cacheSizeLimit ?? p.storageDefaults?.cacheSizeLimit ?? d.cacheSizeLimit,
       tmpSizeLimit: storage.tmpSizeLimit ?? d.tmpSizeLimit,
-      sharedMemorySizeLimit: storage.sharedMemorySizeLimit,
+      sharedMemorySizeLimit: storage.sharedMemorySizeLimit ?? p.storageDefaults?.sharedMemorySizeLimit,
     },
     secretEnv: p.secretEnv ?? [],
     shutdown: resolveShutdown(shutdown),
@@ -490,6 +567,7 @@ export function resolveWorkload(p: WorkloadFields): ResolvedWorkload {
       runAsGroup: identity.runAsGroup ?? d.identity.runAsGroup,
       fsGroup: identity.fsGroup ?? d.identity.fsGroup,
     },
+    download: { time: p.downloadTime, initContainer: p.downloadInInitContainer ?? false },
   };
 }
 
@@ -520,7 +598,8 @@ export function drainGraceSeconds(shutdown: ResolvedShutdown): number {
 /**
  * `progressDeadlineSeconds`: the longest a rollout step may go without progress. A step
  * runs from a new pod's creation until it is available: node provisioning and image pull
- * allowances, the startup budget, one readiness period, the NLB target registration
+ * allowances, the startup budget (with the declared download time when an init container
+ * downloads the weights first), one readiness period, the NLB target registration
  * allowance, plus the grace period of the pod it replaces (with the `replace` strategy, or
  * a full cluster, the new pod's GPU frees only once that pod has drained). Kubernetes'
  * default of 600 s is shorter than this for a GPU model server, so healthy rollouts would be
@@ -533,11 +612,22 @@ export function rolloutProgressDeadline(w: ResolvedWorkload): number {
   return (
     seconds(r.nodeProvisioning) +
     seconds(r.imagePull) +
-    seconds(w.probes.startupBudget) +
+    seconds(startupAllowance(w)) +
     seconds(w.probes.readiness.period) +
     seconds(TARGET_REGISTRATION_ALLOWANCE) +
     seconds(w.shutdown.gracePeriod)
   );
+}
+
+/**
+ * How long a new pod may take from its start until the server is up: the startup budget,
+ * plus the declared download time when an init container downloads the weights before the
+ * server (and its startup probe) starts. The budget itself, unchanged, otherwise.
+ */
+export function startupAllowance(w: Pick<ResolvedWorkload, 'probes' | 'download'>): Duration {
+  const { time, initContainer } = w.download;
+  if (!initContainer || time === undefined) return w.probes.startupBudget;
+  return Duration.seconds(seconds(w.probes.startupBudget) + seconds(time));
 }
 
 /** maxSurge and maxUnavailable of the rollout strategy. */
@@ -567,6 +657,8 @@ export const resourcesSchema = z
           .string()
           .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[a-z0-9]([-a-z0-9._]*[a-z0-9])?$/, 'must be an extended resource name like nvidia.com/gpu; fix the name')
           .optional(),
+        product: z.union([zLabelValue.refine((v) => v.length > 0, 'must name a GPU model; fix the value'), z.array(zLabelValue.refine((v) => v.length > 0, 'must name a GPU model; fix the value')).min(1)]).optional(),
+        productLabel: zLabelKey.optional(),
       })
       .strict()
       .optional(),
@@ -581,6 +673,7 @@ export const schedulingSchema = z
     hostAntiAffinity: z.enum(['required', 'preferred', 'none']).optional(),
     zoneSpread: z.enum(['DoNotSchedule', 'ScheduleAnyway', 'none']).optional(),
     priorityClassName: zDnsSubdomain.optional(),
+    runtimeClassName: zDnsSubdomain.optional(),
     rollout: z
       .object({
         strategy: z.enum(['surge', 'replace']).optional(),
@@ -715,11 +808,40 @@ export function workloadRelationProblems(p: WorkloadFields): PathProblem[] {
   if (shm && sizeKibibytes(shm) >= sizeKibibytes(memory.limit)) {
     problems.push({
       path: ['storage', 'sharedMemorySizeLimit'],
-      message: `must stay below resources.memory.limit (${memory.limit.asString()}): /dev/shm is memory-backed and counts against the container's limit, so filling it OOM-kills the pod; lower it (a few Gi is typical) or raise the limit`,
+      params: { value: shm },
+      message: `must stay below resources.memory.limit (${memory.limit.asString()}): /dev/shm is memory-backed and counts against the container's limit, so filling it OOM-kills the pod; lower it (a few Gi is typical) or raise the limit${p.storage?.sharedMemorySizeLimit === undefined ? " (the size is the model server's default for tensor parallelism: set storage.sharedMemorySizeLimit to choose another)" : ''}`,
+    });
+  }
+  const product = gpu.productSelector;
+  if (p.resources.gpu?.productLabel !== undefined && product === undefined) {
+    problems.push({
+      path: ['resources', 'gpu', 'productLabel'],
+      message: 'names the label to match resources.gpu.product, but no product is given; add resources.gpu.product or leave productLabel out',
+    });
+  }
+  if (product && w.scheduling.nodeLabels[product.label] !== undefined) {
+    problems.push({
+      path: ['scheduling', 'nodeLabels', product.label],
+      message: `pins the GPU product label that resources.gpu.product already matches; both must hold, so a mismatch leaves the pods Pending; keep resources.gpu.product and remove this node label`,
     });
   }
   const { startupBudget, startupPeriod } = w.probes;
-  if (w.modelLoadTime && seconds(startupBudget) < seconds(w.modelLoadTime)) {
+  const download = w.download;
+  const serverDownload = download.time !== undefined && !download.initContainer ? download.time : undefined;
+  if (serverDownload) {
+    // The server downloads the weights at startup: the budget covers the download and the load.
+    const loadPath = p.modelLoadTimePath ?? 'modelLoadTime';
+    const downloadPath = p.downloadTimePath ?? 'downloadTime';
+    const needed = seconds(serverDownload) + (w.modelLoadTime ? seconds(w.modelLoadTime) : 0);
+    if (seconds(startupBudget) < needed) {
+      const parts = [`${downloadPath}: ${formatDuration(serverDownload)}`, ...(w.modelLoadTime ? [`${loadPath}: ${formatDuration(w.modelLoadTime)}`] : [])];
+      problems.push({
+        path: ['probes', 'startupBudget'],
+        params: { value: startupBudget },
+        message: `is shorter than the declared download ${w.modelLoadTime ? 'and model load time' : 'time'} (${parts.join(' + ')}): the server downloads the weights at startup, so the kubelet would kill it while the weights are still coming; raise probes.startupBudget to at least ${needed} s, or download in an init container first (server.preDownload)`,
+      });
+    }
+  } else if (w.modelLoadTime && seconds(startupBudget) < seconds(w.modelLoadTime)) {
     problems.push({
       path: ['probes', 'startupBudget'],
       params: { value: startupBudget },

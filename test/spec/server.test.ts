@@ -152,7 +152,8 @@ describe('the server section refuses', () => {
   });
 
   it('fields of another engine', () => {
-    expect(errorOf(() => synthSpec(ollamaSpec({ model: 'llama3' } as any)))).toContain('server');
+    // `model` is Ollama's too (the model to pull); `revision` is vLLM's only.
+    expect(errorOf(() => synthSpec(ollamaSpec({ revision: 'main' } as any)))).toContain('server.revision is not a field');
   });
 
   it('a metric preset that does not match vLLM', () => {
