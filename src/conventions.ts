@@ -165,6 +165,8 @@ export const ADAPTER_METRIC_NAMES = {
       requestRate: 'vllm_request_rate',
       latencyP95: 'vllm_e2e_request_latency_p95_seconds',
       queueDepth: 'vllm_num_requests_waiting_per_pod',
+      kvCacheUsage: 'vllm_kv_cache_usage_per_pod',
+      timeToFirstTokenP95: 'vllm_time_to_first_token_p95_seconds',
     },
   },
 } as const;
@@ -182,6 +184,18 @@ export const RECORDING_RULES = {
    * kube-state-metrics' owner references: pod -> ReplicaSet -> Deployment.
    */
   deploymentPods: 'inference:kube_pod_owner:deployment',
+  /** Time-to-first-token observations (requests) per second over the window. */
+  timeToFirstTokenRate: (window: string) => `inference:time_to_first_token:rate${window}`,
+  /** Requests per second whose first token came later than slo.timeToFirstTokenP95, over the window. */
+  timeToFirstTokenSlowRate: (window: string) => `inference:time_to_first_token_slow:rate${window}`,
+  /** Share of requests whose first token came later than slo.timeToFirstTokenP95, over the window. */
+  timeToFirstTokenSlowRatio: (window: string) => `inference:time_to_first_token_slow:ratio_rate${window}`,
+  /** Inter-token observations (output tokens) per second over the window. */
+  interTokenLatencyRate: (window: string) => `inference:inter_token_latency:rate${window}`,
+  /** Output tokens per second that came later than slo.interTokenLatencyP95 after the previous one. */
+  interTokenLatencySlowRate: (window: string) => `inference:inter_token_latency_slow:rate${window}`,
+  /** Share of output tokens slower than slo.interTokenLatencyP95, over the window. */
+  interTokenLatencySlowRatio: (window: string) => `inference:inter_token_latency_slow:ratio_rate${window}`,
 } as const;
 
 /** Every alert name the library emits, in catalogue order (critical, warning, info). */
@@ -192,8 +206,12 @@ export const ALERT_NAMES = [
   'InferenceModelLoadFailed',
   'InferenceErrorBudgetBurnFast',
   'InferenceErrorBudgetExhausted',
+  'InferenceTimeToFirstTokenBurnFast',
+  'InferenceInterTokenLatencyBurnFast',
   'InferenceLatencyP99High',
   'InferenceErrorBudgetBurnSlow',
+  'InferenceTimeToFirstTokenBurnSlow',
+  'InferenceInterTokenLatencyBurnSlow',
   'InferenceGpuUtilizationHigh',
   'InferenceMemoryUsageHigh',
   'InferenceQueueDepthHigh',

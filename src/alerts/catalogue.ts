@@ -8,6 +8,7 @@ import type { AlertQueries } from './queries';
 import { RECORDS } from './records';
 import { BurnRateWindows, SRE_WORKBOOK_TIERS } from './tiers';
 import { AlertingRule, AlertSeverity } from './types';
+import { LLM_SLIS, LlmSli, P95_BUDGET, llmSliOmitted } from './llm';
 
 /**
  * The alert catalogue of an inference service: ONE definition per alert, holding its
@@ -124,6 +125,7 @@ type AlertDefinition = Omit<AlertCatalogueEntry, 'name'>;
 const SEED_000 = 'seed 000 "Alert Rules"';
 const ISSUE_4 = 'issue 4 catalogue table';
 const ISSUE_8 = 'issue 8 "Alerts that page for the right reason"';
+const VLLM_LOGGERS = 'vLLM histograms of vllm-project/vllm vllm/v1/metrics/loggers.py';
 
 /**
  * Windows of the expressions that read raw series. Source: issue 4 catalogue table
@@ -336,6 +338,50 @@ const DEFINITIONS: { readonly [N in AlertName]: AlertDefinition } = {
     },
   },
 
+  InferenceTimeToFirstTokenBurnFast: {
+    severity: 'critical',
+    firesWhen: 'share of requests slower than slo.timeToFirstTokenP95 above 14.4 × 5 % over 1h and 5m, or above 6 × 5 % over 6h and 30m (vLLM, when the objective is set)',
+    threshold: { kind: 'burn-rate' },
+    tiers: SRE_WORKBOOK_TIERS.page,
+    source: `REFERENCE.md "SLO alerting" (SRE Workbook multi-window, multi-burn-rate; critical tiers) on the 5 % a p95 objective leaves; ${VLLM_LOGGERS}`,
+    meaning:
+      'The time-to-first-token budget is burning fast: far more than the 5 % of requests the p95 objective allows wait longer than the objective for their first token (72 % over an hour, or 30 % over 6 hours), confirmed by the short window. Users see the model hang before it answers.',
+    firstChecks: [
+      'Which tier fired (labels long_window/short_window) and the TTFT p95 panel against its objective line.',
+      'Requests waiting and KV-cache usage per pod: a full cache or a long queue delays every prefill.',
+      'Prompt lengths: a new client sending much longer prompts makes every prefill slower.',
+    ],
+    likelyFixes: [
+      'Add capacity: raise maxReplicas, or scale on queueDepth, kvCacheUsage or timeToFirstTokenP95 so the autoscaler reacts earlier.',
+      'Lower --max-num-seqs or enable chunked prefill so long prompts do not block the batch.',
+      'Roll back a model or engine change that made prefill slower.',
+    ],
+    omittedFor: (input) => llmSliOmitted(LLM_SLIS.timeToFirstToken, input),
+    rules: (c) => SRE_WORKBOOK_TIERS.page.map((tier) => llmBurnRule(c, LLM_SLIS.timeToFirstToken, tier)),
+  },
+
+  InferenceInterTokenLatencyBurnFast: {
+    severity: 'critical',
+    firesWhen: 'share of output tokens slower than slo.interTokenLatencyP95 above 14.4 × 5 % over 1h and 5m, or above 6 × 5 % over 6h and 30m (vLLM, when the objective is set)',
+    threshold: { kind: 'burn-rate' },
+    tiers: SRE_WORKBOOK_TIERS.page,
+    source: `REFERENCE.md "SLO alerting" (critical tiers) on the 5 % a p95 objective leaves; ${VLLM_LOGGERS}`,
+    meaning:
+      'The inter-token latency budget is burning fast: far more than the 5 % of output tokens the p95 objective allows come later than the objective after the previous token, confirmed by the short window. Streams stutter: the batch is too large for the GPUs or decoding is starved.',
+    firstChecks: [
+      'Which tier fired and the ITL p95 panel against its objective line.',
+      'Requests running per pod and KV-cache usage: a large running batch makes every decode step slower.',
+      'GPU utilization and memory: preemptions or a degraded GPU slow the decode steps.',
+    ],
+    likelyFixes: [
+      'Lower --max-num-seqs so each decode step carries fewer sequences, and add replicas for the throughput.',
+      'Scale out earlier (kvCacheUsage or queueDepth signal).',
+      'Roll back a model, quantization or engine change that slowed decoding.',
+    ],
+    omittedFor: (input) => llmSliOmitted(LLM_SLIS.interTokenLatency, input),
+    rules: (c) => SRE_WORKBOOK_TIERS.page.map((tier) => llmBurnRule(c, LLM_SLIS.interTokenLatency, tier)),
+  },
+
   InferenceLatencyP99High: {
     severity: 'warning',
     firesWhen: 'p99 response time over 5m above the SLO p99 objective (slo.latencyP99Seconds)',
@@ -367,6 +413,34 @@ const DEFINITIONS: { readonly [N in AlertName]: AlertDefinition } = {
     ],
     likelyFixes: ['Fix the recurring error class; add retries where the failure is transient.'],
     rules: (c) => SRE_WORKBOOK_TIERS.ticket.map((tier) => burnRule(c, tier)),
+  },
+
+  InferenceTimeToFirstTokenBurnSlow: {
+    severity: 'warning',
+    firesWhen: 'share of requests slower than slo.timeToFirstTokenP95 above 3 × 5 % over 1d and 2h, or above 1 × 5 % over 3d and 6h (vLLM, when the objective is set)',
+    threshold: { kind: 'burn-rate' },
+    tiers: SRE_WORKBOOK_TIERS.ticket,
+    source: `REFERENCE.md "SLO alerting" (ticket tiers) on the 5 % a p95 objective leaves; ${VLLM_LOGGERS}`,
+    meaning:
+      'The time-to-first-token budget is burning steadily: more than the 5 % of requests the p95 objective allows get their first token late, over a day (3×) or three days (1×). Not urgent, but the objective will be missed if it continues.',
+    firstChecks: ['The TTFT p95 panel over the last days: a slow rise with traffic, or a step at a deploy?', 'Requests waiting per pod at peak hours.'],
+    likelyFixes: ['Raise the replica floor or ceiling for the peak hours.', 'Scale on timeToFirstTokenP95 or queueDepth with a target below the objective.'],
+    omittedFor: (input) => llmSliOmitted(LLM_SLIS.timeToFirstToken, input),
+    rules: (c) => SRE_WORKBOOK_TIERS.ticket.map((tier) => llmBurnRule(c, LLM_SLIS.timeToFirstToken, tier)),
+  },
+
+  InferenceInterTokenLatencyBurnSlow: {
+    severity: 'warning',
+    firesWhen: 'share of output tokens slower than slo.interTokenLatencyP95 above 3 × 5 % over 1d and 2h, or above 1 × 5 % over 3d and 6h (vLLM, when the objective is set)',
+    threshold: { kind: 'burn-rate' },
+    tiers: SRE_WORKBOOK_TIERS.ticket,
+    source: `REFERENCE.md "SLO alerting" (ticket tiers) on the 5 % a p95 objective leaves; ${VLLM_LOGGERS}`,
+    meaning:
+      'The inter-token latency budget is burning steadily: more than the 5 % of output tokens the p95 objective allows come late, over a day (3×) or three days (1×).',
+    firstChecks: ['The ITL p95 panel over the last days against requests running per pod.', 'A change of model, quantization or --max-num-seqs.'],
+    likelyFixes: ['Lower --max-num-seqs and add replicas.', 'Move the model to faster GPUs or a smaller quantization.'],
+    omittedFor: (input) => llmSliOmitted(LLM_SLIS.interTokenLatency, input),
+    rules: (c) => SRE_WORKBOOK_TIERS.ticket.map((tier) => llmBurnRule(c, LLM_SLIS.interTokenLatency, tier)),
   },
 
   InferenceGpuUtilizationHigh: {
@@ -663,6 +737,29 @@ function burnRule(c: AlertContext, tier: BurnRateWindows): AlertingRule {
     `${c.q.recorded(RECORDS.errorRatio(tier.longWindow))} > ${threshold}\nand\n${c.q.recorded(RECORDS.errorRatio(tier.shortWindow))} > ${threshold}`,
     `${c.dep} is burning its error budget at ${promNumber(tier.burnRate)}× the sustainable rate (${long}/${short})`,
     `The error ratio of ${c.dep} in namespace ${c.ns} is ${VALUE.ratio} over ${long} and also above ${humanThreshold(tier.burnRate * budget, 'ratio')} over ${short}: ${promNumber(tier.burnRate)} times the ${humanThreshold(budget, 'ratio')} that the ${promNumber(c.input.slo.availabilityPercent)}% availability objective allows. At this rate ${spent}% of the ${period} error budget is spent in ${long}.`,
+    { labels: { long_window: long, short_window: short }, for: tier.for },
+  );
+}
+
+/** The LLM burn-rate alerts: their tiers spend the 5 % of a p95 objective, not the availability budget. */
+export const LLM_BURN_ALERTS: readonly AlertName[] = [
+  'InferenceTimeToFirstTokenBurnFast',
+  'InferenceInterTokenLatencyBurnFast',
+  'InferenceTimeToFirstTokenBurnSlow',
+  'InferenceInterTokenLatencyBurnSlow',
+];
+
+function llmBurnRule(c: AlertContext, sli: LlmSli, tier: BurnRateWindows): AlertingRule {
+  const threshold = promNumber(tier.burnRate * P95_BUDGET);
+  const long = promDuration(tier.longWindow);
+  const short = promDuration(tier.shortWindow);
+  const objective = humanThreshold(c.input.slo[sli.objective] ?? 0, 'seconds');
+  const what = sli === LLM_SLIS.timeToFirstToken ? `first token later than ${objective}` : `gap to the previous token above ${objective}`;
+  const subject = sli === LLM_SLIS.timeToFirstToken ? 'time-to-first-token' : 'inter-token latency';
+  return c.rule(
+    `${c.q.recorded(sli.slowRatio(tier.longWindow))} > ${threshold}\nand\n${c.q.recorded(sli.slowRatio(tier.shortWindow))} > ${threshold}`,
+    `${c.dep} is burning its ${subject} budget at ${promNumber(tier.burnRate)}× the sustainable rate (${long}/${short})`,
+    `${VALUE.ratio} of the ${sli.unit} of ${c.where} had their ${what} over ${long}, and also more than ${humanThreshold(tier.burnRate * P95_BUDGET, 'ratio')} over ${short}: ${promNumber(tier.burnRate)} times the ${humanThreshold(P95_BUDGET, 'ratio')} the p95 objective (${sli.specField}) allows.`,
     { labels: { long_window: long, short_window: short }, for: tier.for },
   );
 }

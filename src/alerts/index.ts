@@ -1,6 +1,7 @@
 export * from './catalogue';
 export * from './format';
 export * from './input';
+export * from './llm';
 export * from './queries';
 export * from './records';
 export * from './rules';

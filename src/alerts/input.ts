@@ -14,6 +14,7 @@ import {
   AlertName,
   AlertSeverity,
   BURN_RATE_TIERS,
+  LLM_BURN_ALERTS,
   ThresholdSource,
   ThresholdUnit,
   catalogueEntry,
@@ -21,6 +22,7 @@ import {
   startupGraceSeconds,
 } from './catalogue';
 import { LONGEST_TIER_WINDOW } from './tiers';
+import { LLM_SLIS, LLM_SLI_NAMES, llmObjectiveProblem } from './llm';
 
 /** The service-level objective the SLO-derived alerts are computed from. */
 export interface SloObjectives {
@@ -39,6 +41,16 @@ export interface SloObjectives {
   readonly throughputRps: number;
   /** Window over which availability and the error budget count, e.g. Duration.days(30). */
   readonly period: Duration;
+  /**
+   * p95 time-to-first-token objective, seconds, on a bucket bound of the preset's
+   * timeToFirstTokenHistogram (vLLM). @default - none: no TTFT burn-rate alerts
+   */
+  readonly timeToFirstTokenP95Seconds?: number;
+  /**
+   * p95 inter-token latency objective, seconds, on a bucket bound of the preset's
+   * interTokenLatencyHistogram (vLLM). @default - none: no inter-token burn-rate alerts
+   */
+  readonly interTokenLatencyP95Seconds?: number;
 }
 
 /** Everything the alert rules of one inference service are derived from. */
@@ -136,6 +148,8 @@ const zSlo = z
       .lt(100, 'must be above 0 % and below 100 %; e.g. 1'),
     throughputRps: zPositive('requests per second'),
     period: zWholeSeconds('SLO period'),
+    timeToFirstTokenP95Seconds: zPositive('seconds').optional(),
+    interTokenLatencyP95Seconds: zPositive('seconds').optional(),
   })
   .strict();
 
@@ -214,9 +228,19 @@ export const alertRulesInputSchema = z
         message: `must not be below slo.latencyP95Seconds (${slo.latencyP95Seconds}), a 99th percentile is never faster than the 95th; raise latencyP99Seconds or lower latencyP95Seconds`,
       });
     }
+    // The LLM objectives need the preset's histogram, at one of its bucket bounds.
+    for (const name of LLM_SLI_NAMES) {
+      const sli = LLM_SLIS[name];
+      const seconds = slo[sli.objective];
+      if (seconds === undefined || !(seconds > 0)) continue; // a non-positive one is reported by zSlo
+      const problem = llmObjectiveProblem(sli, seconds, input.preset as MetricPreset);
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['slo', sli.objective], message: problem });
+    }
     const budget = errorBudget(slo.availabilityPercent);
     for (const tier of BURN_RATE_TIERS) {
       if (overrides[tier.alert]?.enabled === false) continue;
+      // The LLM tiers spend the fixed 5 % of a p95 objective, never above 100 %.
+      if (LLM_BURN_ALERTS.includes(tier.alert)) continue;
       if (tier.burnRate * budget >= 1) {
         const minimum = 100 * (1 - 1 / tier.burnRate);
         ctx.addIssue({

@@ -16,4 +16,16 @@ export const RECORDS = {
   errorRatio: (window: Duration): string => RECORDING_RULES.errorRatio(promDuration(window)),
   /** 1 for each pod of the service's Deployment. */
   deploymentPods: RECORDING_RULES.deploymentPods,
+  /** Time-to-first-token observations per second over BASE_RATE_WINDOW. */
+  timeToFirstTokenRate: RECORDING_RULES.timeToFirstTokenRate(promDuration(BASE_RATE_WINDOW)),
+  /** Of those, the ones slower than the objective. */
+  timeToFirstTokenSlowRate: RECORDING_RULES.timeToFirstTokenSlowRate(promDuration(BASE_RATE_WINDOW)),
+  /** Share of requests slower than the TTFT objective over `window`. */
+  timeToFirstTokenSlowRatio: (window: Duration): string => RECORDING_RULES.timeToFirstTokenSlowRatio(promDuration(window)),
+  /** Inter-token observations (output tokens) per second over BASE_RATE_WINDOW. */
+  interTokenLatencyRate: RECORDING_RULES.interTokenLatencyRate(promDuration(BASE_RATE_WINDOW)),
+  /** Of those, the ones slower than the objective. */
+  interTokenLatencySlowRate: RECORDING_RULES.interTokenLatencySlowRate(promDuration(BASE_RATE_WINDOW)),
+  /** Share of output tokens slower than the inter-token objective over `window`. */
+  interTokenLatencySlowRatio: (window: Duration): string => RECORDING_RULES.interTokenLatencySlowRatio(promDuration(window)),
 } as const;

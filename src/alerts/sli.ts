@@ -5,6 +5,7 @@ import type { AlertQueries } from './queries';
 import { BASE_RATE_WINDOW, RECORDS } from './records';
 import { TIER_WINDOWS, uniqueSorted } from './tiers';
 import { RecordingRule, RuleGroup } from './types';
+import { llmSliRecords } from './llm';
 
 /**
  * The SLI recording rules: the service's request and error rates over 5m, read from the
@@ -62,6 +63,8 @@ export function sliRecordingGroups(
   const long = windows.filter((w) => w.toMilliseconds() > FAST_WINDOW_LIMIT.toMilliseconds());
   const interval = input.evaluationInterval;
   const longInterval = interval.toMilliseconds() > SLI_LONG_INTERVAL.toMilliseconds() ? interval : SLI_LONG_INTERVAL;
+  // The LLM objectives' slow shares (llm.ts), after the error ratio; none without them.
+  const llm = llmSliRecords(input, q, FAST_WINDOW_LIMIT);
   return [
     {
       name: names.recording,
@@ -71,8 +74,9 @@ export function sliRecordingGroups(
         // An error counter with no series yet (no error so far, or vLLM's status="5xx") is 0 errors.
         { record: RECORDS.errorRate, expr: `sum by (namespace, job) (rate(${q.own(p.errors)}[${base}]))\nor\n0 * ${requests}` },
         ...fast.map(ratioOver),
+        ...llm.fast,
       ],
     },
-    { name: names.longRecording, interval: promDuration(longInterval), rules: long.map(ratioOver) },
+    { name: names.longRecording, interval: promDuration(longInterval), rules: [...long.map(ratioOver), ...llm.long] },
   ];
 }

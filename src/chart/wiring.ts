@@ -343,6 +343,7 @@ export function monitoringWirings(spec: AiInferenceSpec, resolved: ResolvedSpec)
       errorRatePercent: slo.errorRate,
       throughputRps: slo.throughputRps,
       period,
+      ...llmObjectives(slo),
     },
     queueDepthTargetPerPod: queueDepthTarget,
     runbookBaseUrl: m.runbookBaseUrl,
@@ -398,6 +399,7 @@ export function monitoringWirings(spec: AiInferenceSpec, resolved: ResolvedSpec)
                   latencyP99Seconds: slo.latencyP99.toMilliseconds() / 1000,
                   throughputRps: slo.throughputRps,
                   periodDays: period.toMilliseconds() / 86_400_000,
+                  ...llmObjectives(slo),
                 },
                 queueDepthTarget,
                 minReplicas: replicas.min,
@@ -407,6 +409,14 @@ export function monitoringWirings(spec: AiInferenceSpec, resolved: ResolvedSpec)
             paths: { sidecarLabel: 'monitoring.dashboard.sidecarLabel', folder: 'monitoring.dashboard.folder', namespace: 'monitoring.dashboard.namespace' },
             mapPath: (path) => (path[0] === 'dashboard' && path[1] === 'slo' ? ['slo', ...path.slice(2)] : undefined),
           },
+  };
+}
+
+/** The LLM objectives in seconds, only those the SLO sets (the generic output stays as it was). */
+function llmObjectives(slo: ResolvedSpec['slo']): { timeToFirstTokenP95Seconds?: number; interTokenLatencyP95Seconds?: number } {
+  return {
+    ...(slo.timeToFirstTokenP95 ? { timeToFirstTokenP95Seconds: slo.timeToFirstTokenP95.toMilliseconds() / 1000 } : {}),
+    ...(slo.interTokenLatencyP95 ? { interTokenLatencyP95Seconds: slo.interTokenLatencyP95.toMilliseconds() / 1000 } : {}),
   };
 }
 

@@ -176,7 +176,8 @@ function hpaMetric(signal: SignalName, signals: ScalingSignals, preset: MetricPr
     }
     case 'gpu':
     case 'requestRate':
-    case 'queueDepth': {
+    case 'queueDepth':
+    case 'kvCacheUsage': {
       const t = signals[signal]!;
       return {
         type: SIGNALS[signal].source,
@@ -186,13 +187,14 @@ function hpaMetric(signal: SignalName, signals: ScalingSignals, preset: MetricPr
         },
       };
     }
-    case 'latencyP95': {
-      const t = signals.latencyP95!;
+    case 'latencyP95':
+    case 'timeToFirstTokenP95': {
+      const t = signals[signal]!;
       return {
-        type: SIGNALS.latencyP95.source,
+        type: SIGNALS[signal].source,
         object: {
           describedObject: { apiVersion: 'v1', kind: 'Service', name: metricsService },
-          metric: { name: adapterMetricName('latencyP95', preset) },
+          metric: { name: adapterMetricName(signal, preset) },
           target: { type: 'Value', value: k8s.Quantity.fromString(quantityText(t.value)) },
         },
       };

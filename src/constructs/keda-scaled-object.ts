@@ -25,6 +25,10 @@ export interface KedaActivationThresholds {
   readonly latencyP95?: number;
   /** @default - KEDA's default (0) */
   readonly queueDepth?: number;
+  /** @default - KEDA's default (0) */
+  readonly kvCacheUsage?: number;
+  /** @default - KEDA's default (0) */
+  readonly timeToFirstTokenP95?: number;
 }
 
 export interface KedaScaledObjectProps {
@@ -129,7 +133,7 @@ export const kedaScaledObjectPropsSchema = z
     pollingInterval: zDurationBetween(1, 3600, 'KEDA polling interval').optional(),
     cooldownPeriod: zDurationBetween(0, 86400, 'KEDA cooldown period').optional(),
     activationThresholds: z
-      .object({ gpu: zActivation, requestRate: zActivation, latencyP95: zActivation, queueDepth: zActivation })
+      .object({ gpu: zActivation, requestRate: zActivation, latencyP95: zActivation, queueDepth: zActivation, kvCacheUsage: zActivation, timeToFirstTokenP95: zActivation })
       .strict()
       .optional(),
     fallback: z.union([z.literal(false), kedaFallbackSchema]).optional(),

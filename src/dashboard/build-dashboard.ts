@@ -48,6 +48,10 @@ export const PANEL_TITLES = {
   gpuMemory: 'GPU memory per pod',
   replicas: 'Replicas',
   podReadiness: 'Pod readiness',
+  timeToFirstToken: 'Time to first token p95',
+  interTokenLatency: 'Inter-token latency p95',
+  kvCacheUsage: 'KV-cache usage per pod',
+  runningWaiting: 'Requests running / waiting',
 } as const;
 
 /** Titles of the rows that group the panels. */
@@ -56,6 +60,7 @@ export const ROW_TITLES = {
   traffic: 'Traffic',
   gpu: 'GPU',
   capacity: 'Capacity',
+  tokens: 'Tokens (LLM server)',
 } as const;
 
 /** Grafana's grid is 24 columns wide. */
@@ -164,6 +169,7 @@ function rows(input: ResolvedDashboardInput): RowSpec[] {
     });
   }
 
+  const tokens = tokenPanels(input);
   return [
     {
       title: ROW_TITLES.serviceLevel,
@@ -213,6 +219,8 @@ function rows(input: ResolvedDashboardInput): RowSpec[] {
       ],
     },
     { title: ROW_TITLES.traffic, panels: traffic },
+    // Only for presets with token series (vllm); the generic dashboard is unchanged.
+    ...(tokens.length > 0 ? [{ title: ROW_TITLES.tokens, panels: tokens }] : []),
     {
       title: ROW_TITLES.gpu,
       panels: [
@@ -267,6 +275,65 @@ function rows(input: ResolvedDashboardInput): RowSpec[] {
       ],
     },
   ];
+}
+
+/** The LLM panels the preset has series for: TTFT and ITL p95 (objective lines), KV cache, running/waiting. */
+function tokenPanels(input: ResolvedDashboardInput): PanelSpec[] {
+  const { slo, preset } = input;
+  const panels: PanelSpec[] = [];
+  const objectiveLine = (seconds: number | undefined): readonly Step[] | undefined => (seconds === undefined ? undefined : [[seconds, 'red']]);
+  const ttft = q.tokenLatencyP95Queries(input, preset.timeToFirstTokenHistogram, 'p95');
+  if (ttft) {
+    panels.push({
+      kind: 'timeseries',
+      title: PANEL_TITLES.timeToFirstToken,
+      description: `95th percentile of the time to the first token, all pods${slo.timeToFirstTokenP95Seconds === undefined ? '' : `; the line is the objective (slo.timeToFirstTokenP95, ${slo.timeToFirstTokenP95Seconds} s)`}.`,
+      unit: 's',
+      width: GRID_COLUMNS / 4,
+      queries: ttft,
+      steps: objectiveLine(slo.timeToFirstTokenP95Seconds),
+      min: 0,
+    });
+  }
+  const itl = q.tokenLatencyP95Queries(input, preset.interTokenLatencyHistogram, 'p95');
+  if (itl) {
+    panels.push({
+      kind: 'timeseries',
+      title: PANEL_TITLES.interTokenLatency,
+      description: `95th percentile of the time between output tokens, all pods${slo.interTokenLatencyP95Seconds === undefined ? '' : `; the line is the objective (slo.interTokenLatencyP95, ${slo.interTokenLatencyP95Seconds} s)`}.`,
+      unit: 's',
+      width: GRID_COLUMNS / 4,
+      queries: itl,
+      steps: objectiveLine(slo.interTokenLatencyP95Seconds),
+      min: 0,
+    });
+  }
+  const kv = q.kvCacheUsageQueries(input);
+  if (kv) {
+    panels.push({
+      kind: 'timeseries',
+      title: PANEL_TITLES.kvCacheUsage,
+      description: 'Share of the KV-cache blocks in use per pod (vllm:kv_cache_usage_perc). Near 1, new requests wait and running ones may be preempted.',
+      unit: 'percentunit',
+      width: GRID_COLUMNS / 4,
+      queries: kv,
+      min: 0,
+      max: 1,
+    });
+  }
+  const rw = q.runningWaitingQueries(input);
+  if (rw) {
+    panels.push({
+      kind: 'timeseries',
+      title: PANEL_TITLES.runningWaiting,
+      description: 'Requests in the running batch and waiting for a slot, all pods.',
+      unit: 'short',
+      width: GRID_COLUMNS / 4,
+      queries: rw,
+      min: 0,
+    });
+  }
+  return panels;
 }
 
 /** Ascending steps with repeats dropped (equal p95/p99 objectives or min = max: one line). */

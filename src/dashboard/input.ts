@@ -20,6 +20,10 @@ export interface DashboardSlo {
    * @default 30
    */
   readonly periodDays?: number;
+  /** p95 time-to-first-token objective, seconds (drawn on the TTFT panel). @default - none drawn */
+  readonly timeToFirstTokenP95Seconds?: number;
+  /** p95 inter-token latency objective, seconds (drawn on the ITL panel). @default - none drawn */
+  readonly interTokenLatencyP95Seconds?: number;
 }
 
 /** Everything the dashboard shows and every value it draws as a threshold. */
@@ -66,8 +70,10 @@ export interface DashboardInput {
 
 /** DashboardInput with every default filled in. */
 export type ResolvedDashboardInput = Required<Omit<DashboardInput, 'slo'>> & {
-  readonly slo: Required<DashboardSlo>;
+  readonly slo: Required<Omit<DashboardSlo, LlmObjective>> & Pick<DashboardSlo, LlmObjective>;
 };
+
+type LlmObjective = 'timeToFirstTokenP95Seconds' | 'interTokenLatencyP95Seconds';
 
 // Grafana dashboard uid: at most 40 characters, letters, digits, '-' and '_'.
 const GRAFANA_UID = /^[a-zA-Z0-9_-]{1,40}$/;
@@ -88,6 +94,8 @@ const zSlo = z
     latencyP99Seconds: zPositive('seconds'),
     throughputRps: zPositive('requests per second'),
     periodDays: z.number().int('must be a whole number of days; e.g. 30').min(1, 'must be at least 1 day; e.g. 30').max(90, 'must be at most 90 days (beyond typical Prometheus retention); e.g. 30').default(30),
+    timeToFirstTokenP95Seconds: zPositive('seconds').optional(),
+    interTokenLatencyP95Seconds: zPositive('seconds').optional(),
   })
   .superRefine((slo, ctx) => {
     if (slo.latencyP99Seconds < slo.latencyP95Seconds) {

@@ -1,4 +1,4 @@
-import { selector, SeriesRef } from '../metrics/presets';
+import { HistogramRef, selector, SeriesRef } from '../metrics/presets';
 import { errorBudget } from '../spec/spec';
 import { ResolvedDashboardInput } from './input';
 
@@ -143,4 +143,28 @@ export function podReadinessQueries(input: ResolvedDashboardInput): PanelQuery[]
     { expr: `sum(max by (pod) (${ready}))`, legend: 'ready' },
     { expr: `count(max by (pod) (${ready}))`, legend: 'pods' },
   ];
+}
+
+/** p95 of a token-latency histogram (TTFT, inter-token), undefined when the preset has none. */
+export function tokenLatencyP95Queries(input: ResolvedDashboardInput, histogram: HistogramRef | undefined, legend: string): PanelQuery[] | undefined {
+  if (!histogram) return undefined;
+  const buckets = own(input, { metric: histogram.metric }, '_bucket');
+  return [{ expr: `histogram_quantile(0.95, sum by (le) (rate(${buckets}[${RATE_INTERVAL}])))`, legend }];
+}
+
+/** KV-cache usage of each pod, a fraction (mean over its engines); undefined without the gauge. */
+export function kvCacheUsageQueries(input: ResolvedDashboardInput): PanelQuery[] | undefined {
+  const ref = input.preset.kvCacheUsage;
+  return ref ? [{ expr: `avg by (pod) (${own(input, ref)})`, legend: '{{pod}}' }] : undefined;
+}
+
+/** Requests in the running batch and waiting, all pods; undefined without the running gauge. */
+export function runningWaitingQueries(input: ResolvedDashboardInput): PanelQuery[] | undefined {
+  const running = input.preset.runningRequests;
+  return running
+    ? [
+        { expr: `sum(${own(input, running)})`, legend: 'running' },
+        { expr: `sum(${own(input, input.preset.queueDepth)})`, legend: 'waiting' },
+      ]
+    : undefined;
 }

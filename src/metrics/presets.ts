@@ -7,9 +7,9 @@
  * `status` label grouped as 2xx/4xx/5xx), NVIDIA dcgm-exporter field names.
  */
 
-import { MetricPreset, MetricPresetName, MetricScope, SeriesRef } from '../spec/metrics';
+import { MetricPreset, MetricPresetName, MetricScope, SeriesRef, VLLM_TOKEN_HISTOGRAMS } from '../spec/metrics';
 
-export type { DcgmConfig, MetricPreset, MetricPresetName, MetricScope, SeriesRef } from '../spec/metrics';
+export type { DcgmConfig, HistogramRef, MetricPreset, MetricPresetName, MetricScope, SeriesRef } from '../spec/metrics';
 // The table lives with the metrics section (spec/metrics.ts), which fills it in.
 export { DEFAULT_DCGM } from '../spec/metrics';
 
@@ -33,6 +33,14 @@ export const VLLM_PRESET: MetricPreset = {
   errors: { metric: 'http_requests_total', matchers: 'handler=~"/v1/.*",status="5xx"' },
   latencyHistogram: 'vllm:e2e_request_latency_seconds',
   queueDepth: { metric: 'vllm:num_requests_waiting' },
+  // vllm-project/vllm vllm/v1/metrics/loggers.py (PrometheusStatLogger): the TTFT and
+  // inter-token histograms with their fixed buckets (spec/metrics.ts VLLM_TOKEN_HISTOGRAMS),
+  // the scheduler gauges, and the KV-cache gauge, a fraction 0-1 (vllm:kv_cache_usage_perc,
+  // which replaced vllm:gpu_cache_usage_perc, deprecated in 0.9).
+  timeToFirstTokenHistogram: VLLM_TOKEN_HISTOGRAMS.timeToFirstToken,
+  interTokenLatencyHistogram: VLLM_TOKEN_HISTOGRAMS.interTokenLatency,
+  kvCacheUsage: { metric: 'vllm:kv_cache_usage_perc' },
+  runningRequests: { metric: 'vllm:num_requests_running' },
 };
 
 export const METRIC_PRESETS: Record<MetricPresetName, MetricPreset> = {

@@ -61,7 +61,18 @@ export function resolveDcgm(dcgm: Partial<DcgmConfig> | undefined): DcgmConfig {
 /** The custom-metrics API name the HPA references for a custom signal. */
 export function adapterMetricName(signal: CustomSignalName, preset?: MetricPresetName | MetricPreset): string {
   if (signal === 'gpu') return ADAPTER_METRIC_NAMES.gpu;
-  return ADAPTER_METRIC_NAMES.presets[resolvePreset(preset).name][signal];
+  const name = resolvePreset(preset).name;
+  const names: Partial<Record<CustomSignalName, string>> = ADAPTER_METRIC_NAMES.presets[name];
+  const metric = names[signal];
+  if (metric === undefined) throw new Error(`the ${signal} signal needs series the ${name} metric preset does not have; use the vllm preset`);
+  return metric;
+}
+
+/** The preset's series a vLLM-only signal reads; throws naming the signal when the preset has none. */
+function llmSeries<K extends 'kvCacheUsage' | 'timeToFirstTokenHistogram'>(preset: MetricPreset, key: K, signal: CustomSignalName): NonNullable<MetricPreset[K]> {
+  const ref = preset[key];
+  if (ref === undefined) throw new Error(`the ${signal} signal needs ${key}, which the ${preset.name} metric preset does not have; use the vllm preset`);
+  return ref as NonNullable<MetricPreset[K]>;
 }
 
 // ---- prometheus-adapter rules -------------------------------------------------------------
@@ -156,6 +167,33 @@ export function adapterRule(signal: CustomSignalName, options: SignalQueryOption
           resources: { overrides: podResources },
           name: { matches: regexLiteral(series), as: metricName },
           metricsQuery: `sum by (<<.GroupBy>>) (<<.Series>>${templateSelector(matchers)})`,
+        },
+      };
+      break;
+    }
+    case 'kvCacheUsage': {
+      const { metric: series, matchers } = llmSeries(preset, 'kvCacheUsage', signal);
+      built = {
+        series,
+        rule: {
+          seriesQuery: seriesQuery(series, matchers, ['namespace', 'pod']),
+          resources: { overrides: podResources },
+          name: { matches: regexLiteral(series), as: metricName },
+          // A fraction per engine: a pod with several engines (data parallel) averages them.
+          metricsQuery: `avg by (<<.GroupBy>>) (<<.Series>>${templateSelector(matchers)})`,
+        },
+      };
+      break;
+    }
+    case 'timeToFirstTokenP95': {
+      const series = `${llmSeries(preset, 'timeToFirstTokenHistogram', signal).metric}_bucket`;
+      built = {
+        series,
+        rule: {
+          seriesQuery: seriesQuery(series, undefined, ['namespace', 'service']),
+          resources: { overrides: { namespace: { resource: 'namespace' }, service: { resource: 'service' } } },
+          name: { matches: regexLiteral(series), as: metricName },
+          metricsQuery: `histogram_quantile(${LATENCY_QUANTILE}, sum by (le, <<.GroupBy>>) (rate(<<.Series>>{<<.LabelMatchers>>}[${window}])))`,
         },
       };
       break;
@@ -261,6 +299,19 @@ export function kedaQuery(signal: CustomSignalName, scope: MetricScope, options:
       series = `${preset.latencyHistogram}_bucket`;
       query = `histogram_quantile(${LATENCY_QUANTILE}, sum by (le) (rate(${selector({ metric: preset.latencyHistogram }, scope, undefined, '_bucket')}[${window}])))`;
       break;
+    case 'kvCacheUsage': {
+      const ref = llmSeries(preset, 'kvCacheUsage', signal);
+      series = ref.metric;
+      // Per-pod mean over its engines, summed: KEDA's AverageValue divides by replicas.
+      query = `sum(avg by (pod) (${selector(ref, scope)}))`;
+      break;
+    }
+    case 'timeToFirstTokenP95': {
+      const metric = llmSeries(preset, 'timeToFirstTokenHistogram', signal).metric;
+      series = `${metric}_bucket`;
+      query = `histogram_quantile(${LATENCY_QUANTILE}, sum by (le) (rate(${selector({ metric }, scope, undefined, '_bucket')}[${window}])))`;
+      break;
+    }
   }
   assertPromql(`${signal} signal, KEDA prometheus trigger on ${series}`, query);
   return { signal, query, series, metricType: SIGNALS[signal].targetType === 'Value' ? 'Value' : 'AverageValue' };

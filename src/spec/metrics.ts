@@ -16,6 +16,48 @@ export interface SeriesRef {
 
 export type MetricPresetName = 'generic' | 'vllm';
 
+/** A histogram by base name (without `_bucket`) and the upper bounds of its buckets. */
+export interface HistogramRef {
+  /** Base name, e.g. `vllm:time_to_first_token_seconds`. */
+  readonly metric: string;
+  /** The finite bucket bounds the server writes (`le`), ascending, in seconds. */
+  readonly buckets: readonly number[];
+}
+
+/**
+ * vLLM's token-latency histograms and their fixed buckets. Checked in vllm-project/vllm
+ * vllm/v1/metrics/loggers.py (PrometheusStatLogger, the newest version the code index
+ * holds; the older stored commit 005a810b still names the inter-token histogram
+ * vllm:time_per_output_token_seconds, now hidden behind --show-hidden-metrics-for-version):
+ * every series carries the labels model_name and engine; prometheus_client writes each
+ * bound as a Python float (`le="1.0"`, `le="0.05"`).
+ */
+export const VLLM_TOKEN_HISTOGRAMS = {
+  timeToFirstToken: {
+    metric: 'vllm:time_to_first_token_seconds',
+    buckets: [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160, 640, 2560],
+  },
+  interTokenLatency: {
+    metric: 'vllm:inter_token_latency_seconds',
+    buckets: [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80],
+  },
+} as const satisfies Record<string, HistogramRef>;
+
+/**
+ * Why `seconds` cannot be the objective of a `le` ratio SLI on `histogram`, or undefined
+ * when it sits on a bucket bound. A ratio of a histogram counts exactly only at a bound:
+ * the message names the two nearest.
+ */
+export function bucketBoundaryProblem(seconds: number, histogram: HistogramRef): string | undefined {
+  const ms = (n: number) => Math.round(n * 1e6);
+  if (histogram.buckets.some((b) => ms(b) === ms(seconds))) return undefined;
+  const below = [...histogram.buckets].reverse().find((b) => b < seconds);
+  const above = histogram.buckets.find((b) => b > seconds);
+  const near = [below, above].filter((b): b is number => b !== undefined).map((b) => `${b} s`);
+  const nearest = near.length === 1 ? `the nearest is ${near[0]}` : `the nearest are ${near.join(' and ')}`;
+  return `must sit on a bucket bound of ${histogram.metric} (a share of slow observations can only be counted at a bound); ${nearest}`;
+}
+
 export interface MetricPreset {
   readonly name: MetricPresetName;
   /** Counter of all requests served. */
@@ -35,6 +77,14 @@ export interface MetricPreset {
   /** Gauges of database pool connections in use and pool size, if exported. */
   readonly dbPoolInUse?: SeriesRef;
   readonly dbPoolMax?: SeriesRef;
+  /** Histogram of the time to the first token per request, if exported (LLM servers). */
+  readonly timeToFirstTokenHistogram?: HistogramRef;
+  /** Histogram of the time between output tokens, one observation per token, if exported. */
+  readonly interTokenLatencyHistogram?: HistogramRef;
+  /** Gauge 0-1 of the KV-cache blocks in use, if exported. */
+  readonly kvCacheUsage?: SeriesRef;
+  /** Gauge: requests being processed (in the running batch) per pod, if exported. */
+  readonly runningRequests?: SeriesRef;
 }
 
 /** NVIDIA dcgm-exporter series and the labels that carry the pod and namespace. */
@@ -88,6 +138,13 @@ export const seriesRefSchema = z
   .object({ metric: zMetricName, matchers: z.string().min(1, 'must not be empty; leave it out instead').optional() })
   .strict();
 
+export const histogramRefSchema = z
+  .object({
+    metric: zMetricName,
+    buckets: z.array(z.number().finite().positive('must be a positive bucket bound')).min(1, 'must name at least one bucket bound'),
+  })
+  .strict() satisfies z.ZodType<HistogramRef>;
+
 /** A full MetricPreset object. */
 export const metricPresetSchema = z
   .object({
@@ -101,6 +158,10 @@ export const metricPresetSchema = z
     modelLoadFailures: seriesRefSchema.optional(),
     dbPoolInUse: seriesRefSchema.optional(),
     dbPoolMax: seriesRefSchema.optional(),
+    timeToFirstTokenHistogram: histogramRefSchema.optional(),
+    interTokenLatencyHistogram: histogramRefSchema.optional(),
+    kvCacheUsage: seriesRefSchema.optional(),
+    runningRequests: seriesRefSchema.optional(),
   })
   // Presets are shared data that may gain series for other consumers; unknown keys pass.
   .passthrough() satisfies z.ZodType<MetricPreset>;

@@ -51,8 +51,22 @@ export interface ScalingSignals {
   readonly requestRate?: AverageValueTarget;
   /** p95 response time in seconds over the Service (Object metric on the Service). @default - not used */
   readonly latencyP95?: ValueTarget;
-  /** Requests waiting per pod (Pods metric). @default - not used */
+  /**
+   * Requests waiting per pod (Pods metric); with the vllm preset, vLLM's
+   * vllm:num_requests_waiting. @default - not used
+   */
   readonly queueDepth?: AverageValueTarget;
+  /**
+   * KV-cache usage per pod, a fraction 0-1 (vLLM's vllm:kv_cache_usage_perc averaged over
+   * the pod's engines; Pods metric). vllm preset only. @default - not used
+   */
+  readonly kvCacheUsage?: AverageValueTarget;
+  /**
+   * p95 time to first token in seconds over the Service (Object metric on the Service, like
+   * latencyP95). vllm preset only; below slo.timeToFirstTokenP95 when that is set.
+   * @default - not used
+   */
+  readonly timeToFirstTokenP95?: ValueTarget;
 }
 
 export type SignalName = keyof ScalingSignals;
@@ -62,8 +76,10 @@ export type ResourceSignalName = 'cpu' | 'memory';
 export type CustomSignalName = Exclude<SignalName, ResourceSignalName>;
 
 /** All signals in manifest order. */
-export const SIGNAL_NAMES: readonly SignalName[] = ['cpu', 'memory', 'gpu', 'requestRate', 'latencyP95', 'queueDepth'];
-export const CUSTOM_SIGNAL_NAMES: readonly CustomSignalName[] = ['gpu', 'requestRate', 'latencyP95', 'queueDepth'];
+export const SIGNAL_NAMES: readonly SignalName[] = ['cpu', 'memory', 'gpu', 'requestRate', 'latencyP95', 'queueDepth', 'kvCacheUsage', 'timeToFirstTokenP95'];
+export const CUSTOM_SIGNAL_NAMES: readonly CustomSignalName[] = ['gpu', 'requestRate', 'latencyP95', 'queueDepth', 'kvCacheUsage', 'timeToFirstTokenP95'];
+/** Signals only an LLM server's series can serve (the vllm preset). */
+export const LLM_SIGNAL_NAMES = ['kvCacheUsage', 'timeToFirstTokenP95'] as const satisfies readonly CustomSignalName[];
 
 /** How one signal is measured and which target type it takes. */
 export interface SignalDescription {
@@ -89,6 +105,8 @@ export const SIGNALS: { readonly [K in SignalName]: SignalDescription } = {
   requestRate: { name: 'requestRate', source: 'Pods', targetType: 'AverageValue', unit: 'requests/s per pod', servedBy: 'custom metrics API' },
   latencyP95: { name: 'latencyP95', source: 'Object', targetType: 'Value', unit: 'seconds (p95 over the Service)', servedBy: 'custom metrics API' },
   queueDepth: { name: 'queueDepth', source: 'Pods', targetType: 'AverageValue', unit: 'waiting requests per pod', servedBy: 'custom metrics API' },
+  kvCacheUsage: { name: 'kvCacheUsage', source: 'Pods', targetType: 'AverageValue', unit: 'KV-cache fraction 0-1 per pod', servedBy: 'custom metrics API' },
+  timeToFirstTokenP95: { name: 'timeToFirstTokenP95', source: 'Object', targetType: 'Value', unit: 'seconds (p95 time to first token over the Service)', servedBy: 'custom metrics API' },
 };
 
 /** Seed 000 targets: cpu 70 %, memory 75 %, GPU 70 %, 50 requests/s per pod, p95 1.5 s, queue 10. */
@@ -168,7 +186,7 @@ function zUtilizationTarget(signal: 'cpu' | 'memory') {
 const milli = (n: z.ZodType<number>) =>
   n.refine(isMilliExact, { message: 'must be exact to 0.001 (Kubernetes quantities end at milli-units); round it' });
 
-function zAverageValueTarget(signal: 'gpu' | 'requestRate' | 'queueDepth', rule: NumberRule) {
+function zAverageValueTarget(signal: 'gpu' | 'requestRate' | 'queueDepth' | 'kvCacheUsage', rule: NumberRule) {
   return z
     .object({
       type: z.literal('AverageValue', { errorMap: () => ({ message: pairingMessage(signal) }) }),
@@ -177,7 +195,7 @@ function zAverageValueTarget(signal: 'gpu' | 'requestRate' | 'queueDepth', rule:
     .strict(pairingMessage(signal));
 }
 
-function zValueTarget(signal: 'latencyP95', rule: NumberRule) {
+function zValueTarget(signal: 'latencyP95' | 'timeToFirstTokenP95', rule: NumberRule) {
   return z
     .object({
       type: z.literal('Value', { errorMap: () => ({ message: pairingMessage(signal) }) }),
@@ -203,9 +221,15 @@ export const scalingSignalsSchema = z
     queueDepth: zAverageValueTarget('queueDepth', (n) =>
       n.gt(0, 'must be above 0 waiting requests per pod; pick the queue one pod may hold (seed: 10)'),
     ).optional(),
+    kvCacheUsage: zAverageValueTarget('kvCacheUsage', (n) =>
+      n
+        .gt(0, 'must be above 0 (a KV-cache fraction per pod); pick the share of the cache one pod may fill, e.g. 0.8')
+        .max(1, 'must be at most 1 (vLLM reports the KV-cache usage as a fraction 0-1, a higher target never triggers); write 80 % as 0.8'),
+    ).optional(),
+    timeToFirstTokenP95: zValueTarget('timeToFirstTokenP95', (n) => n.gt(0, 'must be above 0 s; pick a p95 time to first token below slo.timeToFirstTokenP95')).optional(),
   })
-  .strict('names a signal that does not exist; use cpu, memory, gpu, requestRate, latencyP95 or queueDepth')
+  .strict('names a signal that does not exist; use cpu, memory, gpu, requestRate, latencyP95, queueDepth, kvCacheUsage or timeToFirstTokenP95')
   .refine((s) => SIGNAL_NAMES.some((name) => s[name] !== undefined), {
-    message: 'names no signal; set at least one of cpu, memory, gpu, requestRate, latencyP95, queueDepth',
+    message: 'names no signal; set at least one of cpu, memory, gpu, requestRate, latencyP95, queueDepth, kvCacheUsage, timeToFirstTokenP95',
   }) satisfies z.ZodType<ScalingSignals>;
 

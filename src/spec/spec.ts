@@ -17,6 +17,7 @@ import { NetworkPolicySpec, networkPolicySchema } from './network';
 import { PathMapper, formatDuration, formatProblem, nearest, zodProblems } from './problems';
 import { ReplicaBounds, ResolvedScaling, ScalingSpec, resolveScaling, scalingSchema } from './scaling';
 import { ScalingSignals } from './signals';
+import { llmSloProblems } from './llm-slo';
 import { ResolvedTraffic, TrafficSpec, resolveTraffic, trafficSchema } from './traffic';
 import { cpuCores, durationMillis, sizeKibibytes, zDns1035Label, zDnsLabel, zDuration, zImage, zInt, zLabelValue } from './values';
 import {
@@ -64,6 +65,19 @@ export interface SloSpec {
   readonly throughputRps: number;
   /** Window the availability objective is measured over. @default Duration.days(30) */
   readonly period?: Duration;
+  /**
+   * 95th-percentile time to the first token (LLM servers: vLLM's
+   * vllm:time_to_first_token_seconds). 5 % of requests may be slower; burn-rate alerts
+   * guard that budget. Must be a bucket bound of vLLM's histogram (e.g. 0.5 s, 1 s, 2.5 s).
+   * @default - no TTFT objective
+   */
+  readonly timeToFirstTokenP95?: Duration;
+  /**
+   * 95th-percentile time between output tokens (vLLM's vllm:inter_token_latency_seconds):
+   * 5 % of tokens may be slower. Must be a bucket bound of vLLM's histogram (e.g. 0.05 s,
+   * 0.1 s). @default - no inter-token objective
+   */
+  readonly interTokenLatencyP95?: Duration;
 }
 
 /** The model the server loads. */
@@ -211,8 +225,8 @@ export const DEFAULT_SLO_PERIOD = Duration.days(30);
 /** Defaults of the SLO section. */
 export const SLO_DEFAULTS: Required<Pick<SloSpec, 'period'>> = { period: DEFAULT_SLO_PERIOD };
 
-/** The SLO with its window filled in. */
-export type ResolvedSlo = Required<SloSpec>;
+/** The SLO with its window filled in (the LLM objectives stay optional: no default). */
+export type ResolvedSlo = Required<Omit<SloSpec, 'timeToFirstTokenP95' | 'interTokenLatencyP95'>> & Pick<SloSpec, 'timeToFirstTokenP95' | 'interTokenLatencyP95'>;
 
 /** Fills the SLO's window from {@link SLO_DEFAULTS} (30 days); `period: undefined` takes it too. */
 export function resolveSlo(slo: SloSpec): ResolvedSlo {
@@ -262,6 +276,9 @@ export const sloSchema = z
         return Number.isInteger(days) && days >= 3 && days <= 90;
       }, 'must be a whole number of days within 3-90 (at least the 3-day burn-rate window; at most 90, beyond which Prometheus rarely keeps the counters the budget is computed from); use Duration.days(n), 30 is the usual')
       .optional(),
+    // On a bucket bound of the engine's histogram and only with vLLM: llm-slo.ts.
+    timeToFirstTokenP95: zDuration.refine((d) => durationMillis(d) > 0, 'must be above 0; pick the p95 time to first token').optional(),
+    interTokenLatencyP95: zDuration.refine((d) => durationMillis(d) > 0, 'must be above 0; pick the p95 time between output tokens').optional(),
   })
   .strict()
   .superRefine((slo, ctx) => {
@@ -499,6 +516,7 @@ function relationProblems(spec: AiInferenceSpec): string[] {
   }
 
   // The engine decides which series exist.
+  problems.push(...llmSloProblems(spec));
   const engine = spec.server?.engine ?? 'generic';
   if (engine === 'ollama') {
     for (const name of ['requestRate', 'latencyP95', 'queueDepth'] as const) {

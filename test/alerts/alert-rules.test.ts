@@ -7,6 +7,7 @@ import {
   AlertRulesInput,
   AlertingRule,
   BURN_RATE_TIERS,
+  LLM_BURN_ALERTS,
   RecordingRule,
   RuleGroup,
   alertOverridesSchema,
@@ -51,9 +52,9 @@ function problemsOf(input: unknown): string[] {
 const seedGroups = buildAlertRuleGroups(seedInput());
 
 describe('the alert catalogue', () => {
-  it('names the 18 alerts of issue 4 once each, in catalogue order', () => {
-    expect(ALERT_NAMES).toHaveLength(18);
-    expect(new Set(ALERT_NAMES).size).toBe(18);
+  it('names the 18 alerts of issue 4 and the 4 LLM burn-rate alerts once each, in catalogue order', () => {
+    expect(ALERT_NAMES).toHaveLength(22);
+    expect(new Set(ALERT_NAMES).size).toBe(22);
     expect(ALERT_CATALOGUE.map((e) => e.name)).toEqual([...ALERT_NAMES]);
   });
 
@@ -66,8 +67,12 @@ describe('the alert catalogue', () => {
       InferenceModelLoadFailed: 'critical',
       InferenceErrorBudgetBurnFast: 'critical',
       InferenceErrorBudgetExhausted: 'critical',
+      InferenceTimeToFirstTokenBurnFast: 'critical',
+      InferenceInterTokenLatencyBurnFast: 'critical',
       InferenceLatencyP99High: 'warning',
       InferenceErrorBudgetBurnSlow: 'warning',
+      InferenceTimeToFirstTokenBurnSlow: 'warning',
+      InferenceInterTokenLatencyBurnSlow: 'warning',
       InferenceGpuUtilizationHigh: 'warning',
       InferenceMemoryUsageHigh: 'warning',
       InferenceQueueDepthHigh: 'warning',
@@ -96,15 +101,23 @@ describe('the alert catalogue', () => {
     ).toEqual([
       ['InferenceErrorBudgetBurnFast', 'critical', '1h', '5m', 14.4, 0.02, '2m'],
       ['InferenceErrorBudgetBurnFast', 'critical', '6h', '30m', 6, 0.05, '15m'],
+      ['InferenceTimeToFirstTokenBurnFast', 'critical', '1h', '5m', 14.4, 0.02, '2m'],
+      ['InferenceTimeToFirstTokenBurnFast', 'critical', '6h', '30m', 6, 0.05, '15m'],
+      ['InferenceInterTokenLatencyBurnFast', 'critical', '1h', '5m', 14.4, 0.02, '2m'],
+      ['InferenceInterTokenLatencyBurnFast', 'critical', '6h', '30m', 6, 0.05, '15m'],
       ['InferenceErrorBudgetBurnSlow', 'warning', '1d', '2h', 3, 0.1, '1h'],
       ['InferenceErrorBudgetBurnSlow', 'warning', '3d', '6h', 1, 0.1, '3h'],
+      ['InferenceTimeToFirstTokenBurnSlow', 'warning', '1d', '2h', 3, 0.1, '1h'],
+      ['InferenceTimeToFirstTokenBurnSlow', 'warning', '3d', '6h', 1, 0.1, '3h'],
+      ['InferenceInterTokenLatencyBurnSlow', 'warning', '1d', '2h', 3, 0.1, '1h'],
+      ['InferenceInterTokenLatencyBurnSlow', 'warning', '3d', '6h', 1, 0.1, '3h'],
     ]);
   });
 });
 
 describe('alert rules of the seed service (99.9 %, p95 2 s, p99 3 s, 1 %, 1000 rps, 30 d)', () => {
-  it('emits every alert of the catalogue', () => {
-    expect([...new Set(alerting(seedGroups).map((r) => r.alert))].sort()).toEqual([...ALERT_NAMES].sort());
+  it('emits every alert of the catalogue but the LLM ones (the generic preset has no token histograms)', () => {
+    expect([...new Set(alerting(seedGroups).map((r) => r.alert))].sort()).toEqual(ALERT_NAMES.filter((n) => !LLM_BURN_ALERTS.includes(n)).sort());
   });
 
   it.each<[AlertName, string, string | undefined]>([
@@ -144,8 +157,12 @@ describe('alert rules of the seed service (99.9 %, p95 2 s, p99 3 s, 1 %, 1000 r
       InferenceModelLoadFailed: [2, '0s'],
       InferenceErrorBudgetBurnFast: [undefined, undefined],
       InferenceErrorBudgetExhausted: [0.999, '5m'],
+      InferenceTimeToFirstTokenBurnFast: [undefined, undefined],
+      InferenceInterTokenLatencyBurnFast: [undefined, undefined],
       InferenceLatencyP99High: [3, '10m'],
       InferenceErrorBudgetBurnSlow: [undefined, undefined],
+      InferenceTimeToFirstTokenBurnSlow: [undefined, undefined],
+      InferenceInterTokenLatencyBurnSlow: [undefined, undefined],
       InferenceGpuUtilizationHigh: [95, '15m'],
       InferenceMemoryUsageHigh: [0.9, '10m'],
       InferenceQueueDepthHigh: [10, '10m'],
@@ -157,7 +174,12 @@ describe('alert rules of the seed service (99.9 %, p95 2 s, p99 3 s, 1 %, 1000 r
       InferenceBiasScoreHigh: [0.05, '15m'],
       InferenceGpuUnderutilized: [30, '1h'],
     });
-    expect(Object.values(resolved).every((a) => a.included)).toBe(true);
+    expect(Object.values(resolved).filter((a) => !a.included).map((a) => [a.name, a.omittedBecause])).toEqual([
+      ['InferenceTimeToFirstTokenBurnFast', 'slo.timeToFirstTokenP95 is not set'],
+      ['InferenceInterTokenLatencyBurnFast', 'slo.interTokenLatencyP95 is not set'],
+      ['InferenceTimeToFirstTokenBurnSlow', 'slo.timeToFirstTokenP95 is not set'],
+      ['InferenceInterTokenLatencyBurnSlow', 'slo.interTokenLatencyP95 is not set'],
+    ]);
   });
 
   it('gives the fast burn alert the 1h/5m tier at 0.0144 for 2m and the 6h/30m tier at 0.006 for 15m', () => {
@@ -663,6 +685,10 @@ describe('the vLLM preset', () => {
   it('leaves out the alerts it has no series for and says why', () => {
     const resolved = resolveAlerts(seedInput({}, VLLM_PRESET));
     expect(Object.values(resolved).filter((a) => !a.included).map((a) => [a.name, a.omittedBecause])).toEqual([
+      ['InferenceTimeToFirstTokenBurnFast', 'slo.timeToFirstTokenP95 is not set'],
+      ['InferenceInterTokenLatencyBurnFast', 'slo.interTokenLatencyP95 is not set'],
+      ['InferenceTimeToFirstTokenBurnSlow', 'slo.timeToFirstTokenP95 is not set'],
+      ['InferenceInterTokenLatencyBurnSlow', 'slo.interTokenLatencyP95 is not set'],
       ['InferenceCacheHitRateLow', 'the vllm metric preset has no cache hit ratio series'],
       ['InferenceDbPoolSaturated', 'the vllm metric preset has no database pool series'],
       ['InferenceBiasScoreHigh', 'the vllm metric preset has no high bias score series'],

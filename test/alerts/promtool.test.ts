@@ -6,6 +6,7 @@ import { checkRules, promtoolSkipped, requirePromtool, testRules } from '../help
 import { promqlTestOf, promtoolTestOf, scenarioName, synthesizedRuleSpec } from './harness';
 import { ALERT_SCENARIOS, FLOOR_SCENARIOS, RECORDING_SCENARIOS, THROUGHPUT_FLOOR_RPS, VLLM_SCENARIOS } from './scenarios';
 import { seedInput } from './seed';
+import { LLM_SCENARIOS } from './llm-scenarios';
 
 /**
  * The rules of the seed service, proven with the real promtool (2.42): `check rules`, and
@@ -14,16 +15,19 @@ import { seedInput } from './seed';
  */
 
 describe('the promtool scenarios', () => {
+  // The LLM burn-rate alerts run on a vLLM service with LLM objectives (promtool-llm.test.ts).
+  const all = [...ALERT_SCENARIOS, ...LLM_SCENARIOS];
+
   it('give every alert of the catalogue a scenario where it fires and one where it stays silent', () => {
-    const firing = new Set(ALERT_SCENARIOS.filter((s) => s.checks.some((c) => c.firing.length > 0)).map((s) => s.alert));
-    const silent = new Set(ALERT_SCENARIOS.filter((s) => s.neighboursOf && s.checks.every((c) => c.firing.length === 0)).map((s) => s.alert));
+    const firing = new Set(all.filter((s) => s.checks.some((c) => c.firing.length > 0)).map((s) => s.alert));
+    const silent = new Set(all.filter((s) => s.neighboursOf && s.checks.every((c) => c.firing.length === 0)).map((s) => s.alert));
     expect([...ALERT_NAMES].filter((n) => !firing.has(n))).toEqual([]);
     expect([...ALERT_NAMES].filter((n) => !silent.has(n))).toEqual([]);
   });
 
   it('check the first firing one evaluation after a silent check, so a `for` one step longer or shorter fails', () => {
     const minutes = (t: string) => Number(t.replace(/m$/, ''));
-    for (const s of ALERT_SCENARIOS.filter((x) => !x.neighboursOf && x.checks[0].firing.length === 0)) {
+    for (const s of all.filter((x) => !x.neighboursOf && x.checks[0].firing.length === 0)) {
       const first = s.checks.findIndex((c) => c.firing.length > 0);
       expect(first, `${s.alert}: ${s.title}`).toBeGreaterThan(0);
       expect(minutes(s.checks[first].at) - minutes(s.checks[first - 1].at), `${s.alert}: ${s.title}`).toBe(minutes(s.interval));

@@ -10,7 +10,7 @@ describe('the runbook markdown', () => {
       expect(markdown).toContain(`| [${name}](#${name.toLowerCase()}) | ${catalogueEntry(name).severity} |`);
       expect(markdown).toContain(`\n### ${name}\n`);
     }
-    expect(markdown.match(/^### /gm)).toHaveLength(18);
+    expect(markdown.match(/^### /gm)).toHaveLength(22);
   });
 
   it('lists the meaning, first checks and likely fixes of each alert', () => {

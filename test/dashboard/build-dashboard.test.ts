@@ -398,3 +398,38 @@ describe('dashboardToJson', () => {
     expect(Object.keys(firstTarget)).toEqual([...Object.keys(firstTarget)].sort());
   });
 });
+
+describe('the LLM panels of a vLLM dashboard', () => {
+  const base = seedInput({ preset: VLLM_PRESET });
+  const vllm = buildDashboard({ ...base, slo: { ...base.slo, timeToFirstTokenP95Seconds: 1, interTokenLatencyP95Seconds: 0.05 } });
+
+  it('draws TTFT and inter-token p95 with the objectives as threshold lines, KV-cache usage and running / waiting requests', () => {
+    const row = vllm.panels.findIndex((p) => p.type === 'row' && p.title === ROW_TITLES.tokens);
+    expect(vllm.panels.slice(row + 1, row + 5).map((p) => [p.title, p.gridPos.w])).toEqual([
+      [PANEL_TITLES.timeToFirstToken, 6],
+      [PANEL_TITLES.interTokenLatency, 6],
+      [PANEL_TITLES.kvCacheUsage, 6],
+      [PANEL_TITLES.runningWaiting, 6],
+    ]);
+    const thresholds = dashboardThresholds(vllm);
+    expect(thresholds[PANEL_TITLES.timeToFirstToken]).toEqual([1]);
+    expect(thresholds[PANEL_TITLES.interTokenLatency]).toEqual([0.05]);
+    expect(exprs(vllm, PANEL_TITLES.timeToFirstToken)).toEqual([
+      'histogram_quantile(0.95, sum by (le) (rate(vllm:time_to_first_token_seconds_bucket{namespace="pixelated-prod",job="ai-inference-internal"}[$__rate_interval])))',
+    ]);
+    expect(exprs(vllm, PANEL_TITLES.interTokenLatency)).toEqual([
+      'histogram_quantile(0.95, sum by (le) (rate(vllm:inter_token_latency_seconds_bucket{namespace="pixelated-prod",job="ai-inference-internal"}[$__rate_interval])))',
+    ]);
+    expect(exprs(vllm, PANEL_TITLES.kvCacheUsage)).toEqual(['avg by (pod) (vllm:kv_cache_usage_perc{namespace="pixelated-prod",job="ai-inference-internal"})']);
+    expect(exprs(vllm, PANEL_TITLES.runningWaiting)).toEqual([
+      'sum(vllm:num_requests_running{namespace="pixelated-prod",job="ai-inference-internal"})',
+      'sum(vllm:num_requests_waiting{namespace="pixelated-prod",job="ai-inference-internal"})',
+    ]);
+  });
+
+  it('draws no objective line without an objective, and no token row for the generic preset', () => {
+    const plain = buildDashboard(base);
+    expect(dashboardThresholds(plain)[PANEL_TITLES.timeToFirstToken]).toEqual([]);
+    expect(seed.panels.map((p) => p.title)).not.toContain(ROW_TITLES.tokens);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GENERIC_PRESET, MetricPreset, MetricScope } from '../../src/metrics/presets';
 import { findPromqlSyntaxError, renderAdapterTemplate } from '../../src/metrics/promql';
-import { CUSTOM_SIGNAL_NAMES, SEED_SIGNALS, SIGNALS, ScalingSignals, scalingSignalsSchema } from '../../src/spec/signals';
+import { CUSTOM_SIGNAL_NAMES, LLM_SIGNAL_NAMES, SEED_SIGNALS, SIGNALS, ScalingSignals, scalingSignalsSchema } from '../../src/spec/signals';
 import { adapterMetricName, adapterRule, adapterRules, kedaQuery, mergeAdapterRules, quantityText } from '../../src/metrics/signals';
 import { parseOrThrow } from '../../src/spec/problems';
 import { errorOf } from '../support';
@@ -13,7 +13,7 @@ function problemsOf(input: unknown): string {
 }
 
 describe('scaling signals', () => {
-  it('describes each of the six signals with its metric source and its one target type', () => {
+  it('describes each of the eight signals with its metric source and its one target type', () => {
     expect(Object.fromEntries(Object.values(SIGNALS).map((s) => [s.name, [s.source, s.targetType]]))).toEqual({
       cpu: ['Resource', 'Utilization'],
       memory: ['Resource', 'Utilization'],
@@ -21,7 +21,24 @@ describe('scaling signals', () => {
       requestRate: ['Pods', 'AverageValue'],
       latencyP95: ['Object', 'Value'],
       queueDepth: ['Pods', 'AverageValue'],
+      kvCacheUsage: ['Pods', 'AverageValue'],
+      timeToFirstTokenP95: ['Object', 'Value'],
     });
+  });
+
+  it('refuses a KV-cache target outside (0, 1] and a TTFT target of 0, naming the rule', () => {
+    expect(problemsOf({ kvCacheUsage: { type: 'AverageValue', averageValue: 80 } })).toContain(
+      'signals.kvCacheUsage.averageValue (80) must be at most 1 (vLLM reports the KV-cache usage as a fraction 0-1, a higher target never triggers); write 80 % as 0.8',
+    );
+    expect(problemsOf({ kvCacheUsage: { type: 'AverageValue', averageValue: 0 } })).toContain(
+      'signals.kvCacheUsage.averageValue (0) must be above 0 (a KV-cache fraction per pod); pick the share of the cache one pod may fill, e.g. 0.8',
+    );
+    expect(problemsOf({ timeToFirstTokenP95: { type: 'Value', value: 0 } })).toContain(
+      'signals.timeToFirstTokenP95.value (0) must be above 0 s; pick a p95 time to first token below slo.timeToFirstTokenP95',
+    );
+    expect(problemsOf({ kvCacheUsage: { type: 'Utilization', averageUtilization: 80 } })).toContain(
+      "kvCacheUsage takes only an AverageValue target { type: 'AverageValue', averageValue } (a Pods metric in KV-cache fraction 0-1 per pod); write the target in that shape",
+    );
   });
 
   it('carries the seed 000 targets', () => {
@@ -176,6 +193,42 @@ describe('prometheus-adapter rules per signal', () => {
     expect(queue.rule.seriesQuery).toBe('vllm:num_requests_waiting{namespace!="",pod!=""}');
   });
 
+  it('serves vLLM\'s KV-cache usage per pod and its p95 time to first token on the Service', () => {
+    const [kv, ttft] = adapterRules(
+      { kvCacheUsage: { type: 'AverageValue', averageValue: 0.8 }, timeToFirstTokenP95: { type: 'Value', value: 0.5 } },
+      { preset: 'vllm' },
+    );
+    expect(kv).toEqual({
+      signal: 'kvCacheUsage',
+      metricName: 'vllm_kv_cache_usage_per_pod',
+      series: 'vllm:kv_cache_usage_perc',
+      rule: {
+        seriesQuery: 'vllm:kv_cache_usage_perc{namespace!="",pod!=""}',
+        resources: { overrides: { namespace: { resource: 'namespace' }, pod: { resource: 'pod' } } },
+        name: { matches: '^vllm:kv_cache_usage_perc$', as: 'vllm_kv_cache_usage_per_pod' },
+        metricsQuery: 'avg by (<<.GroupBy>>) (<<.Series>>{<<.LabelMatchers>>})',
+      },
+    });
+    expect(ttft).toEqual({
+      signal: 'timeToFirstTokenP95',
+      metricName: 'vllm_time_to_first_token_p95_seconds',
+      series: 'vllm:time_to_first_token_seconds_bucket',
+      rule: {
+        seriesQuery: 'vllm:time_to_first_token_seconds_bucket{namespace!="",service!=""}',
+        resources: { overrides: { namespace: { resource: 'namespace' }, service: { resource: 'service' } } },
+        name: { matches: '^vllm:time_to_first_token_seconds_bucket$', as: 'vllm_time_to_first_token_p95_seconds' },
+        metricsQuery: 'histogram_quantile(0.95, sum by (le, <<.GroupBy>>) (rate(<<.Series>>{<<.LabelMatchers>>}[2m])))',
+      },
+    });
+  });
+
+  it('refuses the LLM signals with the generic preset, naming the signal', () => {
+    expect(() => adapterRule('kvCacheUsage')).toThrow('the kvCacheUsage signal needs series the generic metric preset does not have; use the vllm preset');
+    expect(() => kedaQuery('timeToFirstTokenP95', SCOPE)).toThrow(
+      'the timeToFirstTokenP95 signal needs timeToFirstTokenHistogram, which the generic metric preset does not have; use the vllm preset',
+    );
+  });
+
   it('writes rules for exactly the custom signals that are set', () => {
     expect(adapterRules({ cpu: SEED_SIGNALS.cpu, queueDepth: SEED_SIGNALS.queueDepth }).map((r) => r.signal)).toEqual(['queueDepth']);
     expect(adapterRules({ cpu: SEED_SIGNALS.cpu, memory: SEED_SIGNALS.memory })).toEqual([]);
@@ -209,7 +262,7 @@ describe('prometheus-adapter rules per signal', () => {
 
   it('produces adapter queries that parse with the Prometheus grammar for every preset and signal', () => {
     for (const preset of ['generic', 'vllm'] as const) {
-      for (const signal of CUSTOM_SIGNAL_NAMES) {
+      for (const signal of CUSTOM_SIGNAL_NAMES.filter((s) => preset === 'vllm' || !(LLM_SIGNAL_NAMES as readonly string[]).includes(s))) {
         const r = adapterRule(signal, { preset });
         expect(findPromqlSyntaxError(r.rule.seriesQuery), `${preset} ${signal} seriesQuery`).toBeUndefined();
         expect(findPromqlSyntaxError(renderAdapterTemplate(r.rule.metricsQuery, r.series)), `${preset} ${signal} metricsQuery`).toBeUndefined();
@@ -252,6 +305,21 @@ describe('KEDA prometheus trigger queries', () => {
     });
   });
 
+  it('sums the per-pod KV-cache usage (AverageValue) and compares the p95 TTFT over the service (Value)', () => {
+    expect(kedaQuery('kvCacheUsage', SCOPE, { preset: 'vllm' })).toEqual({
+      signal: 'kvCacheUsage',
+      series: 'vllm:kv_cache_usage_perc',
+      metricType: 'AverageValue',
+      query: 'sum(avg by (pod) (vllm:kv_cache_usage_perc{namespace="pixelated-prod",job="ai-inference-internal"}))',
+    });
+    expect(kedaQuery('timeToFirstTokenP95', SCOPE, { preset: 'vllm' })).toEqual({
+      signal: 'timeToFirstTokenP95',
+      series: 'vllm:time_to_first_token_seconds_bucket',
+      metricType: 'Value',
+      query: 'histogram_quantile(0.95, sum by (le) (rate(vllm:time_to_first_token_seconds_bucket{namespace="pixelated-prod",job="ai-inference-internal"}[2m])))',
+    });
+  });
+
   it('reads the vllm preset series and the configured DCGM labels', () => {
     expect(kedaQuery('queueDepth', SCOPE, { preset: 'vllm' }).query).toBe(
       'sum(vllm:num_requests_waiting{namespace="pixelated-prod",job="ai-inference-internal"})',
@@ -266,7 +334,7 @@ describe('KEDA prometheus trigger queries', () => {
 
   it('produces KEDA queries that parse with the Prometheus grammar for every preset and signal', () => {
     for (const preset of ['generic', 'vllm'] as const) {
-      for (const signal of CUSTOM_SIGNAL_NAMES) {
+      for (const signal of CUSTOM_SIGNAL_NAMES.filter((s) => preset === 'vllm' || !(LLM_SIGNAL_NAMES as readonly string[]).includes(s))) {
         expect(findPromqlSyntaxError(kedaQuery(signal, SCOPE, { preset }).query), `${preset} ${signal}`).toBeUndefined();
       }
     }

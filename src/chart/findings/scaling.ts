@@ -34,6 +34,22 @@ function autoscalerFindings(spec: AiInferenceSpec, resolved: ResolvedSpec, scali
     }
   }
 
+  // The same for the time to first token, when the SLO sets an objective for it.
+  const ttftObjective = spec.slo.timeToFirstTokenP95;
+  if (signals.timeToFirstTokenP95 && ttftObjective) {
+    const target = signals.timeToFirstTokenP95.value;
+    const objective = ttftObjective.toMilliseconds() / 1000;
+    if (target >= objective) {
+      errors.push(
+        formatProblem(
+          ['scaling', 'signals', 'timeToFirstTokenP95', 'value'],
+          target,
+          `must be below slo.timeToFirstTokenP95 (${formatDuration(ttftObjective)}): at or above the objective the autoscaler adds pods only after the TTFT objective is already broken; lower the target (e.g. ${round(objective * 0.75)})`,
+        ),
+      );
+    }
+  }
+
   // Enough capacity at maxReplicas for the throughput objective.
   if (signals.requestRate) {
     const perPod = signals.requestRate.averageValue;
