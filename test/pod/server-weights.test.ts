@@ -1,11 +1,12 @@
 import { Duration, Size, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { AiInferenceChart, AiInferenceSpec } from '../../src';
+import { Cpu } from 'cdk8s-plus-28';
+import { AiInferenceChart, AiInferenceSpec, InferenceDeployment, InferenceDeploymentProps } from '../../src';
 import { eksNlbSpec } from '../../examples/eks-nlb/spec';
 import { ServerSpec } from '../../src/spec/server';
 import { expectValidManifests } from '../helpers/k8s-schema';
 import { podSecurityRestrictedViolations } from '../helpers/pod-security';
-import { errorOf, only } from '../support';
+import { errorOf, only, synth } from '../support';
 
 // Model weights for the vLLM and Ollama engines: writable caches, the Hugging Face token by
 // Secret reference, the download init container and the time it takes.
@@ -272,5 +273,44 @@ describe('Ollama', () => {
 describe('a download time out of range', () => {
   it('is refused with the field', () => {
     expect(errorOf(() => synthSpec(vllmSpec({ downloadTime: Duration.seconds(0) })))).toContain('server.downloadTime (0s)');
+  });
+});
+
+describe('the InferenceDeployment alone', () => {
+  const props: InferenceDeploymentProps = {
+    name: 'ai-inference',
+    image: 'vllm/vllm-openai:v0.11.0',
+    resources: { cpu: { request: Cpu.units(4), limit: Cpu.units(4) }, memory: { request: Size.gibibytes(32), limit: Size.gibibytes(32) }, gpu: { count: 1, product: 'NVIDIA-L4', productLabel: 'cloud.google.com/gke-accelerator' } },
+    scheduling: { runtimeClassName: 'nvidia' },
+    storage: { models: { size: Size.gibibytes(100), readOnly: true } },
+    serverSecretEnv: [{ name: 'HF_TOKEN', secretName: 'hf-token', key: 'token' }],
+  };
+  const pod = (p: InferenceDeploymentProps) => only(synth((chart) => new InferenceDeployment(chart, 'Inference', p)), 'Deployment').spec.template.spec;
+
+  it('takes an init container, HF_TOKEN, the GPU product and the RuntimeClass as props', () => {
+    const spec = pod({ ...props, modelDownload: { command: ['python3', '-c', 'pass'], args: ['m'], env: [{ name: 'HF_HOME', value: '/models' }] } });
+    expect(spec.runtimeClassName).toBe('nvidia');
+    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions).toContainEqual({
+      key: 'cloud.google.com/gke-accelerator',
+      operator: 'In',
+      values: ['NVIDIA-L4'],
+    });
+    expect(spec.initContainers[0]).toMatchObject({ name: 'model-download', image: 'vllm/vllm-openai:v0.11.0', command: ['python3', '-c', 'pass'], args: ['m'] });
+    expect(spec.initContainers[0].env).toEqual([{ name: 'HF_HOME', value: '/models' }, { name: 'HF_TOKEN', valueFrom: tokenRef }]);
+    expect(spec.containers[0].env).toContainEqual({ name: 'HF_TOKEN', valueFrom: tokenRef });
+    expect(spec.volumes[0]).toEqual({ name: 'models', persistentVolumeClaim: { claimName: 'ai-inference-models' } });
+  });
+
+  it('checks a download the server does itself against the startup budget, by its prop name', () => {
+    expect(errorOf(() => pod({ ...props, downloadTime: Duration.minutes(8) }))).toContain(
+      'probes.startupBudget (5m by default) is shorter than the declared download time (downloadTime: 8m): the server downloads the weights at startup',
+    );
+    expect(errorOf(() => pod({ ...props, modelDownload: { command: [] } }))).toContain('modelDownload.command (an empty list) must hold the command; add it');
+  });
+});
+
+describe('a Hugging Face token of the wrong type', () => {
+  it('is refused as a Secret reference, not as a string', () => {
+    expect(errorOf(() => synthSpec(vllmSpec({ huggingFaceToken: 42 as any })))).toContain('server.huggingFaceToken (42) must be a Secret reference { secretName, key }; fix the value');
   });
 });
