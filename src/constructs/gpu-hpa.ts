@@ -6,7 +6,7 @@ import { ResolvedScalingBehavior, ScalingBehavior, resolveBehavior, scalingBehav
 import { objectNames } from '../conventions';
 import { MetricPreset, MetricPresetName } from '../metrics/presets';
 import { SIGNALS, ScalingSignals, SignalName, scalingSignalsSchema, usedSignals } from '../spec/signals';
-import { adapterMetricName, quantityText, resolvePreset } from '../metrics/signals';
+import { adapterMetricName, addSignalPresetIssues, quantityText, resolvePreset } from '../metrics/signals';
 import { parseOrThrow } from '../spec/problems';
 import { zDnsLabel } from '../spec/values';
 import { InferenceDeployment } from './inference-deployment';
@@ -69,6 +69,7 @@ export const gpuHpaPropsSchema = z
   .superRefine((p, ctx) => {
     const issue = replicaBoundsIssue(p.minReplicas, p.maxReplicas);
     if (issue) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['maxReplicas'], message: issue });
+    addSignalPresetIssues(p.signals, p.preset, ctx);
   }) satisfies z.ZodType<Omit<GpuHpaProps, 'workload'>>;
 
 /**

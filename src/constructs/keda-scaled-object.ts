@@ -7,7 +7,7 @@ import { autoscalingLabels, gpuSignalProblems, replicaBoundsIssue, zDcgm, zIdent
 import { objectNames } from '../conventions';
 import { DcgmConfig, MetricPreset, MetricPresetName, MetricScope } from '../metrics/presets';
 import { CustomSignalName, ScalingSignals, SignalName, scalingSignalsSchema, targetNumber, usedSignals } from '../spec/signals';
-import { DEFAULT_RATE_WINDOW_SECONDS, decimalText, kedaQuery, resolvePreset } from '../metrics/signals';
+import { DEFAULT_RATE_WINDOW_SECONDS, addSignalPresetIssues, decimalText, kedaQuery, resolvePreset } from '../metrics/signals';
 import { withDefaults } from '../private/defaults';
 import { KEDA_DEFAULTS, KedaFallbackSpec, ResolvedKedaFallback, kedaFallbackSchema, resolveKedaFallback } from '../spec/scaling';
 import { seconds } from '../spec/workload';
@@ -140,6 +140,7 @@ export const kedaScaledObjectPropsSchema = z
   })
   .strict()
   .superRefine((p, ctx) => {
+    addSignalPresetIssues(p.signals, p.preset, ctx);
     const fallback = p.fallback;
     if (fallback) {
       if (usedSignals(p.signals).every((s) => s === 'cpu' || s === 'memory')) {

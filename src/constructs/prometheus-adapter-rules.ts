@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { zDcgm, zPreset } from '../autoscaling/common';
 import { COMPONENT, LABEL_COMPONENT, LABEL_MANAGED_BY, MANAGED_BY, PROMETHEUS_ADAPTER } from '../conventions';
 import { DcgmConfig, MetricPreset, MetricPresetName } from '../metrics/presets';
-import { AdapterRule, DEFAULT_RATE_WINDOW_SECONDS, SignalAdapterRule, adapterRules, mergeAdapterRules } from '../metrics/signals';
+import { AdapterRule, DEFAULT_RATE_WINDOW_SECONDS, SignalAdapterRule, addSignalPresetIssues, adapterRules, mergeAdapterRules } from '../metrics/signals';
 import { ScalingSignals, scalingSignalsSchema, usedCustomSignals } from '../spec/signals';
 import { parseOrThrow } from '../spec/problems';
 import { seconds } from '../spec/workload';
@@ -47,6 +47,7 @@ export const prometheusAdapterRulesPropsSchema = z
           'names no custom signal (cpu and memory come from metrics-server, not from prometheus-adapter rules); add gpu, requestRate, latencyP95 or queueDepth, or drop PrometheusAdapterRules',
       });
     }
+    addSignalPresetIssues(p.signals, p.preset, ctx);
   }) satisfies z.ZodType<PrometheusAdapterRulesProps>;
 
 /**

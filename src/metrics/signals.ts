@@ -8,6 +8,7 @@
  * error throws an Error naming the signal and the metric.
  */
 import { Duration } from 'cdk8s';
+import { z } from 'zod';
 import { withDefaults } from '../private/defaults';
 import { promDuration } from '../private/duration';
 import { DEFAULT_DCGM, DcgmConfig, METRIC_PRESETS, MetricPreset, MetricPresetName, MetricScope, selector } from './presets';
@@ -66,6 +67,25 @@ export function adapterMetricName(signal: CustomSignalName, preset?: MetricPrese
   const metric = names[signal];
   if (metric === undefined) throw new Error(`the ${signal} signal needs series the ${name} metric preset does not have; use the vllm preset`);
   return metric;
+}
+
+/**
+ * Why a signal cannot be served from `preset`'s series (the LLM signals need vLLM's KV-cache
+ * gauge and TTFT histogram), or undefined when it can. For the constructs' schemas.
+ */
+export function signalPresetProblem(signal: CustomSignalName, preset: MetricPresetName | MetricPreset | undefined): string | undefined {
+  const p = resolvePreset(preset);
+  const needs = signal === 'kvCacheUsage' ? 'kvCacheUsage' : signal === 'timeToFirstTokenP95' ? 'timeToFirstTokenHistogram' : undefined;
+  if (needs === undefined || p[needs] !== undefined) return undefined;
+  return `needs the ${needs} series of the metric preset, which the ${p.name} preset does not have (only vLLM exports it); use the vllm preset or drop the signal`;
+}
+
+/** Adds an issue at `signals.<name>` for each set signal the preset cannot serve. */
+export function addSignalPresetIssues(signals: ScalingSignals, preset: MetricPresetName | MetricPreset | undefined, ctx: z.RefinementCtx): void {
+  for (const signal of usedCustomSignals(signals)) {
+    const message = signalPresetProblem(signal, preset);
+    if (message) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['signals', signal], message });
+  }
 }
 
 /** The preset's series a vLLM-only signal reads; throws naming the signal when the preset has none. */

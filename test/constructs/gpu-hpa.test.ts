@@ -235,3 +235,25 @@ describe('GpuHpa', () => {
     );
   });
 });
+
+describe('GpuHpa on the LLM signals', () => {
+  const llm = { kvCacheUsage: { type: 'AverageValue' as const, averageValue: 0.8 }, timeToFirstTokenP95: { type: 'Value' as const, value: 0.5 } };
+
+  it('references the vLLM KV-cache Pods metric and the TTFT Object metric on the internal Service', () => {
+    expect(hpaOf({ signals: llm, preset: 'vllm' }).spec.metrics).toEqual([
+      { type: 'Pods', pods: { metric: { name: 'vllm_kv_cache_usage_per_pod' }, target: { type: 'AverageValue', averageValue: '800m' } } },
+      {
+        type: 'Object',
+        object: { describedObject: { apiVersion: 'v1', kind: 'Service', name: 'ai-inference-internal' }, metric: { name: 'vllm_time_to_first_token_p95_seconds' }, target: { type: 'Value', value: '500m' } },
+      },
+    ]);
+  });
+
+  it('refuses them with a preset that has no such series', () => {
+    const message = errorOf(() => hpaOf({ signals: llm }));
+    expect(message).toContain(
+      'signals.kvCacheUsage (an object) needs the kvCacheUsage series of the metric preset, which the generic preset does not have (only vLLM exports it); use the vllm preset or drop the signal',
+    );
+    expect(message).toContain('signals.timeToFirstTokenP95 (an object) needs the timeToFirstTokenHistogram series of the metric preset, which the generic preset does not have');
+  });
+});

@@ -285,3 +285,17 @@ describe('KedaScaledObject', () => {
     );
   });
 });
+
+describe('KedaScaledObject on the LLM signals', () => {
+  it('refuses the KV-cache signal with the generic preset, naming the signal', () => {
+    expect(errorOf(() => scaledObjectOf({ signals: { kvCacheUsage: { type: 'AverageValue', averageValue: 0.8 } } }))).toContain(
+      'signals.kvCacheUsage (an object) needs the kvCacheUsage series of the metric preset, which the generic preset does not have (only vLLM exports it); use the vllm preset or drop the signal',
+    );
+  });
+
+  it('queries vLLM\'s KV-cache gauge and TTFT histogram with the vllm preset', () => {
+    const so = scaledObjectOf({ preset: 'vllm', signals: { kvCacheUsage: { type: 'AverageValue', averageValue: 0.8 }, timeToFirstTokenP95: { type: 'Value', value: 0.5 } } });
+    expect(trigger(so, 'kvCacheUsage').metadata.query).toBe('sum(avg by (pod) (vllm:kv_cache_usage_perc{namespace="pixelated-prod",job="ai-inference-internal"}))');
+    expect(trigger(so, 'timeToFirstTokenP95').metricType).toBe('Value');
+  });
+});

@@ -304,3 +304,11 @@ describe('PrometheusAdapterRules', () => {
     );
   });
 });
+
+describe('PrometheusAdapterRules on the LLM signals', () => {
+  it('refuses the TTFT signal with the generic preset, naming the signal', () => {
+    expect(errorOf(() => rulesOf({ signals: { timeToFirstTokenP95: { type: 'Value', value: 0.5 } } }))).toContain(
+      'signals.timeToFirstTokenP95 (an object) needs the timeToFirstTokenHistogram series of the metric preset, which the generic preset does not have (only vLLM exports it); use the vllm preset or drop the signal',
+    );
+  });
+});

@@ -23,6 +23,7 @@ import { errorBudget } from '../../src/spec/spec';
 import { ALERT_NAMES, APP_CONFIG_KEYS } from '../../src/conventions';
 import { credentialFinding } from '../../src/spec/credentials';
 import { cpuCores, sizeKibibytes } from '../../src/spec/values';
+import { VLLM_TOKEN_HISTOGRAMS } from '../../src/spec/metrics';
 
 type Json = Record<string, any>;
 
@@ -328,6 +329,9 @@ const specRaw = fc.record({
     errorRateHundredths: int(1, 499),
     throughputShare: fc.double({ min: 0, max: 1, noNaN: true }),
     periodDays: opt(int(3, 90)),
+    // Indexes into vLLM's bucket bounds: the LLM objectives exist only with the vllm preset.
+    ttftBucket: opt(fc.nat(VLLM_TOKEN_HISTOGRAMS.timeToFirstToken.buckets.length - 1)),
+    itlBucket: opt(fc.nat(VLLM_TOKEN_HISTOGRAMS.interTokenLatency.buckets.length - 1)),
   }),
   metrics: opt(
     fc.record({
@@ -484,12 +488,15 @@ export function buildSpec(r: Raw): AiInferenceSpec {
   if (r.secretEnv) spec.secretEnv = r.secretEnv.map((s) => put({ name: s.name, secretName: s.secretName, key: s.key }, 'optional', s.optional));
   if (r.config) spec.config = buildConfig(r.config, secretNames);
 
-  // Shutdown: grace above preStop (defaults 60 s and 15 s).
-  let graceSeconds = 60;
+  // Shutdown: grace above preStop. Without a grace the chart derives it from the drain:
+  // preStop (2 min by default) + 30 s longest request + 10 s margin.
+  const derivedGrace = (sleep: number | undefined) => (sleep ?? 120) + 40;
+  let graceSeconds = derivedGrace(undefined);
   if (r.shutdown) {
     const { grace, preStop } = r.shutdown;
-    graceSeconds = grace ?? 60;
-    const sleep = preStop !== undefined ? within(preStop, 1, graceSeconds - 1) : grace !== undefined && grace <= 15 ? graceSeconds - 1 : undefined;
+    const bound = grace ?? 60;
+    const sleep = preStop !== undefined ? within(preStop, 1, bound - 1) : grace !== undefined && grace <= 15 ? bound - 1 : undefined;
+    graceSeconds = grace ?? derivedGrace(sleep);
     const shutdown: Json = {};
     if (grace !== undefined) shutdown.gracePeriod = dur(grace);
     if (sleep !== undefined) shutdown.preStopSleep = dur(sleep);
@@ -525,6 +532,11 @@ export function buildSpec(r: Raw): AiInferenceSpec {
     throughputRps: Math.min(throughputMax, Math.max(0.001, Math.floor(r.slo.throughputShare * throughputMax * 1000) / 1000)),
   };
   if (r.slo.periodDays !== undefined) slo.period = style() % 2 === 0 ? Duration.days(r.slo.periodDays) : Duration.hours(24 * r.slo.periodDays);
+  if (r.metrics?.preset === 'vllm') {
+    const bound = (seconds: number) => Duration.millis(Math.round(seconds * 1000));
+    if (r.slo.ttftBucket !== undefined) slo.timeToFirstTokenP95 = bound(VLLM_TOKEN_HISTOGRAMS.timeToFirstToken.buckets[r.slo.ttftBucket]);
+    if (r.slo.itlBucket !== undefined) slo.interTokenLatencyP95 = bound(VLLM_TOKEN_HISTOGRAMS.interTokenLatency.buckets[r.slo.itlBucket]);
+  }
   spec.slo = slo;
 
   if (r.metrics) {
