@@ -11,7 +11,7 @@ export type { SuppressedWarning } from './chart/warnings';
 export type { AppConfig } from './spec/config';
 export type { MetricsSpec, MetricPreset, MetricPresetName, DcgmConfig, MetricScope, SeriesRef } from './spec/metrics';
 export type { AlertOverride, DashboardSpec, MonitoringSpec } from './spec/monitoring';
-export type { GenericServer, OllamaServer, ServerEngine, ServerSpec, VllmServer } from './spec/server';
+export type { GenericServer, OllamaServer, SecretKeyReference, ServerEngine, ServerSpec, VllmServer } from './spec/server';
 export type { NetworkPeer, NetworkPolicySpec } from './spec/network';
 export type {
   AdapterScalingSpec,
@@ -50,6 +50,7 @@ export type {
   InferenceProbes,
   InferenceResources,
   InferenceStorage,
+  ModelDownload,
   NewVolumeClaim,
   PodIdentity,
   ProbeTiming,

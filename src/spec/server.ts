@@ -127,15 +127,17 @@ export const OLLAMA_ENV = { host: 'OLLAMA_HOST', numParallel: 'OLLAMA_NUM_PARALL
 /**
  * Where the engines write, with a read-only root filesystem and UID 1001 without a passwd
  * entry (so `~` is `/` and `~/.cache` is not writable). Checked in the engines' source:
- * - huggingface/huggingface_hub src/huggingface_hub/constants.py (commit 264537b): the hub
- *   cache is `$HF_HOME/hub`, HF_HOME falling back to `$XDG_CACHE_HOME/huggingface`, then
- *   `~/.cache/huggingface`; HF_HUB_OFFLINE read there too. src/huggingface_hub/utils/_auth.py
- *   (commit 52c718a): the token comes first from `HF_TOKEN` (then the old
- *   HUGGING_FACE_HUB_TOKEN, then the token file under HF_HOME).
- * - vllm-project/vllm vllm/envs.py (commit f218f9c): VLLM_CACHE_ROOT (torch.compile and
- *   other caches) defaults to `$XDG_CACHE_HOME/vllm`, else `~/.cache/vllm`; VLLM_CONFIG_ROOT
- *   to `$XDG_CONFIG_HOME/vllm`, else `~/.config/vllm`, hence HOME too. Triton keeps its
- *   kernel cache under `$HOME/.triton`.
+ * - huggingface/huggingface_hub src/huggingface_hub/constants.py (the stored version is an
+ *   early one, commit 264537b): the hub cache is `$HF_HOME/hub`, HF_HOME falling back to
+ *   `$XDG_CACHE_HOME/huggingface`, then `~/.cache/huggingface`; HF_HUB_OFFLINE is read
+ *   there too. src/huggingface_hub/utils/_auth.py (commit 52c718a, current): the token
+ *   comes first from `HF_TOKEN`, then the older HUGGING_FACE_HUB_TOKEN, then the token file
+ *   (constants.HF_TOKEN_PATH).
+ * - vllm-project/vllm vllm/envs.py (the stored version is an older one, commit f218f9c;
+ *   re-check at the release you pin): VLLM_CACHE_ROOT defaults to `$XDG_CACHE_HOME/vllm`,
+ *   else `~/.cache/vllm`; VLLM_CONFIG_ROOT to `$XDG_CONFIG_HOME/vllm`, else
+ *   `~/.config/vllm`, so HOME must be writable too. Triton's kernel cache defaults to
+ *   `$HOME/.triton` (Triton's own default, not re-read here).
  * - ollama/ollama v0.33.0-rc2 (commit fb30760): cmd/cmd.go initializeKeypair and
  *   auth/auth.go read and write the key pair at `$HOME/.ollama/id_ed25519` (os.UserHomeDir,
  *   i.e. HOME), which `ollama serve` creates at start; envconfig/config.go Models() takes
@@ -180,10 +182,11 @@ export const SERVER_DEFAULTS = {
     metricsPath: '/metrics',
     preDownload: false,
     /**
-     * /cache emptyDir for vLLM (the 1Gi default is the generic server's): torch.compile's
-     * and Triton's kernel caches, FlashInfer's JIT builds and CUDA-graph capture artefacts
-     * land here, and run to several GB for large models; disk-backed, so it costs node
-     * ephemeral storage, not memory.
+     * /cache emptyDir for vLLM (the 1Gi default is the generic server's): with HOME and
+     * XDG_CACHE_HOME there, VLLM_CACHE_ROOT (its torch.compile cache among others) and
+     * Triton's compiled kernels land here, and grow with the model and the batch sizes
+     * compiled for; 1Gi fills up, and a full cache makes startup fail, not slow down.
+     * Disk-backed, so it costs node ephemeral storage, not memory.
      */
     cacheSizeLimit: Size.gibibytes(10),
     /**
@@ -360,7 +363,14 @@ export interface ServerProblem {
   readonly message: string;
 }
 
-/** Extended resource names of MIG devices: `nvidia.com/mig-<profile>` (NVIDIA k8s-device-plugin, MIG strategy "mixed"). */
+/**
+ * Extended resource names of MIG devices: `nvidia.com/mig-<profile>` (NVIDIA k8s-device-plugin,
+ * MIG strategy "mixed"). Tensor parallelism needs GPU-to-GPU communication, which MIG does
+ * not offer: no CUDA IPC and so no NVLink/NVSwitch or PCIe peer-to-peer between MIG
+ * instances (RAPIDS deployment docs, "Multi-Instance GPU (MIG)"; NVIDIA MIG User Guide,
+ * "Deployment Considerations", which also says a CUDA process enumerates a single MIG
+ * device; that part of the guide was not re-read when this rule was written).
+ */
 const MIG_RESOURCE_PREFIX = 'nvidia.com/mig-';
 
 /**
