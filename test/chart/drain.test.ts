@@ -89,4 +89,11 @@ describe('memory of the GPU pod', () => {
     ]);
     expect(warningsOf(WARNING_IDS.sharedMemoryOverLimit, shm(1))).toEqual([]);
   });
+
+  it('does not warn about /dev/shm on a Guaranteed pod, whose limit is the whole budget', () => {
+    // request = limit is what AII-W025 asks of a GPU pod; the two warnings must not contradict.
+    const guaranteed = { ...memory(16, 16), storage: { ...eksNlbSpec.storage, sharedMemorySizeLimit: Size.gibibytes(4) } };
+    expect(warningsOf(WARNING_IDS.sharedMemoryOverLimit, guaranteed)).toEqual([]);
+    expect(warningsOf(WARNING_IDS.gpuMemoryBurstable, guaranteed)).toEqual([]);
+  });
 });

@@ -110,7 +110,10 @@ function memoryWarnings(resolved: ResolvedSpec): Warning[] {
   }
   const shm = resolved.workload.storage.sharedMemorySizeLimit;
   // shm >= limit is an error of the spec (workloadRelationProblems); this is the softer case.
-  if (shm && sizeKibibytes(shm) < limit && request + sizeKibibytes(shm) > limit) {
+  // Only a request below the limit says what the server itself expects to use; with
+  // request = limit (Guaranteed, what AII-W025 asks of a GPU pod) the limit is the whole
+  // budget, /dev/shm included, and nothing tells the server's share apart.
+  if (shm && request < limit && sizeKibibytes(shm) < limit && request + sizeKibibytes(shm) > limit) {
     warnings.push({
       id: WARNING_IDS.sharedMemoryOverLimit,
       message: formatProblem(
