@@ -199,7 +199,8 @@ export const alertRulesInputSchema = z
       const kind = entry.threshold.kind;
       if (override.threshold !== undefined) {
         if (kind === 'none' || kind === 'burn-rate') {
-          const why = kind === 'none' ? 'has no numeric threshold' : 'takes its thresholds from the burn-rate tiers and slo.availabilityPercent';
+          const budget = LLM_BURN_ALERTS.includes(name) ? 'the 5 % its p95 objective leaves' : 'slo.availabilityPercent';
+          const why = kind === 'none' ? 'has no numeric threshold' : `takes its thresholds from the burn-rate tiers and ${budget}`;
           ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['overrides', name, 'threshold'], message: `${name} ${why}; remove threshold` });
         } else {
           const [min, max, text] = UNIT_RANGE[entry.threshold.unit];

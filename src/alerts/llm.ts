@@ -62,9 +62,9 @@ export const LLM_SLI_NAMES = Object.keys(LLM_SLIS) as LlmSliName[];
 
 /**
  * The `le` matcher of a bucket bound, for both spellings: Python's prometheus_client (vLLM)
- * writes floats (`le="1.0"`, `le="0.05"`), Go clients and Prometheus 3's normalisation may
- * give `le="1"`; so a whole number matches with and without `.0` (REFERENCE.md "Metrics
- * names").
+ * writes floats (`le="1.0"`, `le="0.05"`), Go clients write `le="1"`; Prometheus 2.x stores
+ * the text as scraped and Prometheus 3 normalises it on ingestion, so a whole number is
+ * matched with and without `.0` (REFERENCE.md "Metrics names").
  */
 export function leMatcher(seconds: number): string {
   const text = String(Number(seconds.toPrecision(12)));

@@ -79,7 +79,7 @@ describe('the LLM burn-rate alerts', () => {
     expect(JSON.stringify(off)).not.toContain('InferenceTimeToFirstTokenBurnFast');
     expect(resolveAlerts({ ...input, overrides: { InferenceTimeToFirstTokenBurnFast: { enabled: false } } }).InferenceTimeToFirstTokenBurnFast.omittedBecause).toBe('disabled by an override');
     expect(validateAlertRulesInput({ ...input, overrides: { InferenceInterTokenLatencyBurnSlow: { threshold: 0.1 } } })).toEqual([
-      'overrides.InferenceInterTokenLatencyBurnSlow.threshold (0.1) InferenceInterTokenLatencyBurnSlow takes its thresholds from the burn-rate tiers and slo.availabilityPercent; remove threshold',
+      'overrides.InferenceInterTokenLatencyBurnSlow.threshold (0.1) InferenceInterTokenLatencyBurnSlow takes its thresholds from the burn-rate tiers and the 5 % its p95 objective leaves; remove threshold',
     ]);
   });
 

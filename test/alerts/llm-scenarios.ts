@@ -162,7 +162,7 @@ export const LLM_SCENARIOS: readonly AlertScenario[] = [
   ...scenariosOf(ITL),
   {
     alert: 'InferenceTimeToFirstTokenBurnFast',
-    title: 'reads the objective bound in the Go spelling too (le="1", as Prometheus 3 or a Go client may write it)',
+    title: 'reads the objective bound in the Go spelling too (le="1", as a Go client writes it and Prometheus 2.x keeps it)',
     interval: '1m',
     series: histograms(TTFT, 40, 500, 50, 100, '1'),
     checks: [
