@@ -4,7 +4,7 @@
  * engine (the seeds' application) by neither (its image's entrypoint and the ConfigMap).
  */
 import { MOUNT_PATHS } from '../conventions';
-import { CACHE_ENV, DOWNLOAD_SCRIPTS, OLLAMA_ENV, ResolvedServer, SERVER_DEFAULTS, VLLM_FLAGS } from '../spec/server';
+import { CACHE_ENV, DOWNLOAD_SCRIPTS, NO_GPU_ENV, OLLAMA_ENV, ResolvedServer, SERVER_DEFAULTS, VLLM_FLAGS } from '../spec/server';
 import { ModelDownload, SecretEnvVar } from '../spec/workload';
 
 /** The container's args: vLLM's flags in the order of {@link VLLM_FLAGS}, then `extraArgs`; undefined for the other engines. */
@@ -65,7 +65,8 @@ export function serverSecretEnv(server: ResolvedServer): SecretEnvVar[] | undefi
 /**
  * The init container's command, arguments and environment, when the engine downloads
  * before the server starts (vLLM with preDownload, Ollama with a model); undefined
- * otherwise. The model (and revision) are arguments, never part of the script.
+ * otherwise. The model (and revision) are arguments, never part of the script. The
+ * container sees no GPU ({@link NO_GPU_ENV}): a download needs none.
  */
 export function modelDownload(server: ResolvedServer): ModelDownload | undefined {
   const v = server.vllm;
@@ -73,7 +74,7 @@ export function modelDownload(server: ResolvedServer): ModelDownload | undefined
     return {
       command: ['python3', '-c', DOWNLOAD_SCRIPTS.vllm],
       args: v.revision === undefined ? [v.model] : [v.model, v.revision],
-      env: [{ name: CACHE_ENV.hfHome, value: MOUNT_PATHS.models }, ...writableHome],
+      env: [{ name: CACHE_ENV.hfHome, value: MOUNT_PATHS.models }, ...writableHome, { ...NO_GPU_ENV }],
     };
   }
   const o = server.ollama;
@@ -86,6 +87,7 @@ export function modelDownload(server: ResolvedServer): ModelDownload | undefined
         { name: OLLAMA_ENV.host, value: SERVER_DEFAULTS.ollama.pullHost },
         { name: OLLAMA_ENV.models, value: MOUNT_PATHS.models },
         { name: CACHE_ENV.home, value: MOUNT_PATHS.cache },
+        { ...NO_GPU_ENV },
       ],
     };
   }

@@ -148,6 +148,17 @@ export const OLLAMA_ENV = { host: 'OLLAMA_HOST', numParallel: 'OLLAMA_NUM_PARALL
 export const CACHE_ENV = { hfHome: 'HF_HOME', hfToken: 'HF_TOKEN', hfOffline: 'HF_HUB_OFFLINE', home: 'HOME', xdgCache: 'XDG_CACHE_HOME' } as const;
 
 /**
+ * The download container asks for no GPU, but the engine images set
+ * NVIDIA_VISIBLE_DEVICES=all, which the NVIDIA container toolkit honours for containers
+ * without a device-plugin allocation (its default accepts the variable from unprivileged
+ * containers): the download would see every GPU of the node, the other pods' included.
+ * `void` makes the toolkit leave the container alone, as plain runc would (NVIDIA container
+ * toolkit docs, docker-specialized.md "GPU Enumeration": `void` or empty or unset: neither
+ * GPUs nor capabilities exposed; internal/config/image/devices.go parses it).
+ */
+export const NO_GPU_ENV = { name: 'NVIDIA_VISIBLE_DEVICES', value: 'void' } as const;
+
+/**
  * The download scripts. Model id and revision arrive as argv (`sys.argv`, `$1`), never
  * inside the script text, so no name can change what runs.
  * - vLLM: the image ships huggingface_hub (vLLM downloads with it); `snapshot_download`

@@ -106,6 +106,8 @@ describe('vLLM with preDownload', () => {
       { name: 'HF_HOME', value: '/models' },
       { name: 'HOME', value: '/cache' },
       { name: 'XDG_CACHE_HOME', value: '/cache' },
+      // No GPU for a download: the image's NVIDIA_VISIBLE_DEVICES=all would show it every GPU of the node.
+      { name: 'NVIDIA_VISIBLE_DEVICES', value: 'void' },
       { name: 'HF_TOKEN', valueFrom: tokenRef },
     ]);
     // A download's resources: CPU and memory, requests equal to limits, no GPU.
@@ -122,7 +124,7 @@ describe('vLLM with preDownload', () => {
     const d = podSpec(synthSpec(vllmSpec({ preDownload: true })))
       .initContainers[0];
     expect(d.args).toEqual(['meta-llama/Llama-3.1-8B-Instruct']);
-    expect(d.env.map((e: any) => e.name)).toEqual(['HF_HOME', 'HOME', 'XDG_CACHE_HOME']);
+    expect(d.env.map((e: any) => e.name)).toEqual(['HF_HOME', 'HOME', 'XDG_CACHE_HOME', 'NVIDIA_VISIBLE_DEVICES']);
   });
 
   it('runs the server offline on the downloaded cache', () => {
@@ -249,6 +251,7 @@ describe('Ollama', () => {
       { name: 'OLLAMA_HOST', value: '127.0.0.1:11434' },
       { name: 'OLLAMA_MODELS', value: '/models' },
       { name: 'HOME', value: '/cache' },
+      { name: 'NVIDIA_VISIBLE_DEVICES', value: 'void' },
     ]);
     expect(d.resources.limits).toEqual({ cpu: '2', memory: '4Gi' });
     expect(mountsOf(d).map((m: any[]) => m[1])).toEqual(['/models', '/cache', '/tmp']);
