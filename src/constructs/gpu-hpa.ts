@@ -77,8 +77,9 @@ export const gpuHpaPropsSchema = z
  * scaling signals (seed 000: cpu 70 %, memory 75 %, GPU 70 %, 50 requests/s per pod,
  * p95 1.5 s, queue 10 per pod) with a range-checked behavior.
  *
- * cpu and memory are Resource metrics; GPU, request rate and queue depth are Pods
- * metrics; the p95 latency is an Object metric on the metrics Service. The custom ones
+ * cpu and memory are Resource metrics; GPU, request rate, queue depth and (vLLM) KV-cache
+ * usage are Pods metrics; the p95 latency and (vLLM) p95 time to first token are Object
+ * metrics on the metrics Service. The custom ones
  * scale on nothing unless prometheus-adapter serves them: install the rules of a
  * PrometheusAdapterRules built from the same signals and preset. The workload must not
  * set `spec.replicas`; a gpu signal on a workload known to have no GPU fails synth. For
