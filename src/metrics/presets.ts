@@ -35,8 +35,9 @@ export const VLLM_PRESET: MetricPreset = {
   queueDepth: { metric: 'vllm:num_requests_waiting' },
   // vllm-project/vllm vllm/v1/metrics/loggers.py (PrometheusStatLogger): the TTFT and
   // inter-token histograms with their fixed buckets (spec/metrics.ts VLLM_TOKEN_HISTOGRAMS),
-  // the scheduler gauges, and the KV-cache gauge, a fraction 0-1 (vllm:kv_cache_usage_perc,
-  // which replaced vllm:gpu_cache_usage_perc, deprecated in 0.9).
+  // the scheduler gauges, and the KV-cache gauge, a fraction 0-1 (vllm:kv_cache_usage_perc;
+  // the code marks vllm:gpu_cache_usage_perc "deprecated in 0.9.2" and hides it behind
+  // --show-hidden-metrics-for-version from 0.11).
   timeToFirstTokenHistogram: VLLM_TOKEN_HISTOGRAMS.timeToFirstToken,
   interTokenLatencyHistogram: VLLM_TOKEN_HISTOGRAMS.interTokenLatency,
   kvCacheUsage: { metric: 'vllm:kv_cache_usage_perc' },

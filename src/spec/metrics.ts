@@ -27,8 +27,9 @@ export interface HistogramRef {
 /**
  * vLLM's token-latency histograms and their fixed buckets. Checked in vllm-project/vllm
  * vllm/v1/metrics/loggers.py (PrometheusStatLogger, the newest version the code index
- * holds; the older stored commit 005a810b still names the inter-token histogram
- * vllm:time_per_output_token_seconds, now hidden behind --show-hidden-metrics-for-version):
+ * holds, read by content id since the index does not name its commit; the stored commit
+ * 005a810b still has only vllm:time_per_output_token_seconds, which the newer code marks
+ * "deprecated in 0.11" and shows only with --show-hidden-metrics-for-version):
  * every series carries the labels model_name and engine; prometheus_client writes each
  * bound as a Python float (`le="1.0"`, `le="0.05"`).
  */
