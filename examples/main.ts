@@ -5,6 +5,7 @@ import { PrometheusAdapterRules } from '../src';
 import { isHelmSynth } from '../src/chart/helm';
 import { eksNlb } from './eks-nlb/app';
 import { eksNlbKeda } from './eks-nlb-keda/app';
+import { eksVllm } from './eks-vllm/app';
 
 /**
  * Every example, one file per chart: dist/<chart>.k8s.yaml. The output folder comes from
@@ -14,6 +15,7 @@ export function buildApp(): App {
   const app = new App({ yamlOutputType: YamlOutputType.FILE_PER_CHART });
   eksNlb(app);
   eksNlbKeda(app);
+  eksVllm(app);
   return app;
 }
 
