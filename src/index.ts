@@ -39,7 +39,7 @@ export type {
   UtilizationTarget,
   ValueTarget,
 } from './spec/signals';
-export { DEFAULT_SIGNALS, SEED_SIGNALS, SIGNALS } from './spec/signals';
+export { DEFAULT_SIGNALS, DEFAULT_SIGNALS_BY_ENGINE, SEED_SIGNALS, SIGNALS } from './spec/signals';
 export type { NlbHealthCheck, NlbLoadBalancerOptions, NlbPort, TrafficSpec } from './spec/traffic';
 export type {
   ExistingVolumeClaim,

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runbookMarkdown } from '../src/alerts';
@@ -18,6 +18,34 @@ describe('README', () => {
   it('states the two set-up commands', () => {
     expect(readme).toContain('npm ci && npm run synth');
     expect(readme).toContain('npm test');
+  });
+
+  it('runs both quick starts unpatched: they synthesize, printing exactly the warnings the README names', () => {
+    const quickStarts = snippets.filter((code) => code.includes('const app = new App();') && code.includes('app.synth();'));
+    expect(quickStarts).toHaveLength(2);
+    const dir = join(root, '.tmp', 'readme-run');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const runs = quickStarts.map((code, i) => {
+      const out = join(dir, `out-${i + 1}`);
+      const file = join(dir, `quick-start-${i + 1}.ts`);
+      // The sample as written, with the package name resolved to this checkout and the output folder set.
+      writeFileSync(file, code.replace("from 'cdk8s-ai-inference'", `from ${JSON.stringify(join(root, 'src'))}`).replace('new App();', `new App({ outdir: ${JSON.stringify(out)} });`));
+      const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', file], { cwd: root, encoding: 'utf8' });
+      expect(result.status, result.stderr).toBe(0);
+      const manifest = readdirSync(out).filter((f) => f.endsWith('.k8s.yaml'));
+      expect(manifest).toHaveLength(1);
+      const kinds = readFileSync(join(out, manifest[0]), 'utf8').match(/^kind: .*$/gm);
+      return { warnings: [...result.stderr.matchAll(/Warning: [\w-]+: (AII-W\d+)/g)].map((m) => m[1]), kinds, manifest: manifest[0] };
+    });
+    expect(runs[0].manifest).toBe('inference.k8s.yaml');
+    expect(runs[0].warnings).toEqual(['AII-W003']);
+    expect(readme).toContain('Its synth prints one warning,\n`AII-W003`');
+    expect(runs[1].manifest).toBe('llama-8b.k8s.yaml');
+    expect(runs[1].warnings).toEqual([]);
+    expect(readme).toContain('The synth prints no warning.');
+    for (const run of runs) expect(run.kinds).toContain('kind: Deployment');
+    expect(runs[1].kinds).toContain('kind: HorizontalPodAutoscaler');
   });
 
   it('has TypeScript samples, and every one of them compiles against the library', () => {

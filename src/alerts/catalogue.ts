@@ -217,12 +217,12 @@ const DEFINITIONS: { readonly [N in AlertName]: AlertDefinition } = {
 
   InferencePodNotReady: {
     severity: 'critical',
-    firesWhen: 'a pod of the Deployment not Ready although past its startup grace: probes.startupBudget + 5m, from when it started (or was created, while Pending)',
+    firesWhen: 'a pod of the Deployment not Ready although past its startup grace: its startup allowance (probes.startupBudget, plus server.downloadTime when an init container downloads the weights) + 5m, from when it started (or was created, while Pending)',
     threshold: { kind: 'derived', from: 'startupGrace', unit: 'seconds' },
     for: Duration.minutes(5),
     source: `${SEED_000} (pod not ready for 5 minutes), ${ISSUE_4}; the startup grace is ${ISSUE_8}`,
     meaning:
-      'A pod of the Deployment has not been Ready for 5 minutes although it is past its startup grace: the startup probe budget plus a margin for the image pull and the load-balancer target registration, counted from when the kubelet started it (from its creation while it is still Pending). It receives no traffic and the remaining pods carry its share. Pods still starting after a scale-up or a rollout step are not reported.',
+      'A pod of the Deployment has not been Ready for 5 minutes although it is past its startup grace: the startup probe budget (and the model download of an init container, when there is one) plus a margin for the image pull and the load-balancer target registration, counted from when the kubelet started it (from its creation while it is still Pending). It receives no traffic and the remaining pods carry its share. Pods still starting after a scale-up or a rollout step are not reported.',
     firstChecks: [
       'kubectl describe pod <pod>: events, probe failures, scheduling (GPU capacity) and image pulls.',
       'How long the model load really takes against probes.startupBudget (server logs of the pod).',
@@ -251,7 +251,7 @@ const DEFINITIONS: { readonly [N in AlertName]: AlertDefinition } = {
       const grace = promDuration(Duration.seconds(c.alert.threshold ?? 0));
       const isDefault = c.alert.threshold === startupGraceSeconds(c.input);
       const graceText = isDefault
-        ? `${grace} (startup budget ${promDuration(c.input.startupBudget)} + ${promDuration(STARTUP_MARGIN)} for image pull and target registration)`
+        ? `${grace} (startup allowance ${promDuration(c.input.startupBudget)} + ${promDuration(STARTUP_MARGIN)} for image pull and target registration)`
         : grace;
       return [
         c.rule(

@@ -73,9 +73,10 @@ export interface AlertRulesInput {
    */
   readonly minReplicas?: number;
   /**
-   * The startup probe's budget (probes.startupBudget): InferencePodNotReady ignores a pod
-   * until startupBudget + STARTUP_MARGIN after it started, and InferenceHpaScalingStuck
-   * waits at least as long.
+   * How long a new pod may take to start: the startup probe's budget (probes.startupBudget),
+   * plus the model download when an init container does it first (the chart passes
+   * spec/workload.ts startupAllowance). InferencePodNotReady ignores a pod until this +
+   * STARTUP_MARGIN after it started, and InferenceHpaScalingStuck waits at least as long.
    * @default Duration.minutes(5)
    */
   readonly startupBudget?: Duration;

@@ -215,7 +215,11 @@ interface ScalingFields {
    * @default - not pinned
    */
   readonly pinnedReplicas?: number;
-  /** @default - seed 000 without memory (DEFAULT_SIGNALS): cpu 70 %, GPU 70 %, 50 rps/pod, p95 1.5 s, queue 10 */
+  /**
+   * @default - by server engine (DEFAULT_SIGNALS_BY_ENGINE): generic, seed 000 without memory
+   * (cpu 70 %, GPU 70 %, 50 rps/pod, p95 1.5 s, queue 10); vllm, 5 waiting requests and
+   * KV-cache usage 0.8 per pod; ollama, GPU 70 %
+   */
   readonly signals?: ScalingSignals;
   /** @default - seed 000: up 30 s / 4 pods per 60 s, down 300 s / 1 pod per 60 s */
   readonly behavior?: ScalingBehavior;
@@ -343,7 +347,7 @@ export type ResolvedScaling = ResolvedAdapterScaling | ResolvedKedaScaling;
 /**
  * Fills every default of the scaling section once: the backend, the replica bounds with
  * the spec path each came from (a pinned count gives min = max), the signals
- * ({@link SCALING_DEFAULTS}: the seed's six), the behavior (resolveBehavior), the VPA
+ * (`defaultSignals`: the chart passes the engine's, DEFAULT_SIGNALS_BY_ENGINE; {@link SCALING_DEFAULTS} otherwise), the behavior (resolveBehavior), the VPA
  * (false, or {@link resolveVpa}), KEDA's timing ({@link KEDA_DEFAULTS}) and its fallback
  * ({@link resolveKedaFallback}; none when every signal is cpu/memory and none was written). A field
  * written as `undefined` takes its default.
@@ -351,10 +355,10 @@ export type ResolvedScaling = ResolvedAdapterScaling | ResolvedKedaScaling;
  * Expects shape-valid input (scalingSchema) and never throws: a bound the schema reports
  * as missing comes back NaN, which no later check mistakes for a count.
  */
-export function resolveScaling(scaling: ScalingSpec): ResolvedScaling {
+export function resolveScaling(scaling: ScalingSpec, defaultSignals: ScalingSignals = SCALING_DEFAULTS.signals): ResolvedScaling {
   const fields: ResolvedScalingFields = {
     bounds: replicaBounds(scaling),
-    signals: withDefaults<Pick<ResolvedScalingFields, 'signals'>>(SCALING_DEFAULTS, scaling).signals,
+    signals: withDefaults<Pick<ResolvedScalingFields, 'signals'>>({ signals: defaultSignals }, scaling).signals,
     behavior: resolveBehavior(scaling.behavior),
     vpa: resolveVpa(scaling.vpa),
   };

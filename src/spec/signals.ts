@@ -4,6 +4,7 @@
  * queries is built in metrics/signals.ts.
  */
 import { z } from 'zod';
+import type { ServerEngine } from './server';
 
 // ---- targets -----------------------------------------------------------------------------
 
@@ -126,6 +127,29 @@ export const SEED_SIGNALS: ScalingSignals = {
  * that. Name `memory` in `scaling.signals` to scale on it anyway.
  */
 export const DEFAULT_SIGNALS: ScalingSignals = (({ memory: _memory, ...rest }) => rest)(SEED_SIGNALS);
+
+/**
+ * The signals an autoscaler uses when the spec names none, by model server. The seed's
+ * targets describe the seeds' own application; on an LLM server they would pin the
+ * autoscaler at maxReplicas: a streamed completion takes seconds, so an end-to-end p95 of
+ * 1.5 s is never met, and vLLM keeps the GPU busy whenever it decodes any batch, so GPU
+ * utilization reads high at low load.
+ * - vllm: requests waiting for a batch slot, 5 per pod (a waiting request's time to first
+ *   token grows with the queue), and KV-cache usage, 0.8 per pod (a full cache preempts
+ *   running sequences). vLLM's own autoscaling guides scale on the same two gauges
+ *   (vllm-project/production-stack docs/source/use_cases/autoscaling-keda.rst: the queue
+ *   length `vllm:num_requests_waiting`; KServe's KEDA guide: waiting requests or KV-cache
+ *   usage); the target values are this library's.
+ * - ollama: it exports no series of its own, so GPU utilization (DCGM), 70 % per pod.
+ */
+export const DEFAULT_SIGNALS_BY_ENGINE: { readonly [E in ServerEngine]: ScalingSignals } = {
+  generic: DEFAULT_SIGNALS,
+  vllm: {
+    queueDepth: { type: 'AverageValue', averageValue: 5 },
+    kvCacheUsage: { type: 'AverageValue', averageValue: 0.8 },
+  },
+  ollama: { gpu: { type: 'AverageValue', averageValue: 70 } },
+};
 
 /** The signals that are set, in manifest order. */
 export function usedSignals(signals: ScalingSignals): SignalName[] {

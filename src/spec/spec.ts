@@ -16,7 +16,7 @@ import { DEFAULT_QUEUE_DEPTH_TARGET, MonitoringSpec, ResolvedMonitoring, monitor
 import { NetworkPolicySpec, networkPolicySchema } from './network';
 import { PathMapper, formatDuration, formatProblem, nearest, zodProblems } from './problems';
 import { ReplicaBounds, ResolvedScaling, ScalingSpec, resolveScaling, scalingSchema } from './scaling';
-import { ScalingSignals } from './signals';
+import { DEFAULT_SIGNALS_BY_ENGINE, ScalingSignals } from './signals';
 import { llmSloProblems } from './llm-slo';
 import { ResolvedTraffic, TrafficSpec, resolveTraffic, trafficSchema } from './traffic';
 import { cpuCores, durationMillis, sizeKibibytes, zDns1035Label, zDnsLabel, zDuration, zImage, zInt, zLabelValue } from './values';
@@ -431,7 +431,7 @@ export interface ResolvedSpec {
 export function resolveSpec(spec: AiInferenceSpec): ResolvedSpec {
   const server = specServer(spec);
   const workload = resolveWorkload(workloadFields(spec, server));
-  const scaling = spec.scaling && resolveScaling(spec.scaling);
+  const scaling = spec.scaling && resolveScaling(spec.scaling, DEFAULT_SIGNALS_BY_ENGINE[server.engine]);
   return {
     workload,
     traffic: resolveTraffic(spec.traffic),

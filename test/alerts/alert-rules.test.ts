@@ -450,7 +450,7 @@ describe('alerts that page for the right reason', () => {
         'unless on (namespace, pod) (kube_pod_status_phase{namespace="pixelated-prod",pod=~"ai-inference-.*",phase=~"Succeeded|Failed"} == 1) )',
     );
     expect(rule.for).toBe('5m');
-    expect(rule.annotations.description).toContain('past its startup grace of 10m (startup budget 5m + 5m for image pull and target registration)');
+    expect(rule.annotations.description).toContain('past its startup grace of 10m (startup allowance 5m + 5m for image pull and target registration)');
   });
 
   it('moves the startup grace with the startup budget, and takes a grace in seconds as its threshold', () => {

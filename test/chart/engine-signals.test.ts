@@ -1,0 +1,56 @@
+import { Size, Testing } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { AiInferenceChart, AiInferenceSpec, ServerSpec } from '../../src';
+import { eksNlbSpec } from '../../examples/eks-nlb/spec';
+import { only } from '../support';
+
+// The seed service with a model server and a scaling section that names no signal.
+const { signals: _seedSignals, ...scalingWithoutSignals } = eksNlbSpec.scaling!;
+const { path: _seedPath, ...probes } = eksNlbSpec.probes!;
+const lb = eksNlbSpec.traffic!.loadBalancer!;
+const withEngine = (server: ServerSpec | undefined, healthPath: string, backend: 'prometheus-adapter' | 'keda' = 'prometheus-adapter'): AiInferenceSpec => ({
+  ...eksNlbSpec,
+  resources: { ...eksNlbSpec.resources, memory: { request: Size.gibibytes(16), limit: Size.gibibytes(16) } },
+  storage: { models: eksNlbSpec.storage!.models, data: eksNlbSpec.storage!.data },
+  probes: server ? probes : eksNlbSpec.probes,
+  metrics: server ? undefined : eksNlbSpec.metrics,
+  traffic: { ...eksNlbSpec.traffic!, loadBalancer: { ...lb, healthCheck: { ...lb.healthCheck!, path: healthPath } } },
+  server,
+  scaling:
+    backend === 'keda'
+      ? { ...scalingWithoutSignals, backend: 'keda', keda: { serverAddress: 'http://prometheus.monitoring.svc:9090' } }
+      : { ...scalingWithoutSignals, backend: 'prometheus-adapter' },
+});
+const hpaMetrics = (spec: AiInferenceSpec) =>
+  only(Testing.synth(new AiInferenceChart(Testing.app(), 'signals', { spec })), 'HorizontalPodAutoscaler').spec.metrics.map((m: any) =>
+    m.type === 'Resource' ? [m.resource.name, m.resource.target.averageUtilization] : [(m.pods ?? m.object).metric.name, (m.pods ?? m.object).target.averageValue ?? (m.pods ?? m.object).target.value],
+  );
+
+describe('the signals an autoscaler uses when the spec names none', () => {
+  it('are the seed\'s (without memory) for the generic engine', () => {
+    expect(hpaMetrics(withEngine(undefined, '/api/v1/health'))).toEqual([
+      ['cpu', 70],
+      ['dcgm_gpu_utilization_per_pod', '70'],
+      ['inference_request_rate', '50'],
+      ['inference_response_time_p95_seconds', '1500m'],
+      ['inference_queue_depth_per_pod', '10'],
+    ]);
+  });
+
+  it('are waiting requests and KV-cache usage for vLLM, not the seed app\'s 1.5 s end-to-end p95 that a streamed completion never meets', () => {
+    const vllm = withEngine({ engine: 'vllm', model: 'meta-llama/Llama-3.1-8B-Instruct' }, '/health');
+    expect(hpaMetrics(vllm)).toEqual([
+      ['vllm_num_requests_waiting_per_pod', '5'],
+      ['vllm_kv_cache_usage_per_pod', '800m'],
+    ]);
+    const keda = only(Testing.synth(new AiInferenceChart(Testing.app(), 'signals', { spec: withEngine({ engine: 'vllm', model: 'm/m' }, '/health', 'keda') })), 'ScaledObject');
+    expect(keda.spec.triggers.map((t: any) => [t.name, t.metadata.threshold])).toEqual([
+      ['queueDepth', '5'],
+      ['kvCacheUsage', '0.8'],
+    ]);
+  });
+
+  it('are GPU utilization alone for Ollama, which exports no series of its own', () => {
+    expect(hpaMetrics(withEngine({ engine: 'ollama' }, '/'))).toEqual([['dcgm_gpu_utilization_per_pod', '70']]);
+  });
+});
