@@ -404,6 +404,7 @@ export function monitoringWirings(spec: AiInferenceSpec, resolved: ResolvedSpec)
                 queueDepthTarget,
                 minReplicas: replicas.min,
                 maxReplicas: replicas.max,
+                serverSeries: resolved.server.metrics !== 'none',
               },
             },
             paths: { sidecarLabel: 'monitoring.dashboard.sidecarLabel', folder: 'monitoring.dashboard.folder', namespace: 'monitoring.dashboard.namespace' },

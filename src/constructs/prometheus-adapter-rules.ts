@@ -17,7 +17,7 @@ export interface PrometheusAdapterRulesProps {
   readonly name: string;
   /**
    * The signals the HPA scales on: a rule is written for exactly each custom one (gpu,
-   * requestRate, latencyP95, queueDepth). cpu and memory are served by metrics-server
+   * requestRate, latencyP95, queueDepth, and vLLM's kvCacheUsage and timeToFirstTokenP95). cpu and memory are served by metrics-server
    * through the resource metrics API and get no rule. Pass the HPA's own signals.
    */
   readonly signals: ScalingSignals;
@@ -44,7 +44,7 @@ export const prometheusAdapterRulesPropsSchema = z
         code: z.ZodIssueCode.custom,
         path: ['signals'],
         message:
-          'names no custom signal (cpu and memory come from metrics-server, not from prometheus-adapter rules); add gpu, requestRate, latencyP95 or queueDepth, or drop PrometheusAdapterRules',
+          'names no custom signal (cpu and memory come from metrics-server, not from prometheus-adapter rules); add gpu, requestRate, latencyP95 or queueDepth (with the vllm preset also kvCacheUsage or timeToFirstTokenP95), or drop PrometheusAdapterRules',
       });
     }
     addSignalPresetIssues(p.signals, p.preset, ctx);

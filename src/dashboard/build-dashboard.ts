@@ -170,7 +170,7 @@ function rows(input: ResolvedDashboardInput): RowSpec[] {
   }
 
   const tokens = tokenPanels(input);
-  return [
+  const all: RowSpec[] = [
     {
       title: ROW_TITLES.serviceLevel,
       panels: [
@@ -275,6 +275,8 @@ function rows(input: ResolvedDashboardInput): RowSpec[] {
       ],
     },
   ];
+  // Without series of its own (Ollama) the service-level and traffic rows would stay empty.
+  return input.serverSeries ? all : all.filter((row) => row.title !== ROW_TITLES.serviceLevel && row.title !== ROW_TITLES.traffic);
 }
 
 /** The LLM panels the preset has series for: TTFT and ITL p95 (objective lines), KV cache, running/waiting. */

@@ -66,6 +66,13 @@ export interface DashboardInput {
    * @default '30s'
    */
   readonly refresh?: string;
+  /**
+   * Whether the server exports series of its own. `false` (Ollama): the service-level and
+   * traffic rows, which read them, are left out rather than drawn empty; the GPU and
+   * capacity rows stay.
+   * @default true
+   */
+  readonly serverSeries?: boolean;
 }
 
 /** DashboardInput with every default filled in. */
@@ -124,6 +131,7 @@ export const dashboardInputSchema = z
     maxReplicas: zReplicas,
     tags: z.array(z.string().min(1, 'must not be empty; remove the tag')).default([MANAGED_BY]),
     refresh: z.string().regex(GRAFANA_INTERVAL, 'must be a Grafana interval like "30s" or "1m"; fix the value').default('30s'),
+    serverSeries: z.boolean().default(true),
   })
   .superRefine((input, ctx) => {
     if (input.maxReplicas < input.minReplicas) {

@@ -386,8 +386,9 @@ const MIG_RESOURCE_PREFIX = 'nvidia.com/mig-';
 
 /**
  * Rules between the server section and the GPUs, the storage and the secrets:
- * tensor parallelism over exactly the pod's GPUs and never over MIG devices, a pull with
- * something to time, and one HF_TOKEN.
+ * tensor parallelism over exactly the pod's GPUs and never over MIG devices, a download
+ * by an init container with its time declared, a pull with something to time, and one
+ * HF_TOKEN.
  */
 export function serverRelationProblems(
   server: ServerSpec | undefined,
@@ -424,6 +425,17 @@ export function serverRelationProblems(
         message: 'needs to write the weights into the models volume, but storage.models.accessMode is ReadOnlyMany; use ReadWriteMany (the server may still mount it read-only with storage.models.readOnly), or fill the volume another way and leave preDownload out',
       });
     }
+  }
+  // An init container's download runs before the startup probe, so only a declared time
+  // reaches progressDeadlineSeconds and the InferencePodNotReady grace; without one, the
+  // first start of a large model is reported failed and pages while it is healthy.
+  const initDownload = (server?.engine === 'vllm' && server.preDownload === true) || (server?.engine === 'ollama' && server.model !== undefined);
+  if (initDownload && server.downloadTime === undefined) {
+    problems.push({
+      path: ['server', 'downloadTime'],
+      value: undefined,
+      message: `must be declared when an init container downloads the model (${server.engine === 'vllm' ? 'server.preDownload' : 'server.model'}): the download runs before the startup probe, so the Deployment's progressDeadlineSeconds and the InferencePodNotReady grace must allow for it, or a healthy first start is reported failed and pages; declare the worst case, e.g. Duration.minutes(25) for 140 GB at 1 Gbit/s`,
+    });
   }
   if (server?.engine === 'ollama' && server.downloadTime !== undefined && server.model === undefined) {
     problems.push({

@@ -284,7 +284,7 @@ describe('PrometheusAdapterRules', () => {
 
   it('refuses signals without a custom signal, since metrics-server serves cpu and memory', () => {
     expect(errorOf(() => constructOf({ signals: { cpu: SEED_SIGNALS.cpu, memory: SEED_SIGNALS.memory } }))).toContain(
-      'signals (an object) names no custom signal (cpu and memory come from metrics-server, not from prometheus-adapter rules); add gpu, requestRate, latencyP95 or queueDepth, or drop PrometheusAdapterRules',
+      'signals (an object) names no custom signal (cpu and memory come from metrics-server, not from prometheus-adapter rules); add gpu, requestRate, latencyP95 or queueDepth (with the vllm preset also kvCacheUsage or timeToFirstTokenP95), or drop PrometheusAdapterRules',
     );
   });
 

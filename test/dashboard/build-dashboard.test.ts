@@ -433,3 +433,15 @@ describe('the LLM panels of a vLLM dashboard', () => {
     expect(seed.panels.map((p) => p.title)).not.toContain(ROW_TITLES.tokens);
   });
 });
+
+describe('a server without series of its own (Ollama)', () => {
+  const rowsOf = (d: GrafanaDashboardJson) => d.panels.filter((p) => p.type === 'row').map((p) => p.title);
+
+  it('leaves out the service-level and traffic rows instead of drawing them empty', () => {
+    expect(rowsOf(seed)).toEqual([ROW_TITLES.serviceLevel, ROW_TITLES.traffic, ROW_TITLES.gpu, ROW_TITLES.capacity]);
+    const ollama = buildDashboard({ ...seedInput(), serverSeries: false });
+    expect(rowsOf(ollama)).toEqual([ROW_TITLES.gpu, ROW_TITLES.capacity]);
+    // Every query left reads DCGM or kube-state-metrics series, none of the preset's.
+    for (const q of dashboardQueries(ollama)) expect(q.expr).not.toMatch(/inference_|http_requests_total|vllm:/);
+  });
+});

@@ -121,7 +121,7 @@ describe('vLLM with preDownload', () => {
   });
 
   it('passes only the model when no revision is given', () => {
-    const d = podSpec(synthSpec(vllmSpec({ preDownload: true })))
+    const d = podSpec(synthSpec(vllmSpec({ preDownload: true, downloadTime: Duration.minutes(5) })))
       .initContainers[0];
     expect(d.args).toEqual(['meta-llama/Llama-3.1-8B-Instruct']);
     expect(d.env.map((e: any) => e.name)).toEqual(['HF_HOME', 'HOME', 'XDG_CACHE_HOME', 'NVIDIA_VISIBLE_DEVICES']);
@@ -132,7 +132,7 @@ describe('vLLM with preDownload', () => {
   });
 
   it('keeps the models volume writable for the download when the server mounts it read-only', () => {
-    const readOnlyModels = vllmSpec({ preDownload: true }, { storage: { ...storage, models: { ...storage.models!, readOnly: true } } });
+    const readOnlyModels = vllmSpec({ preDownload: true, downloadTime: Duration.minutes(5) }, { storage: { ...storage, models: { ...storage.models!, readOnly: true } } });
     const objects = synthSpec(readOnlyModels);
     const pod = podSpec(objects);
     // readOnly on the volume source would make the download's mount read-only too.
@@ -209,9 +209,22 @@ describe('the Hugging Face token is a Secret reference only', () => {
     );
   });
 
+  it('refuses a download by an init container without its declared time, for vLLM and Ollama alike', () => {
+    const rule =
+      'the download runs before the startup probe, so the Deployment\'s progressDeadlineSeconds and the InferencePodNotReady grace must allow for it, or a healthy first start is reported failed and pages; declare the worst case, e.g. Duration.minutes(25) for 140 GB at 1 Gbit/s';
+    expect(errorOf(() => synthSpec(vllmSpec({ preDownload: true })))).toContain(
+      `server.downloadTime (not set) must be declared when an init container downloads the model (server.preDownload): ${rule}`,
+    );
+    expect(errorOf(() => synthSpec(ollamaSpec({ model: 'llama3.1:8b' })))).toContain(
+      `server.downloadTime (not set) must be declared when an init container downloads the model (server.model): ${rule}`,
+    );
+    // A download by vLLM itself at startup is the startup budget's business (checked when declared).
+    expect(() => synthSpec(vllmSpec({ preDownload: false }))).not.toThrow();
+  });
+
   it('refuses preDownload into a ReadOnlyMany claim', () => {
     const readOnlyMany = { ...storage, models: { size: Size.gibibytes(50), accessMode: 'ReadOnlyMany' as const } };
-    expect(errorOf(() => synthSpec(vllmSpec({ preDownload: true }, { storage: readOnlyMany })))).toContain(
+    expect(errorOf(() => synthSpec(vllmSpec({ preDownload: true, downloadTime: Duration.minutes(5) }, { storage: readOnlyMany })))).toContain(
       'server.preDownload (true) needs to write the weights into the models volume, but storage.models.accessMode is ReadOnlyMany',
     );
   });

@@ -1,4 +1,4 @@
-import { Size, Testing } from 'cdk8s';
+import { Duration, Size, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { AiInferenceChart, AiInferenceSpec, validateSpec } from '../../src';
 import { eksNlbSpec } from '../../examples/eks-nlb/spec';
@@ -161,7 +161,7 @@ describe('a split 70B model on four GPUs, downloaded first', () => {
     const objects = synthSpec(
       vllmSpec(
         { count: 4, product: 'NVIDIA-A100-SXM4-80GB' },
-        { preDownload: true, huggingFaceToken: { secretName: 'hf-token', key: 'token' } },
+        { preDownload: true, downloadTime: Duration.minutes(25), huggingFaceToken: { secretName: 'hf-token', key: 'token' } },
         { scheduling: { ...eksNlbSpec.scheduling, runtimeClassName: 'nvidia' } },
       ),
     );

@@ -1,6 +1,6 @@
 import { Size, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { AiInferenceChart, AiInferenceSpec, ServerSpec } from '../../src';
+import { AiInferenceChart, AiInferenceSpec, ROW_TITLES, ServerSpec } from '../../src';
 import { eksNlbSpec } from '../../examples/eks-nlb/spec';
 import { only } from '../support';
 
@@ -52,5 +52,18 @@ describe('the signals an autoscaler uses when the spec names none', () => {
 
   it('are GPU utilization alone for Ollama, which exports no series of its own', () => {
     expect(hpaMetrics(withEngine({ engine: 'ollama' }, '/'))).toEqual([['dcgm_gpu_utilization_per_pod', '70']]);
+  });
+});
+
+describe('the dashboard of each engine', () => {
+  const rowsOf = (spec: AiInferenceSpec) => {
+    const cm = only(Testing.synth(new AiInferenceChart(Testing.app(), 'signals', { spec })), 'ConfigMap', 'ai-inference-dashboard');
+    const json = JSON.parse(Object.values(cm.data as Record<string, string>)[0]);
+    return json.panels.filter((p: any) => p.type === 'row').map((p: any) => p.title);
+  };
+
+  it('draws no service-level or traffic row for Ollama, whose series do not exist', () => {
+    expect(rowsOf(withEngine({ engine: 'ollama' }, '/'))).toEqual([ROW_TITLES.gpu, ROW_TITLES.capacity]);
+    expect(rowsOf(withEngine(undefined, '/api/v1/health'))).toEqual([ROW_TITLES.serviceLevel, ROW_TITLES.traffic, ROW_TITLES.gpu, ROW_TITLES.capacity]);
   });
 });
