@@ -213,6 +213,8 @@ const scalingRaw = fc.record({
       requestRate: int(1, 1_000_000),
       latencyP95: int(1, 60_000),
       queueDepth: int(1, 100_000),
+      // vLLM's KV-cache usage, in thousandths of the cache (only drawn with the vllm preset).
+      kvCacheUsage: opt(int(1, 1000)),
     }),
   ),
   behavior: opt(fc.record({ scaleUp: opt(rulesRaw), scaleDown: opt(rulesRaw) })),
@@ -429,6 +431,9 @@ export function buildSpec(r: Raw): AiInferenceSpec {
         } else {
           s[name] = { type: 'AverageValue', averageValue: sc.signals[name as 'gpu' | 'requestRate' | 'queueDepth'] / 1000 };
         }
+      }
+      if (r.metrics?.preset === 'vllm' && sc.signals.kvCacheUsage !== undefined) {
+        s.kvCacheUsage = { type: 'AverageValue', averageValue: sc.signals.kvCacheUsage / 1000 };
       }
       scaling.signals = s;
     } else if (gpuCount === 0) {
