@@ -58,6 +58,18 @@ export type {
   VolumeClaim,
 } from './spec/workload';
 export type { CpuValue } from './spec/values';
+export type { GpuMachineType, MachinePlatform, NodeAllocatable } from './spec/machines';
+export {
+  EKS_GPU_INSTANCES,
+  GKE_GPU_MACHINES,
+  GPU_MACHINE_TYPES,
+  eksKubeReservedMemoryMib,
+  eksMaxPods,
+  findMachineType,
+  gkeKubeReservedMemoryMib,
+  kubeReservedCpuMillicores,
+  nodeAllocatable,
+} from './spec/machines';
 export { InferenceValidationError } from './spec/problems';
 
 // Constructs.

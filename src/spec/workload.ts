@@ -5,7 +5,8 @@
  */
 import { Duration, Size } from 'cdk8s';
 import { z } from 'zod';
-import { formatDuration } from './problems';
+import { describeAllocatableMemory, findMachineType, formatMib, GPU_MACHINE_TYPES, GpuMachineType, knownMachineTypesText, nodeAllocatable } from './machines';
+import { formatDuration, nearest } from './problems';
 import {
   CpuValue,
   cpuCores,
@@ -46,6 +47,19 @@ export interface InferenceResources {
    * @default - not checked
    */
   readonly nodeAllocatableMemory?: Size;
+  /**
+   * The GPU nodes' machine type: a GKE machine type (`g2-standard-12`, `a2-highgpu-1g`,
+   * `a3-highgpu-8g`, ...) or an EKS instance type (`g5.xlarge`, `g6.12xlarge`,
+   * `p5.48xlarge`, ...) from the library's table (`GPU_MACHINE_TYPES`). The node's
+   * allocatable memory is derived from it by the platform's documented kubelet reservation
+   * (GKE: tiered on the machine memory; EKS AMI: 11 MiB × max pods + 255 MiB; both: 100 MiB
+   * eviction threshold), and the memory limit must stay below it; the GPUs per pod must not
+   * exceed the machine's, nor the CPU request its vCPUs less the kubelet's share. When
+   * `nodeAllocatableMemory` is given too, that (measured) value is used for the memory
+   * check instead, and must not exceed the machine's memory.
+   * @default - no machine type: only nodeAllocatableMemory, when given, is checked
+   */
+  readonly nodeType?: string;
 }
 
 export interface GpuResources {
@@ -645,6 +659,16 @@ function resolveClaim(claim: VolumeClaim): ResolvedVolumeClaim {
 
 export const portsSchema = z.object({ http: zPort.optional(), metrics: zPort.optional() }).strict() satisfies z.ZodType<InferencePorts>;
 
+/** A machine type of the table, or a problem naming the nearest one and listing them all. */
+const zNodeType = z.string().superRefine((name, ctx) => {
+  if (findMachineType(name)) return;
+  const near = nearest(name, GPU_MACHINE_TYPES.map((m) => m.name));
+  ctx.addIssue({
+    code: z.ZodIssueCode.custom,
+    message: `is not a GPU machine type the library knows; ${near ? `did you mean ${JSON.stringify(near)}? ` : ''}known: ${knownMachineTypesText()}; for another machine type leave nodeType out and give resources.nodeAllocatableMemory (kubectl get node <name> -o jsonpath='{.status.allocatable.memory}')`,
+  });
+});
+
 export const resourcesSchema = z
   .object({
     cpu: z.object({ request: zCpu, limit: zCpu }).strict(),
@@ -663,6 +687,7 @@ export const resourcesSchema = z
       .strict()
       .optional(),
     nodeAllocatableMemory: zSize.optional(),
+    nodeType: zNodeType.optional(),
   })
   .strict() satisfies z.ZodType<InferenceResources>;
 
@@ -798,6 +823,7 @@ export function workloadRelationProblems(p: WorkloadFields): PathProblem[] {
       message: `must stay below resources.nodeAllocatableMemory (${nodeAllocatableMemory.asString()}), or the node runs out of memory before the pod's limit stops it; lower the limit (seed 004: 40Gi on a 48 GB node)`,
     });
   }
+  problems.push(...nodeFitProblems(w.resources, w.scheduling));
   if (gpu.request !== undefined && gpu.request !== gpu.count) {
     problems.push({
       path: ['resources', 'gpu', 'request'],
@@ -905,4 +931,78 @@ export function workloadRelationProblems(p: WorkloadFields): PathProblem[] {
     secretNames.add(s.name);
   });
   return problems;
+}
+
+/**
+ * The pod against the machine type of its nodes (`resources.nodeType`): the memory limit
+ * below the derived allocatable memory (unless `nodeAllocatableMemory` gives a measured
+ * value, which wins), the GPUs per pod within the machine's, the CPU request within its
+ * allocatable CPU, and the GPU product or node label, when they name the machine's label,
+ * naming this machine. An unknown machine type is a shape problem (see the schema).
+ */
+export function nodeFitProblems(r: ResolvedResources, scheduling: Pick<ResolvedScheduling, 'nodeLabels'>): PathProblem[] {
+  const machine = r.nodeType === undefined ? undefined : findMachineType(r.nodeType);
+  if (!machine) return [];
+  const problems: PathProblem[] = [];
+  const node = nodeAllocatable(machine);
+  const limitMib = sizeKibibytes(r.memory.limit) / 1024;
+  const explicit = r.nodeAllocatableMemory;
+  if (explicit) {
+    if (sizeKibibytes(explicit) / 1024 > machine.memoryMib) {
+      problems.push({
+        path: ['resources', 'nodeAllocatableMemory'],
+        message: `exceeds the memory of ${machine.name} (${formatMib(machine.memoryMib)}), which allocatable memory never reaches; give the node's measured allocatable memory (kubectl get node <name> -o jsonpath='{.status.allocatable.memory}') or leave it out to derive it (${describeAllocatableMemory(node)})`,
+      });
+    }
+  } else if (limitMib >= node.memoryMib) {
+    problems.push({
+      path: ['resources', 'memory', 'limit'],
+      message: `must stay below the allocatable memory of ${machine.name} (${describeAllocatableMemory(node)}), or the node runs out of memory before the pod's limit stops it; lower the limit to ${fittingLimit(node.memoryMib)} or less${largerMachineHint(machine, (m) => nodeAllocatable(m).memoryMib > limitMib, 'more memory')}`,
+    });
+  }
+  const gpu = r.gpu;
+  if (gpu.resourceName === 'nvidia.com/gpu' && gpu.count > machine.gpus) {
+    problems.push({
+      path: ['resources', 'gpu', 'count'],
+      message: `must not exceed the ${machine.gpus} ${machine.gpus === 1 ? 'GPU' : 'GPUs'} of ${machine.name} (resources.nodeType): a pod's GPUs come from one node, so it would stay Pending; lower the count${largerMachineHint(machine, (m) => m.gpus >= gpu.count && m.gpuModel === machine.gpuModel, `${gpu.count} GPUs`)}`,
+    });
+  }
+  const requestMillicores = cpuCores(r.cpu.request.amount) * 1000;
+  if (requestMillicores > node.cpuMillicores) {
+    problems.push({
+      path: ['resources', 'cpu', 'request'],
+      message: `must not exceed the allocatable CPU of ${machine.name} (${node.cpuMillicores / 1000} cores: ${machine.vcpus} vCPUs minus the kubelet's ${node.cpuReservedMillicores}m), or no node can schedule the pod; lower the request${largerMachineHint(machine, (m) => nodeAllocatable(m).cpuMillicores >= requestMillicores, 'more vCPUs')}`,
+    });
+  }
+  const label = machine.nodeLabel;
+  const product = gpu.productSelector;
+  if (product && product.label === label.key && !product.values.includes(label.value)) {
+    problems.push({
+      path: ['resources', 'gpu', 'product'],
+      message: `matches ${label.key} against ${product.values.map((v) => JSON.stringify(v)).join(', ')}, but nodes of ${machine.name} (resources.nodeType) carry ${label.key}=${label.value}, so the pods would stay Pending or run on other machines than the ones their memory was checked against; use ${JSON.stringify(label.value)} or fix resources.nodeType`,
+    });
+  }
+  const pinned = scheduling.nodeLabels[label.key];
+  if (pinned !== undefined && pinned !== label.value) {
+    problems.push({
+      path: ['scheduling', 'nodeLabels', label.key],
+      message: `requires ${label.key}=${pinned}, but nodes of ${machine.name} (resources.nodeType) carry ${label.key}=${label.value}; use ${JSON.stringify(label.value)} or fix resources.nodeType`,
+    });
+  }
+  return problems;
+}
+
+/** The largest limit below `allocatableMib`, as a quantity: whole Gi when one fits, else Mi. */
+function fittingLimit(allocatableMib: number): string {
+  const gib = Math.floor(allocatableMib / 1024);
+  if (gib >= 1 && gib * 1024 < allocatableMib) return `${gib}Gi`;
+  return `${Math.max(1, Math.ceil(allocatableMib) - 1)}Mi`;
+}
+
+/** `, or choose a machine type with <what> (e.g. x)` naming the smallest fitting one of the platform. */
+function largerMachineHint(machine: GpuMachineType, fits: (m: GpuMachineType) => boolean, what: string): string {
+  const candidates = GPU_MACHINE_TYPES.filter((m) => m.platform === machine.platform && m.name !== machine.name && fits(m));
+  const sameGpu = candidates.filter((m) => m.gpuModel === machine.gpuModel);
+  const pick = [...(sameGpu.length > 0 ? sameGpu : candidates)].sort((a, b) => a.memoryMib - b.memoryMib || a.vcpus - b.vcpus)[0];
+  return pick ? `, or choose a machine type with ${what} (e.g. ${pick.name})` : '';
 }
