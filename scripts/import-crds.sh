@@ -19,3 +19,5 @@ npx cdk8s import --no-check-upgrade --no-save --language typescript --output imp
   "vpa:=$crds/vpa-v1-crd-gen.yaml"
 npx cdk8s import --no-check-upgrade --no-save --language typescript --output imports \
   "keda:=$crds/keda.sh_scaledobjects.yaml"
+npx cdk8s import --no-check-upgrade --no-save --language typescript --output imports \
+  "provreq:=$crds/autoscaling.x-k8s.io_provisioningrequests.yaml"

@@ -38,6 +38,34 @@ export const INFERENCE_CONTAINER = 'inference';
 /** Name of the init container that fills the models volume before the server starts (vLLM preDownload, Ollama model pull). */
 export const MODEL_DOWNLOAD_CONTAINER = 'model-download';
 
+/**
+ * GKE queued provisioning (Dynamic Workload Scheduler): the class of the ProvisioningRequest,
+ * the pod annotations that bind pods to a request, and the node label and taint of the
+ * nodes it provisions. Sources: the annotation keys are cluster-autoscaler's
+ * (kubernetes/autoscaler cluster-autoscaler/apis/provisioningrequest/autoscaling.x-k8s.io/v1/types.go
+ * ProvisioningRequestPodAnnotationKey, ProvisioningClassPodAnnotationKey, tag
+ * cluster-autoscaler-1.36.1); the class, the PodTemplate label, the node label and the taint
+ * are GKE's ("Run a large-scale workload with flex-start with queued provisioning",
+ * https://cloud.google.com/kubernetes-engine/docs/how-to/provisioningrequest: the pod
+ * annotations and the class in "Configure the Pods", the PodTemplate's label and node
+ * selector in "Define a ProvisioningRequest object", the taint in "Create a node pool").
+ */
+export const QUEUED_PROVISIONING = {
+  className: 'queued-provisioning.gke.io',
+  consumeAnnotation: 'autoscaling.x-k8s.io/consume-provisioning-request',
+  classAnnotation: 'autoscaling.x-k8s.io/provisioning-class-name',
+  /** ProvisioningRequest parameter: the nodes' run time in whole seconds, as a string. */
+  maxRunDurationParameter: 'maxRunDurationSeconds',
+  /** PodTemplate label that makes GKE apply its pod mutations to the template, so it can size the nodes. */
+  wardenPoliciesLabel: 'cloud.google.com/apply-warden-policies',
+  /** Node label of flex-start nodes (value "true"), which the pods select. */
+  flexStartNodeLabel: 'cloud.google.com/gke-flex-start',
+  /** Node label naming the node pool. */
+  nodePoolLabel: 'cloud.google.com/gke-nodepool',
+  /** Taint GKE puts on a queued-provisioning node pool (NoSchedule). */
+  queuedTaint: 'cloud.google.com/gke-queued',
+} as const;
+
 /** Mount paths of the pod's volumes. */
 export const MOUNT_PATHS = { models: '/models', data: '/data', cache: '/cache', tmp: '/tmp', shm: '/dev/shm' } as const;
 
@@ -60,6 +88,16 @@ export interface ObjectNames {
   readonly dashboard: string;
   readonly modelsClaim: string;
   readonly dataClaim: string;
+  /** The PodTemplate a ProvisioningRequest points at (queued provisioning). */
+  readonly podTemplate: string;
+}
+
+/**
+ * Name of the ProvisioningRequest of a release: `<release>-capacity-<hash>`, the hash of its
+ * spec (8 hex digits), so a changed request is a new object (its spec is immutable).
+ */
+export function provisioningRequestName(release: string, specHash: string): string {
+  return `${release}-capacity-${specHash}`;
 }
 
 export function objectNames(release: string): ObjectNames {
@@ -81,6 +119,7 @@ export function objectNames(release: string): ObjectNames {
     dashboard: `${release}-dashboard`,
     modelsClaim: `${release}-models`,
     dataClaim: `${release}-data`,
+    podTemplate: `${release}-capacity`,
   };
 }
 
@@ -144,6 +183,7 @@ export const COMPONENT = {
   autoscaling: 'autoscaling',
   monitoring: 'monitoring',
   config: 'config',
+  capacity: 'capacity',
 } as const;
 
 /**
@@ -263,6 +303,8 @@ export const WARNING_IDS = {
   memorySignalRatchets: 'AII-W030',
   /** An absolute disruption.minAvailable far below maxReplicas: at full scale most pods may be evicted at once. */
   absoluteBudgetBelowScale: 'AII-W031',
+  /** capacity.queuedProvisioning backs the Deployment: its nodes are reclaimed after maxRunDuration and a queued node pool gives no new ones without a new ProvisioningRequest. */
+  queuedCapacityExpires: 'AII-W040',
 } as const;
 
 export type WarningId = (typeof WARNING_IDS)[keyof typeof WARNING_IDS];

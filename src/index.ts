@@ -13,6 +13,7 @@ export type { MetricsSpec, MetricPreset, MetricPresetName, DcgmConfig, MetricSco
 export type { AlertOverride, DashboardSpec, MonitoringSpec } from './spec/monitoring';
 export type { GenericServer, OllamaServer, SecretKeyReference, ServerEngine, ServerSpec, VllmServer } from './spec/server';
 export type { NetworkPeer, NetworkPolicySpec } from './spec/network';
+export type { CapacitySpec, QueuedProvisioningSpec } from './spec/capacity';
 export type {
   AdapterScalingSpec,
   KedaFallbackBehavior,
@@ -86,10 +87,12 @@ export { VpaRecommender, VpaRecommenderProps, vpaHpaConflicts } from './construc
 export { InferenceServiceMonitor, InferenceServiceMonitorProps } from './constructs/service-monitor';
 export { PrometheusRules, PrometheusRulesProps } from './constructs/prometheus-rules';
 export { GrafanaDashboard, GrafanaDashboardProps } from './constructs/grafana-dashboard';
+export { ProvisioningRequest, ProvisioningRequestProps } from './constructs/provisioning-request';
 
 // Names, metric presets and pure builders.
 export { objectNames, selectorLabels, commonLabels, ObjectNames, ALERT_NAMES, AlertName } from './conventions';
 export { WARNING_IDS, WarningId, SUPPRESSED_WARNINGS_ANNOTATION, HELM_CONTEXT_KEY } from './conventions';
+export { QUEUED_PROVISIONING } from './conventions';
 export { DEFAULT_DCGM, GENERIC_PRESET, VLLM_PRESET, METRIC_PRESETS } from './metrics/presets';
 export { adapterMetricName, adapterRules, kedaQuery, mergeAdapterRules } from './metrics/signals';
 export { ALERT_CATALOGUE, BURN_RATE_TIERS } from './alerts/catalogue';

@@ -10,6 +10,7 @@ import { NlbService } from '../constructs/nlb-service';
 import { PdbPolicy } from '../constructs/pdb-policy';
 import { PrometheusAdapterRules } from '../constructs/prometheus-adapter-rules';
 import { VpaRecommender } from '../constructs/vpa-recommender';
+import { ProvisioningRequest } from '../constructs/provisioning-request';
 import { GrafanaDashboard } from '../constructs/grafana-dashboard';
 import { PrometheusRules } from '../constructs/prometheus-rules';
 import { InferenceServiceMonitor } from '../constructs/service-monitor';
@@ -42,6 +43,8 @@ export class AiInferenceChart extends Chart {
   /** The ScaledObject (keda backend). */
   readonly scaledObject?: KedaScaledObject;
   readonly vpa?: VpaRecommender;
+  /** The ProvisioningRequest and its PodTemplate (capacity.queuedProvisioning). */
+  readonly provisioningRequest?: ProvisioningRequest;
   readonly serviceMonitor?: InferenceServiceMonitor;
   readonly prometheusRules?: PrometheusRules;
   readonly dashboard?: GrafanaDashboard;
@@ -87,6 +90,12 @@ export class AiInferenceChart extends Chart {
     // (cdk8s 2.70 app.js chartToKube: DependencyGraph topology; a construct dependency is
     // turned into one between every ApiObject under each side, resolveDependencies).
     this.deployment.node.addDependency(this.services);
+    // Queued provisioning: the PodTemplate and the request come before the pods that
+    // consume it (the request names the template; the pods' annotation names the request).
+    if (wirings.capacity) {
+      this.provisioningRequest = new ProvisioningRequest(this, 'Capacity', { ...wirings.capacity.props, workload });
+      this.deployment.node.addDependency(this.provisioningRequest);
+    }
     this.pdb = new PdbPolicy(this, 'Disruption', { ...wirings.pdb.props, workload });
     if (wirings.networkPolicy) this.networkPolicy = new InferenceNetworkPolicy(this, 'NetworkPolicy', wirings.networkPolicy.props);
     if (wirings.hpa) this.hpa = new GpuHpa(this, 'Autoscaler', { ...wirings.hpa.props, workload: scaled });

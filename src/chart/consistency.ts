@@ -1,5 +1,6 @@
 import { AiInferenceSpec, ResolvedSpec } from '../spec/spec';
 import { scalingFindings } from './findings/scaling';
+import { capacityFindings } from './findings/capacity';
 import { trafficFindings } from './findings/traffic';
 import { networkFindings } from './findings/network';
 import { Findings, mergeFindings } from './findings/types';
@@ -13,5 +14,5 @@ export type { Findings, Warning } from './findings/types';
  * warnings are reported and synth goes on.
  */
 export function consistencyFindings(spec: AiInferenceSpec, resolved: ResolvedSpec): Findings {
-  return mergeFindings(workloadFindings(spec, resolved), trafficFindings(spec, resolved), scalingFindings(spec, resolved), networkFindings(spec, resolved));
+  return mergeFindings(workloadFindings(spec, resolved), trafficFindings(spec, resolved), scalingFindings(spec, resolved), networkFindings(spec, resolved), capacityFindings(spec, resolved));
 }

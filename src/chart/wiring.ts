@@ -7,6 +7,7 @@ import { GpuHpaProps, gpuHpaPropsSchema } from '../constructs/gpu-hpa';
 import { KedaScaledObjectProps, kedaScaledObjectPropsSchema } from '../constructs/keda-scaled-object';
 import { PrometheusAdapterRulesProps, prometheusAdapterRulesPropsSchema } from '../constructs/prometheus-adapter-rules';
 import { VpaRecommenderProps, vpaRecommenderPropsSchema } from '../constructs/vpa-recommender';
+import { ProvisioningRequestProps, provisioningRequestPropsSchema } from '../constructs/provisioning-request';
 import { usedCustomSignals } from '../spec/signals';
 import { AiInferenceSpec, ResolvedSpec, resolveSpec } from '../spec/spec';
 import { ResolvedServer } from '../spec/server';
@@ -425,6 +426,17 @@ function partOfLabel(spec: AiInferenceSpec): Record<string, string> | undefined 
   return spec.partOf ? { 'app.kubernetes.io/part-of': spec.partOf } : undefined;
 }
 
+/** The ProvisioningRequest and its PodTemplate (GKE queued provisioning), when the spec asks for one. */
+export function capacityWiring(spec: AiInferenceSpec, resolved: ResolvedSpec): Wiring<SpecProps<ProvisioningRequestProps>> | undefined {
+  const q = resolved.capacity.queuedProvisioning;
+  if (!q) return undefined;
+  return {
+    schema: provisioningRequestPropsSchema,
+    props: { name: spec.release, pods: q.pods, maxRunDuration: q.maxRunDuration, nodePool: q.nodePool, labels: partOfLabel(spec) },
+    paths: { name: 'release', pods: q.podsPath, maxRunDuration: 'capacity.queuedProvisioning.maxRunDuration', nodePool: 'capacity.queuedProvisioning.nodePool' },
+  };
+}
+
 /** Problems of one construct's props, with paths rewritten to spec paths. */
 export function wiringProblems(w: {
   schema: z.ZodTypeAny;
@@ -453,6 +465,8 @@ export interface ChartWirings {
   readonly adapter?: Wiring<PrometheusAdapterRulesProps>;
   readonly keda?: Wiring<SpecProps<KedaScaledObjectProps>>;
   readonly vpa?: Wiring<SpecProps<VpaRecommenderProps>>;
+  /** The ProvisioningRequest (capacity.queuedProvisioning). */
+  readonly capacity?: Wiring<SpecProps<ProvisioningRequestProps>>;
   readonly monitoring?: MonitoringWirings;
   /** All of the above that validate props, for reporting. */
   readonly all: Record<string, Wiring<any> | undefined>;
@@ -473,6 +487,7 @@ export function chartWirings(spec: AiInferenceSpec): ChartWirings {
     adapter: hpa?.adapter,
     keda: scaling?.backend === 'keda' ? kedaWiring(spec, resolved, scaling) : undefined,
     vpa: scaling ? vpaWiring(spec, scaling) : undefined,
+    capacity: capacityWiring(spec, resolved),
   };
   return {
     ...w,

@@ -10,6 +10,7 @@ import { ResolvedServer, ServerSpec, resolveServer, serverRelationProblems, serv
 import { APP_CONFIG_KEYS, HTTP_PORT_NAME, WARNING_IDS, WarningId, longestDerivedName } from '../conventions';
 import { withDefaults } from '../private/defaults';
 import { AppConfig, appConfigSchema } from './config';
+import { CapacitySpec, ResolvedCapacity, capacitySchema, resolveCapacity } from './capacity';
 import { looksLikeCredentialValue } from './credentials';
 import { MetricsSpec, ResolvedMetrics, metricsSchema, resolveMetrics } from './metrics';
 import { DEFAULT_QUEUE_DEPTH_TARGET, MonitoringSpec, ResolvedMonitoring, monitoringSchema, resolveMonitoring } from './monitoring';
@@ -188,6 +189,12 @@ export interface AiInferenceSpec {
   readonly slo: SloSpec;
   /** Autoscaling. @default - fixed `replicas`, no autoscaler */
   readonly scaling?: ScalingSpec;
+  /**
+   * Where the GPU nodes come from: `queuedProvisioning` requests them from GKE's Dynamic
+   * Workload Scheduler with a ProvisioningRequest (capacity.ts).
+   * @default - the cluster's ordinary node pools
+   */
+  readonly capacity?: CapacitySpec;
   /** Metric names. @default - the generic preset */
   readonly metrics?: MetricsSpec;
   /** Monitoring; `false` emits none. @default - ServiceMonitor, PrometheusRule and dashboard with defaults */
@@ -384,6 +391,7 @@ export const specShapeSchema = z
     networkPolicy: z.union([z.literal(false), networkPolicySchema]).optional(),
     slo: sloSchema,
     scaling: scalingSchema.optional(),
+    capacity: capacitySchema.optional(),
     metrics: metricsSchema.optional(),
     monitoring: z.union([z.literal(false), monitoringSchema]).optional(),
     warnings: warningsSchema.optional(),
@@ -409,6 +417,8 @@ export interface ResolvedSpec {
    * bounds, or the fixed count (min = max, path `replicas`).
    */
   readonly replicas: ReplicaBounds;
+  /** Where the nodes come from (a queued-provisioning request, or nothing to build). */
+  readonly capacity: ResolvedCapacity;
   readonly metrics: ResolvedMetrics;
   /** The model server: container args/env, serving port, health path, where metrics are. */
   readonly server: ResolvedServer;
@@ -432,13 +442,15 @@ export function resolveSpec(spec: AiInferenceSpec): ResolvedSpec {
   const server = specServer(spec);
   const workload = resolveWorkload(workloadFields(spec, server));
   const scaling = spec.scaling && resolveScaling(spec.scaling, DEFAULT_SIGNALS_BY_ENGINE[server.engine]);
+  const replicas = scaling ? scaling.bounds : fixedReplicas(workload);
   return {
     workload,
     traffic: resolveTraffic(spec.traffic),
     disruption: resolveDisruption(spec.disruption),
     slo: resolveSlo(spec.slo),
     scaling,
-    replicas: scaling ? scaling.bounds : fixedReplicas(workload),
+    replicas,
+    capacity: resolveCapacity(spec.capacity, replicas),
     metrics: resolveMetrics(spec.server?.engine === 'vllm' ? { ...spec.metrics, preset: 'vllm' } : spec.metrics),
     server,
     monitoring: resolveMonitoring(spec.monitoring, spec.namespace),
