@@ -85,6 +85,10 @@ export interface ObjectNames {
   readonly adapterRules: string;
   readonly serviceMonitor: string;
   readonly prometheusRule: string;
+  /** GMP PodMonitoring: its name is the series' `job` label under backend `gmp`. */
+  readonly podMonitoring: string;
+  /** GMP Rules. */
+  readonly gmpRules: string;
   readonly dashboard: string;
   readonly modelsClaim: string;
   readonly dataClaim: string;
@@ -116,6 +120,8 @@ export function objectNames(release: string): ObjectNames {
     adapterRules: `${release}-adapter-rules`,
     serviceMonitor: `${release}-monitor`,
     prometheusRule: `${release}-rules`,
+    podMonitoring: release,
+    gmpRules: `${release}-rules`,
     dashboard: `${release}-dashboard`,
     modelsClaim: `${release}-models`,
     dataClaim: `${release}-data`,

@@ -10,7 +10,8 @@ export type { Warning } from './chart/findings/types';
 export type { SuppressedWarning } from './chart/warnings';
 export type { AppConfig } from './spec/config';
 export type { MetricsSpec, MetricPreset, MetricPresetName, DcgmConfig, MetricScope, SeriesRef } from './spec/metrics';
-export type { AlertOverride, DashboardSpec, MonitoringSpec } from './spec/monitoring';
+export type { AlertOverride, DashboardSpec, MonitoringBackend, MonitoringSpec } from './spec/monitoring';
+export { GMP_COLLECTOR_NAMESPACES } from './spec/monitoring';
 export type { GenericServer, OllamaServer, SecretKeyReference, ServerEngine, ServerSpec, VllmServer } from './spec/server';
 export type { NetworkPeer, NetworkPolicySpec } from './spec/network';
 export type { CapacitySpec, QueuedProvisioningSpec } from './spec/capacity';
@@ -86,6 +87,8 @@ export { KedaScaledObject, KedaScaledObjectProps, KedaActivationThresholds } fro
 export { VpaRecommender, VpaRecommenderProps, vpaHpaConflicts } from './constructs/vpa-recommender';
 export { InferenceServiceMonitor, InferenceServiceMonitorProps } from './constructs/service-monitor';
 export { PrometheusRules, PrometheusRulesProps } from './constructs/prometheus-rules';
+export { GmpPodMonitoring, GmpPodMonitoringProps } from './constructs/gmp-pod-monitoring';
+export { GmpRules, GmpRulesProps, GmpRule, GmpRuleGroup } from './constructs/gmp-rules';
 export { GrafanaDashboard, GrafanaDashboardProps } from './constructs/grafana-dashboard';
 export { ProvisioningRequest, ProvisioningRequestProps } from './constructs/provisioning-request';
 

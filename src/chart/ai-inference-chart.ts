@@ -14,6 +14,8 @@ import { ProvisioningRequest } from '../constructs/provisioning-request';
 import { GrafanaDashboard } from '../constructs/grafana-dashboard';
 import { PrometheusRules } from '../constructs/prometheus-rules';
 import { InferenceServiceMonitor } from '../constructs/service-monitor';
+import { GmpPodMonitoring } from '../constructs/gmp-pod-monitoring';
+import { GmpRules } from '../constructs/gmp-rules';
 import { workloadOf } from '../constructs/workload-target';
 import { AiInferenceSpec } from '../spec/spec';
 import { Warning } from './consistency';
@@ -47,6 +49,10 @@ export class AiInferenceChart extends Chart {
   readonly provisioningRequest?: ProvisioningRequest;
   readonly serviceMonitor?: InferenceServiceMonitor;
   readonly prometheusRules?: PrometheusRules;
+  /** The GMP PodMonitoring (monitoring.backend gmp; none with Ollama). */
+  readonly podMonitoring?: GmpPodMonitoring;
+  /** The GMP Rules (monitoring.backend gmp): the same recording rules and alerts as the PrometheusRule. */
+  readonly gmpRules?: GmpRules;
   readonly dashboard?: GrafanaDashboard;
   /**
    * Findings that do not fail synth (e.g. AII-W001, no capacity headroom), less the ones the
@@ -102,7 +108,12 @@ export class AiInferenceChart extends Chart {
     if (wirings.adapter) this.adapterRules = new PrometheusAdapterRules(this, 'AdapterRules', wirings.adapter.props);
     if (wirings.keda) this.scaledObject = new KedaScaledObject(this, 'ScaledObject', { ...wirings.keda.props, workload: scaled });
     if (wirings.vpa) this.vpa = new VpaRecommender(this, 'Vpa', { ...wirings.vpa.props, workload: scaled });
-    if (monitoring) {
+    if (monitoring && monitoring.backend === 'gmp') {
+      // GKE's managed Prometheus: a PodMonitoring (none for Ollama, which serves no metrics) and a Rules.
+      if ((spec.server?.engine ?? 'generic') !== 'ollama') this.podMonitoring = new GmpPodMonitoring(this, 'PodMonitoring', { ...monitoring.podMonitoring!.props, workload });
+      this.gmpRules = new GmpRules(this, 'GmpRules', { name: monitoring.ruleName, namespace: spec.namespace, alerts: monitoring.rules.props, labels: monitoring.labels });
+      if (monitoring.dashboard) this.dashboard = new GrafanaDashboard(this, 'Dashboard', monitoring.dashboard.props);
+    } else if (monitoring) {
       // Ollama exports no Prometheus metrics: no ServiceMonitor scrapes a port where nothing serves them.
       if ((spec.server?.engine ?? 'generic') !== 'ollama') this.serviceMonitor = new InferenceServiceMonitor(this, 'ServiceMonitor', { ...monitoring.serviceMonitor.props, workload });
       this.prometheusRules = new PrometheusRules(this, 'Rules', {

@@ -14,12 +14,13 @@ import { ResolvedServer } from '../spec/server';
 import { NlbLoadBalancerOptions } from '../spec/traffic';
 import { modelDownload, serverArgs, serverEnv, serverSecretEnv } from '../pod/server';
 import { startupAllowance } from '../spec/workload';
-import { MonitoringSpec } from '../spec/monitoring';
+import { GMP_DCGM_LABELS, MonitoringBackend, MonitoringSpec } from '../spec/monitoring';
 import { networkPolicyFields } from '../spec/network';
 import { ResolvedAdapterScaling, ResolvedKedaScaling, ResolvedScaling } from '../spec/scaling';
 import { AlertRulesInput, alertRulesInputSchema } from '../alerts/input';
 import { GrafanaDashboardProps, grafanaDashboardPropsSchema } from '../constructs/grafana-dashboard';
 import { InferenceServiceMonitorProps, inferenceServiceMonitorPropsSchema } from '../constructs/service-monitor';
+import { GmpPodMonitoringProps, gmpPodMonitoringPropsSchema } from '../constructs/gmp-pod-monitoring';
 import { dashboardUid } from '../dashboard/input';
 import { METRIC_PRESETS, MetricScope } from '../metrics/presets';
 import { COMPONENT, HTTP_PORT_NAME, INFERENCE_CONTAINER, commonLabels, objectNames, AlertName } from '../conventions';
@@ -196,6 +197,7 @@ export function networkPolicyWiring(spec: AiInferenceSpec, resolved: ResolvedSpe
       loadBalancerSourceRanges: clientRanges,
       loadBalancerHealthCheckPort: typeof hcPort === 'number' ? hcPort : undefined,
       metricsPort: resolved.server.metrics === 'separate' ? undefined : resolved.server.metrics === 'http' ? HTTP_PORT_NAME : false,
+      ...(scrapeBackend(resolved) === 'gmp' ? { monitoringBackend: 'gmp' as const } : {}),
       labels: partOfLabel(spec),
     },
     paths,
@@ -251,6 +253,8 @@ export function kedaWiring(spec: AiInferenceSpec, resolved: ResolvedSpec, scalin
       fallback: keda.fallback,
       preset: resolved.metrics.preset,
       dcgm: resolved.metrics.dcgm,
+      // Under GMP the series' job is the PodMonitoring's name, not the internal Service's.
+      ...(scrapeBackend(resolved) === 'gmp' ? { scope: { job: metricJob(spec, resolved) } } : {}),
     },
     paths: {
       name: 'release',
@@ -294,11 +298,47 @@ export function vpaWiring(spec: AiInferenceSpec, scaling: ResolvedScaling): Wiri
   };
 }
 
-/** The ServiceMonitor, the PrometheusRule and the dashboard, with the inputs they share. */
+/**
+ * Who scrapes the service (monitoring.backend), or undefined without monitoring. Under
+ * `gmp` the series' `job` is the PodMonitoring's name (GmpPodMonitoring), under the
+ * Prometheus Operator the scraped internal Service's.
+ */
+export function scrapeBackend(resolved: ResolvedSpec): MonitoringBackend | undefined {
+  return resolved.monitoring === false ? undefined : resolved.monitoring.backend;
+}
+
+/** The `job` label of the service's own series: the PodMonitoring's name under GMP, else the internal Service's. */
+export function metricJob(spec: AiInferenceSpec, resolved: ResolvedSpec): string {
+  const names = objectNames(spec.release);
+  return scrapeBackend(resolved) === 'gmp' ? names.podMonitoring : names.internal;
+}
+
+/**
+ * The alert rules' input under GMP: a namespaced Rules adds `namespace="<namespace>"` to
+ * every selector (GmpRules), so dcgm-exporter series are only reachable when the workload
+ * pod's namespace is in the `namespace` label itself.
+ */
+const gmpAlertRulesInputSchema = alertRulesInputSchema.superRefine((input, ctx) => {
+  const label = input.dcgm?.namespaceLabel;
+  if (label !== undefined && label !== GMP_DCGM_LABELS.namespaceLabel) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['dcgm', 'namespaceLabel'],
+      params: { value: label },
+      message: `cannot work with monitoring.backend 'gmp': GMP's namespaced Rules add namespace="<service namespace>" to every selector, so series that carry the workload's namespace in another label are out of reach; leave metrics.dcgm.namespaceLabel out (under gmp it defaults to '${GMP_DCGM_LABELS.namespaceLabel}', the label GMP's DCGM ClusterPodMonitoring keeps)`,
+    });
+  }
+});
+
+/** The ServiceMonitor (or PodMonitoring), the PrometheusRule (or Rules) and the dashboard, with the inputs they share. */
 export interface MonitoringWirings {
+  /** prometheus-operator: ServiceMonitor and PrometheusRule; gmp: PodMonitoring and Rules. */
+  readonly backend: MonitoringBackend;
   readonly labels: Record<string, string>;
   readonly ruleName: string;
   readonly serviceMonitor: Wiring<SpecProps<InferenceServiceMonitorProps>>;
+  /** The GMP PodMonitoring (backend gmp). */
+  readonly podMonitoring?: Wiring<SpecProps<GmpPodMonitoringProps>>;
   readonly rules: Wiring<AlertRulesInput>;
   readonly dashboard?: Wiring<GrafanaDashboardProps>;
   readonly operatorSelectorLabels: Readonly<Record<string, string>>;
@@ -310,7 +350,8 @@ export function monitoringWirings(spec: AiInferenceSpec, resolved: ResolvedSpec)
   // The scrape timing as written: the ServiceMonitor's message says when a timeout was not given.
   const written: MonitoringSpec = spec.monitoring || {};
   const names = objectNames(spec.release);
-  const scope: MetricScope = { namespace: spec.namespace, job: names.internal, podRegex: `${names.deployment}-.*` };
+  const backend = m.backend;
+  const scope: MetricScope = { namespace: spec.namespace, job: metricJob(spec, resolved), podRegex: `${names.deployment}-.*` };
   const preset = METRIC_PRESETS[resolved.metrics.preset];
   const { dcgm } = resolved.metrics;
   const { operatorSelectorLabels } = m;
@@ -353,9 +394,10 @@ export function monitoringWirings(spec: AiInferenceSpec, resolved: ResolvedSpec)
   };
   const sloPaths = { slo: 'slo', overrides: 'monitoring.alerts', runbookBaseUrl: 'monitoring.runbookBaseUrl', evaluationInterval: 'monitoring.evaluationInterval' };
   return {
+    backend,
     operatorSelectorLabels,
     labels: monitoringLabels,
-    ruleName: names.prometheusRule,
+    ruleName: backend === 'gmp' ? names.gmpRules : names.prometheusRule,
     serviceMonitor: {
       schema: inferenceServiceMonitorPropsSchema,
       props: {
@@ -370,10 +412,25 @@ export function monitoringWirings(spec: AiInferenceSpec, resolved: ResolvedSpec)
       },
       paths: { interval: 'monitoring.scrapeInterval', scrapeTimeout: 'monitoring.scrapeTimeout', operatorSelectorLabels: 'monitoring.operatorSelectorLabels' },
     },
+    podMonitoring:
+      backend === 'gmp'
+        ? {
+            schema: gmpPodMonitoringPropsSchema,
+            props: {
+              name: names.podMonitoring,
+              namespace: spec.namespace,
+              port: resolved.server.metrics === 'http' ? HTTP_PORT_NAME : undefined,
+              interval: written.scrapeInterval,
+              timeout: written.scrapeTimeout,
+              labels: monitoringLabels,
+            },
+            paths: { interval: 'monitoring.scrapeInterval', timeout: 'monitoring.scrapeTimeout' },
+          }
+        : undefined,
     rules: {
-      schema: alertRulesInputSchema,
+      schema: backend === 'gmp' ? gmpAlertRulesInputSchema : alertRulesInputSchema,
       props: rules,
-      paths: { ...sloPaths, queueDepthTargetPerPod: 'scaling.signals.queueDepth.averageValue', maxReplicas: replicas.maxPath, minReplicas: replicas.minPath, startupBudget: 'probes.startupBudget' },
+      paths: { ...sloPaths, queueDepthTargetPerPod: 'scaling.signals.queueDepth.averageValue', maxReplicas: replicas.maxPath, minReplicas: replicas.minPath, startupBudget: 'probes.startupBudget', ...(backend === 'gmp' ? { dcgm: 'metrics.dcgm' } : {}) },
     },
     dashboard:
       m.dashboard === false
@@ -493,6 +550,12 @@ export function chartWirings(spec: AiInferenceSpec): ChartWirings {
     ...w,
     resolved,
     monitoring,
-    all: { ...w, serviceMonitor: monitoring?.serviceMonitor, rules: monitoring?.rules, dashboard: monitoring?.dashboard },
+    all: {
+      ...w,
+      serviceMonitor: monitoring?.backend === 'gmp' ? undefined : monitoring?.serviceMonitor,
+      podMonitoring: monitoring?.podMonitoring,
+      rules: monitoring?.rules,
+      dashboard: monitoring?.dashboard,
+    },
   };
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { COMPONENT, HTTP_PORT_NAME, METRICS_PORT_NAME, commonLabels, objectNames, selectorLabels } from '../conventions';
 import { withDefaults } from '../private/defaults';
 import { NetworkPeer, NetworkPolicySpec, networkPolicyFields } from '../spec/network';
+import { GMP_COLLECTOR_NAMESPACES, MONITORING_BACKENDS, MonitoringBackend } from '../spec/monitoring';
 import { formatProblem, parseOrThrow, throwIfProblems } from '../spec/problems';
 import { zCidr, zDnsLabel, zLabelMap, zPort } from '../spec/values';
 
@@ -36,6 +37,13 @@ export interface InferenceNetworkPolicyProps extends NetworkPolicySpec {
    * @default 'metrics'
    */
   readonly metricsPort?: string | false;
+  /**
+   * Who scrapes the metrics port. `gmp`: GKE's managed collectors, which scrape the pods
+   * directly from their own namespace (GMP_COLLECTOR_NAMESPACES); they are admitted, and
+   * `monitoringNamespace` too when given.
+   * @default 'prometheus-operator' - the monitoring namespace
+   */
+  readonly monitoringBackend?: MonitoringBackend;
 }
 
 /** Defaults of an InferenceNetworkPolicy's openings (seed 000). */
@@ -58,6 +66,7 @@ export const inferenceNetworkPolicyPropsSchema = z
     ...networkPolicyFields,
     labels: zLabelMap.optional(),
     metricsPort: z.union([z.string().min(1), z.literal(false)]).optional(),
+    monitoringBackend: z.enum(MONITORING_BACKENDS).optional(),
   })
   .strict() satisfies z.ZodType<InferenceNetworkPolicyProps>;
 
@@ -118,10 +127,11 @@ export class InferenceNetworkPolicy extends Construct {
     }
     const metricsPort = p.metricsPort ?? METRICS_PORT_NAME;
     if (metricsPort !== false) {
-      ingress.push({
-        from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: d.monitoringNamespace } } }],
-        ports: [tcp(metricsPort)],
-      });
+      const scrapers =
+        p.monitoringBackend === 'gmp'
+          ? { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'In', values: [...GMP_COLLECTOR_NAMESPACES, ...(p.monitoringNamespace ? [p.monitoringNamespace] : [])] }] }
+          : { matchLabels: { [NAMESPACE_NAME_LABEL]: d.monitoringNamespace } };
+      ingress.push({ from: [{ namespaceSelector: scrapers }], ports: [tcp(metricsPort)] });
     }
 
     const egress: k8s.NetworkPolicyEgressRule[] = [

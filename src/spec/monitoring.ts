@@ -70,11 +70,30 @@ export const dashboardSpecSchema = z
   })
   .strict() satisfies z.ZodType<DashboardSpec>;
 
-/** The ServiceMonitor, the PrometheusRule and the Grafana dashboard. */
+/**
+ * Who scrapes the pods and evaluates the rules:
+ * - `prometheus-operator`: a Prometheus run by the Prometheus Operator (kube-prometheus-stack):
+ *   a ServiceMonitor and a PrometheusRule (`monitoring.coreos.com/v1`).
+ * - `gmp`: Google Cloud Managed Service for Prometheus on GKE: a PodMonitoring and a Rules
+ *   (`monitoring.googleapis.com/v1`) with the same recording rules and alerts (see
+ *   constructs/gmp-pod-monitoring.ts and constructs/gmp-rules.ts).
+ */
+export type MonitoringBackend = 'prometheus-operator' | 'gmp';
+
+/** The monitoring backends, in the order messages list them. */
+export const MONITORING_BACKENDS = ['prometheus-operator', 'gmp'] as const satisfies readonly MonitoringBackend[];
+
+/** The ServiceMonitor (or PodMonitoring), the PrometheusRule (or Rules) and the Grafana dashboard. */
 export interface MonitoringSpec {
   /**
+   * Who scrapes and evaluates: the Prometheus Operator, or GKE's managed Prometheus (GMP).
+   * @default 'prometheus-operator'
+   */
+  readonly backend?: MonitoringBackend;
+  /**
    * Labels the Prometheus Operator selects ServiceMonitors and PrometheusRules by; put on
-   * both. @default { release: 'kube-prometheus-stack' }
+   * both. Not with backend `gmp` (GMP reads every PodMonitoring and Rules of the cluster).
+   * @default { release: 'kube-prometheus-stack' }
    */
   readonly operatorSelectorLabels?: Record<string, string>;
   /** @default Duration.seconds(30) */
@@ -106,6 +125,12 @@ export const zRunbookUrl = z
 
 export const monitoringSchema = z
   .object({
+    backend: z
+      .string()
+      .refine((b): b is MonitoringBackend => (MONITORING_BACKENDS as readonly string[]).includes(b), {
+        message: `is not a monitoring backend; use one of: ${MONITORING_BACKENDS.join(', ')}`,
+      })
+      .optional(),
     operatorSelectorLabels: zLabelMap.optional(),
     scrapeInterval: zScrapeDuration('scrape interval').optional(),
     scrapeTimeout: zScrapeDuration('scrape timeout').optional(),
@@ -114,7 +139,17 @@ export const monitoringSchema = z
     alerts: alertOverridesSchema.optional(),
     dashboard: z.union([z.literal(false), dashboardSpecSchema]).optional(),
   })
-  .strict() satisfies z.ZodType<MonitoringSpec, z.ZodTypeDef, unknown>;
+  .strict()
+  .superRefine((m, ctx) => {
+    if (m.backend === 'gmp' && m.operatorSelectorLabels !== undefined) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['operatorSelectorLabels'],
+        message:
+          "is read by the Prometheus Operator only; with backend 'gmp' the managed collectors and rule evaluator read every PodMonitoring and Rules, no label selects them; remove operatorSelectorLabels or use backend 'prometheus-operator'",
+      });
+    }
+  }) satisfies z.ZodType<MonitoringSpec, z.ZodTypeDef, unknown>;
 
 // ---- defaults and resolution -------------------------------------------------------------
 
@@ -134,6 +169,35 @@ export const DEFAULT_RUNBOOK_BASE_URL = 'https://www.npmjs.com/package/cdk8s-ai-
  */
 export const DEFAULT_QUEUE_DEPTH_TARGET = 10;
 
+/**
+ * Namespaces GMP's managed collectors scrape from, which a NetworkPolicy must admit to the
+ * metrics port under backend `gmp`. The collectors are a DaemonSet (not host-network) that
+ * scrapes the pods of its own node directly, not through a Service.
+ * - `gmp-system`: the operator's default namespace for everything it runs
+ *   (GoogleCloudPlatform/prometheus-engine pkg/operator/operator.go DefaultOperatorNamespace,
+ *   manifests/operator.yaml DaemonSet `collector`, commit 2ffde4ec7b7e4ca1da4e32f36b692945b78a60e4),
+ *   and the namespace Google's managed-collection pages for GKE attached / multi-cloud
+ *   clusters name (`gmp-system/collector`).
+ * - `gke-gmp-system`: where GKE's own managed collection runs the collectors (GKE-managed
+ *   namespace; named so by several third-party GKE tools, not confirmed on a Google page here).
+ */
+export const GMP_COLLECTOR_NAMESPACES: readonly string[] = ['gmp-system', 'gke-gmp-system'];
+
+/**
+ * dcgm-exporter's pod and namespace labels under GMP. GMP's DCGM ClusterPodMonitoring
+ * attaches no pod or namespace target labels (`targetLabels.metadata: []`, prometheus-engine
+ * examples/nvidia-dcgm/pod-monitoring.yaml at the commit above), so the exporter's own
+ * `pod`/`namespace` (the GPU's workload pod) arrive unrenamed; and a namespaced Rules adds
+ * `namespace="<its namespace>"` to every selector (rules_config.go `scope`), which only
+ * series whose `namespace` is the workload's pass.
+ */
+export const GMP_DCGM_LABELS = { podLabel: 'pod', namespaceLabel: 'namespace' } as const;
+
+/** The backend a monitoring section names (its default when none). */
+export function monitoringBackend(monitoring: MonitoringSpec | false | undefined): MonitoringBackend {
+  return (monitoring && monitoring.backend) || 'prometheus-operator';
+}
+
 /** The fields of the monitoring section that have a default, filled in. */
 type DefaultedMonitoring = Required<Omit<MonitoringSpec, 'dashboard' | 'operatorSelectorLabels'>> & {
   readonly operatorSelectorLabels: Readonly<Record<string, string>>;
@@ -141,6 +205,7 @@ type DefaultedMonitoring = Required<Omit<MonitoringSpec, 'dashboard' | 'operator
 
 /** Defaults of the monitoring section (seed 000 and kube-prometheus-stack's). */
 export const MONITORING_DEFAULTS: DefaultedMonitoring = {
+  backend: 'prometheus-operator',
   operatorSelectorLabels: DEFAULT_OPERATOR_SELECTOR_LABELS,
   scrapeInterval: Duration.seconds(30),
   scrapeTimeout: Duration.seconds(10),

@@ -13,7 +13,7 @@ import { AppConfig, appConfigSchema } from './config';
 import { CapacitySpec, ResolvedCapacity, capacitySchema, resolveCapacity } from './capacity';
 import { looksLikeCredentialValue } from './credentials';
 import { MetricsSpec, ResolvedMetrics, metricsSchema, resolveMetrics } from './metrics';
-import { DEFAULT_QUEUE_DEPTH_TARGET, MonitoringSpec, ResolvedMonitoring, monitoringSchema, resolveMonitoring } from './monitoring';
+import { DEFAULT_QUEUE_DEPTH_TARGET, GMP_DCGM_LABELS, MonitoringSpec, ResolvedMonitoring, monitoringBackend, monitoringSchema, resolveMonitoring } from './monitoring';
 import { NetworkPolicySpec, networkPolicySchema } from './network';
 import { PathMapper, formatDuration, formatProblem, nearest, zodProblems } from './problems';
 import { ReplicaBounds, ResolvedScaling, ScalingSpec, resolveScaling, scalingSchema } from './scaling';
@@ -451,11 +451,21 @@ export function resolveSpec(spec: AiInferenceSpec): ResolvedSpec {
     scaling,
     replicas,
     capacity: resolveCapacity(spec.capacity, replicas),
-    metrics: resolveMetrics(spec.server?.engine === 'vllm' ? { ...spec.metrics, preset: 'vllm' } : spec.metrics),
+    metrics: resolveMetrics(withBackendDcgm(spec.server?.engine === 'vllm' ? { ...spec.metrics, preset: 'vllm' } : spec.metrics, spec.monitoring)),
     server,
     monitoring: resolveMonitoring(spec.monitoring, spec.namespace),
     queueDepthTarget: scaling?.signals.queueDepth?.averageValue ?? DEFAULT_QUEUE_DEPTH_TARGET,
   };
+}
+
+/** Under GMP, dcgm-exporter's pod and namespace labels default to the unrenamed ones (GMP_DCGM_LABELS). */
+function withBackendDcgm(metrics: MetricsSpec | undefined, monitoring: AiInferenceSpec['monitoring']): MetricsSpec | undefined {
+  if (monitoringBackend(monitoring) !== 'gmp') return metrics;
+  return { ...metrics, dcgm: { ...GMP_DCGM_LABELS, ...definedOnly(metrics?.dcgm) } };
+}
+
+function definedOnly<T extends object>(o: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** The server section resolved; the GPU count is the default tensor parallel size. */

@@ -146,6 +146,22 @@ describe('capacity.queuedProvisioning (GKE Dynamic Workload Scheduler)', () => {
     });
   });
 
+  it(`warns (${WARNING_IDS.surgeWithoutSpareGpu}) that a surge rollout stalls: no node exists for the extra pod`, () => {
+    const surge = chartOf(queued()).warnings.filter((w) => w.id === 'AII-W023');
+    expect(surge).toEqual([
+      {
+        id: 'AII-W023',
+        message:
+          "scheduling.rollout.strategy (\"surge\" by default) adds one pod (maxSurge 1, maxUnavailable 0) before removing one, but under capacity.queuedProvisioning every node is one of the request's: the extra pod finds no node (a queued-provisioning node pool grows only through a ProvisioningRequest), stays Pending and the rollout stalls until progressDeadlineSeconds reports it failed; use strategy 'replace' (maxSurge 0, maxUnavailable 1)",
+      },
+    ]);
+    const withRollout = (rollout: Record<string, unknown>) => chartOf(queued({}, { ...pinned, scheduling: { rollout } } as AiInferenceSpec)).warnings.filter((w) => w.id === 'AII-W023');
+    expect(withRollout({ strategy: 'replace' })).toEqual([]);
+    // Declared without spare capacity, the workload rule's own AII-W023 is the one printed.
+    expect(withRollout({ strategy: 'surge', spareGpuCapacity: false }).map((w) => w.message)).toEqual([expect.stringContaining('but scheduling.rollout.spareGpuCapacity is false')]);
+    expect(chartOf(pinned).warnings.map((w) => w.id)).not.toContain('AII-W023');
+  });
+
   it('refuses the chart before building anything when the pod count is short', () => {
     expect(errorOf(() => chartOf(queued({ pods: 9 })))).toContain('capacity.queuedProvisioning.pods (9) is below scaling.pinnedReplicas (10)');
   });

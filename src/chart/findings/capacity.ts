@@ -23,7 +23,7 @@
 import { WARNING_IDS } from '../../conventions';
 import { DefaultedValue, formatDuration, formatProblem } from '../../spec/problems';
 import { AiInferenceSpec, ResolvedSpec } from '../../spec/spec';
-import { Findings } from './types';
+import { Findings, Warning } from './types';
 
 /** Findings of the capacity section; none without queued provisioning. */
 export function capacityFindings(spec: AiInferenceSpec, resolved: ResolvedSpec): Findings {
@@ -43,11 +43,29 @@ export function capacityFindings(spec: AiInferenceSpec, resolved: ResolvedSpec):
     );
   }
 
+  // A surge rollout adds a pod before removing one; no node exists for it (the request's
+  // nodes are all taken, and a spare node that no pod takes within 10 minutes of
+  // provisioning is removed), so it stays Pending and the rollout stalls. The workload rule
+  // says so already when the spec declares spareGpuCapacity false.
+  const warnings: Warning[] = [];
+  const rollout = resolved.workload.scheduling.rollout;
+  if (rollout.strategy === 'surge' && rollout.spareGpuCapacity !== false) {
+    warnings.push({
+      id: WARNING_IDS.surgeWithoutSpareGpu,
+      message: formatProblem(
+        ['scheduling', 'rollout', 'strategy'],
+        spec.scheduling?.rollout?.strategy ?? new DefaultedValue(rollout.strategy),
+        `adds one pod (maxSurge 1, maxUnavailable 0) before removing one, but under capacity.queuedProvisioning every node is one of the request's: the extra pod finds no node (a queued-provisioning node pool grows only through a ProvisioningRequest), stays Pending and the rollout stalls until progressDeadlineSeconds reports it failed; use strategy 'replace' (maxSurge 0, maxUnavailable 1)`,
+      ),
+    });
+  }
+
   const duration = formatDuration(q.maxRunDuration);
   const value = spec.capacity?.queuedProvisioning?.maxRunDuration ?? new DefaultedValue(q.maxRunDuration);
   return {
     errors,
     warnings: [
+      ...warnings,
       {
         id: WARNING_IDS.queuedCapacityExpires,
         message: formatProblem(
