@@ -43,6 +43,8 @@ export type {
 } from './spec/signals';
 export { DEFAULT_SIGNALS, DEFAULT_SIGNALS_BY_ENGINE, SEED_SIGNALS, SIGNALS } from './spec/signals';
 export type { NlbHealthCheck, NlbLoadBalancerOptions, NlbPort, TrafficSpec } from './spec/traffic';
+export type { GkeL4LoadBalancerOptions, GkeL4Port, LoadBalancerOptions, LoadBalancerProvider } from './spec/traffic';
+export { GKE_L4, GKE_L4_HEALTH_CHECK_RANGES } from './providers/gke-l4';
 export type {
   ExistingVolumeClaim,
   GpuResources,
@@ -79,6 +81,7 @@ export { InferenceDeployment, InferenceDeploymentProps } from './constructs/infe
 export { workloadOf, fromPlusWorkload } from './constructs/workload-target';
 export type { WorkloadTarget, WorkloadRequests, PlusWorkload, PlusContainer, FromPlusWorkloadOptions } from './constructs/workload-target';
 export { NlbService, NlbServiceProps } from './constructs/nlb-service';
+export { GkeL4Service, GkeL4ServiceProps } from './constructs/gke-l4-service';
 export { PdbPolicy, PdbPolicyProps } from './constructs/pdb-policy';
 export { InferenceNetworkPolicy, InferenceNetworkPolicyProps } from './constructs/inference-network-policy';
 export { GpuHpa, GpuHpaProps, GpuHpaPinnedProps, PINNED_ANNOTATION } from './constructs/gpu-hpa';

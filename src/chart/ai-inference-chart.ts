@@ -7,6 +7,7 @@ import { InferenceDeployment } from '../constructs/inference-deployment';
 import { InferenceNetworkPolicy } from '../constructs/inference-network-policy';
 import { KedaScaledObject } from '../constructs/keda-scaled-object';
 import { NlbService } from '../constructs/nlb-service';
+import { GkeL4Service } from '../constructs/gke-l4-service';
 import { PdbPolicy } from '../constructs/pdb-policy';
 import { PrometheusAdapterRules } from '../constructs/prometheus-adapter-rules';
 import { VpaRecommender } from '../constructs/vpa-recommender';
@@ -35,7 +36,8 @@ export interface AiInferenceChartProps extends ChartProps {
 export class AiInferenceChart extends Chart {
   readonly spec: AiInferenceSpec;
   readonly deployment: InferenceDeployment;
-  readonly services: NlbService;
+  /** The Services: an NlbService (traffic.loadBalancer provider aws-nlb, or none) or a GkeL4Service (gke-l4). */
+  readonly services: NlbService | GkeL4Service;
   readonly pdb: PdbPolicy;
   readonly networkPolicy?: InferenceNetworkPolicy;
   /** The HPA (prometheus-adapter backend). */
@@ -80,7 +82,8 @@ export class AiInferenceChart extends Chart {
     // 2. Build.
     if (spec.createNamespace) {
       new k8s.KubeNamespace(this, 'Namespace', {
-        metadata: { name: spec.namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY, [POD_READINESS_GATE_LABEL]: 'enabled' } },
+        // The readiness-gate label is the AWS Load Balancer Controller's: not on GKE.
+        metadata: { name: spec.namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY, ...(wirings.services.provider === 'aws-nlb' ? { [POD_READINESS_GATE_LABEL]: 'enabled' } : {}) } },
       });
     }
     this.deployment = new InferenceDeployment(this, 'Deployment', wirings.deployment.props);
@@ -89,7 +92,9 @@ export class AiInferenceChart extends Chart {
     // spec's paths (consistency.ts); the autoscalers are not told the requests and GPUs
     // again, so each problem is reported once.
     const scaled = { ...workloadOf(workload), requests: undefined, gpuCount: undefined };
-    this.services = new NlbService(this, 'Services', { ...wirings.services.props, workload });
+    const services = wirings.services;
+    this.services =
+      services.provider === 'gke-l4' ? new GkeL4Service(this, 'Services', { ...services.props, workload }) : new NlbService(this, 'Services', { ...services.props, workload });
     // Readiness gates are injected only into pods created after the Service's target group
     // binding exists, so the Services come before the Deployment in the output (and in a
     // first `kubectl apply -f`). cdk8s writes a chart's objects in dependency order

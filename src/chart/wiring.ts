@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { InferenceDeploymentProps, inferenceDeploymentPropsSchema } from '../constructs/inference-deployment';
 import { InferenceNetworkPolicyProps, inferenceNetworkPolicyPropsSchema } from '../constructs/inference-network-policy';
 import { NlbServiceProps, nlbServicePropsSchema } from '../constructs/nlb-service';
+import { GkeL4ServiceProps, gkeL4ServicePropsSchema } from '../constructs/gke-l4-service';
 import { PdbPolicyProps, pdbPolicyPropsSchema } from '../constructs/pdb-policy';
 import { GpuHpaProps, gpuHpaPropsSchema } from '../constructs/gpu-hpa';
 import { KedaScaledObjectProps, kedaScaledObjectPropsSchema } from '../constructs/keda-scaled-object';
@@ -11,7 +12,7 @@ import { ProvisioningRequestProps, provisioningRequestPropsSchema } from '../con
 import { usedCustomSignals } from '../spec/signals';
 import { AiInferenceSpec, ResolvedSpec, resolveSpec } from '../spec/spec';
 import { ResolvedServer } from '../spec/server';
-import { NlbLoadBalancerOptions } from '../spec/traffic';
+import { NlbLoadBalancerOptions, asGkeL4, asNlb } from '../spec/traffic';
 import { modelDownload, serverArgs, serverEnv, serverSecretEnv } from '../pod/server';
 import { startupAllowance } from '../spec/workload';
 import { GMP_DCGM_LABELS, MonitoringBackend, MonitoringSpec } from '../spec/monitoring';
@@ -124,13 +125,45 @@ export function nlbWiring(spec: AiInferenceSpec, resolved: ResolvedSpec): Wiring
       namespace: spec.namespace,
       // As written (NlbService tells default listeners from given ones in its messages),
       // but the health check follows the pods' dependency-aware path unless it is given.
-      loadBalancer: withHealthPath(spec.traffic?.loadBalancer, healthPath(resolved)),
+      loadBalancer: withHealthPath(asNlb(spec.traffic?.loadBalancer), healthPath(resolved)),
       headless: resolved.traffic.headless,
       internal: resolved.traffic.internal,
       labels: partOfLabel(spec),
     },
     paths: { name: 'release', loadBalancer: 'traffic.loadBalancer', headless: 'traffic.headless', internal: 'traffic.internal' },
   };
+}
+
+/**
+ * The Services of GKE's L4 load balancer (traffic.loadBalancer.provider 'gke-l4'). No health
+ * path: GKE health-checks the nodes (kube-proxy's health port), which answer by the pods'
+ * readiness, so the NLB's health-check wiring does not apply.
+ */
+export function gkeL4Wiring(spec: AiInferenceSpec, resolved: ResolvedSpec): Wiring<SpecProps<GkeL4ServiceProps>> {
+  return {
+    schema: gkeL4ServicePropsSchema,
+    props: {
+      name: spec.release,
+      namespace: spec.namespace,
+      // As written (GkeL4Service tells default ports from given ones in its messages).
+      loadBalancer: asGkeL4(spec.traffic?.loadBalancer),
+      headless: resolved.traffic.headless,
+      internal: resolved.traffic.internal,
+      labels: partOfLabel(spec),
+    },
+    paths: { name: 'release', loadBalancer: 'traffic.loadBalancer', headless: 'traffic.headless', internal: 'traffic.internal' },
+  };
+}
+
+/** The Services' wiring, tagged with the load balancer's provider (aws-nlb without a load balancer, as before). */
+export type ServicesWiring =
+  | (Wiring<SpecProps<NlbServiceProps>> & { readonly provider: 'aws-nlb' })
+  | (Wiring<SpecProps<GkeL4ServiceProps>> & { readonly provider: 'gke-l4' });
+
+export function servicesWiring(spec: AiInferenceSpec, resolved: ResolvedSpec): ServicesWiring {
+  return resolved.traffic.loadBalancer?.provider === 'gke-l4'
+    ? { ...gkeL4Wiring(spec, resolved), provider: 'gke-l4' }
+    : { ...nlbWiring(spec, resolved), provider: 'aws-nlb' };
 }
 
 /**
@@ -175,7 +208,9 @@ export function pdbWiring(spec: AiInferenceSpec, resolved: ResolvedSpec): Wiring
  * controller's default in pkg/service/model_build_managed_sg.go buildCIDRsFromSourceRanges)
  * when none are given; without it only the NLB's own IPs in its subnets. Health checks
  * come from the subnets in both cases (networkPolicy.loadBalancerSubnets, required with an
- * NLB: findings/network.ts).
+ * NLB: findings/network.ts). GKE's L4 load balancer (passthrough, externalTrafficPolicy
+ * Local) delivers the clients' own addresses: its source ranges, else everyone; its health
+ * checks reach the nodes, not the pods, so nothing else is admitted (providers/gke-l4.ts).
  */
 export function networkPolicyWiring(spec: AiInferenceSpec, resolved: ResolvedSpec): Wiring<InferenceNetworkPolicyProps> | undefined {
   if (spec.networkPolicy === false) return undefined;
@@ -185,8 +220,10 @@ export function networkPolicyWiring(spec: AiInferenceSpec, resolved: ResolvedSpe
     loadBalancerHealthCheckPort: 'traffic.loadBalancer.healthCheck.port',
   };
   for (const key of Object.keys(networkPolicyFields)) paths[key] = `networkPolicy.${key}`;
-  const lb = resolved.traffic.loadBalancer;
-  const clientRanges = lb?.preserveClientIp ? (lb.sourceRanges ?? [ANY_IPV4]) : undefined;
+  const any = resolved.traffic.loadBalancer;
+  const lb = any?.provider === 'aws-nlb' ? any : undefined;
+  const gke = any?.provider === 'gke-l4' ? any : undefined;
+  const clientRanges = gke ? (gke.sourceRanges ?? [ANY_IPV4]) : lb?.preserveClientIp ? (lb.sourceRanges ?? [ANY_IPV4]) : undefined;
   const hcPort = lb?.healthCheck.port;
   return {
     schema: inferenceNetworkPolicyPropsSchema,
@@ -196,6 +233,7 @@ export function networkPolicyWiring(spec: AiInferenceSpec, resolved: ResolvedSpe
       namespace: spec.namespace,
       loadBalancerSourceRanges: clientRanges,
       loadBalancerHealthCheckPort: typeof hcPort === 'number' ? hcPort : undefined,
+      ...(gke ? { loadBalancerProvider: 'gke-l4' as const } : {}),
       metricsPort: resolved.server.metrics === 'separate' ? undefined : resolved.server.metrics === 'http' ? HTTP_PORT_NAME : false,
       ...(scrapeBackend(resolved) === 'gmp' ? { monitoringBackend: 'gmp' as const } : {}),
       labels: partOfLabel(spec),
@@ -515,7 +553,8 @@ export interface ChartWirings {
   /** The spec with every default filled in, which the wirings read. */
   readonly resolved: ResolvedSpec;
   readonly deployment: Wiring<InferenceDeploymentProps>;
-  readonly services: Wiring<SpecProps<NlbServiceProps>>;
+  /** The Services: NlbService props (aws-nlb, or no load balancer) or GkeL4Service props (gke-l4). */
+  readonly services: ServicesWiring;
   readonly pdb: Wiring<SpecProps<PdbPolicyProps>>;
   readonly networkPolicy?: Wiring<InferenceNetworkPolicyProps>;
   readonly hpa?: Wiring<SpecProps<GpuHpaProps>>;
@@ -537,7 +576,7 @@ export function chartWirings(spec: AiInferenceSpec): ChartWirings {
   const monitoring = monitoringWirings(spec, resolved);
   const w = {
     deployment: deploymentWiring(spec, resolved),
-    services: nlbWiring(spec, resolved),
+    services: servicesWiring(spec, resolved),
     pdb: pdbWiring(spec, resolved),
     networkPolicy: networkPolicyWiring(spec, resolved),
     hpa: hpa?.hpa,

@@ -29,6 +29,16 @@ export interface InferenceNetworkPolicyProps extends NetworkPolicySpec {
    * @default - the http port (`traffic-port`)
    */
   readonly loadBalancerHealthCheckPort?: number;
+  /**
+   * The load balancer in front of the pods. `aws-nlb`: its health checks (and, without
+   * client IP preservation, its traffic) come from `loadBalancerSubnets`, required with
+   * `loadBalancerSourceRanges`. `gke-l4`: GKE's passthrough load balancer delivers client
+   * packets with their own addresses (externalTrafficPolicy Local) and health-checks the
+   * nodes' health port, never the pod (kubernetes/ingress-gce pkg/l4/healthchecks), so only
+   * `loadBalancerSourceRanges` are admitted and `loadBalancerSubnets` is refused.
+   * @default 'aws-nlb'
+   */
+  readonly loadBalancerProvider?: 'aws-nlb' | 'gke-l4';
   /** @default {} */
   readonly labels?: Record<string, string>;
   /**
@@ -63,6 +73,7 @@ export const inferenceNetworkPolicyPropsSchema = z
     namespace: zDnsLabel.optional(),
     loadBalancerSourceRanges: z.array(zCidr).optional(),
     loadBalancerHealthCheckPort: zPort.optional(),
+    loadBalancerProvider: z.enum(['aws-nlb', 'gke-l4']).optional(),
     ...networkPolicyFields,
     labels: zLabelMap.optional(),
     metricsPort: z.union([z.string().min(1), z.literal(false)]).optional(),
@@ -71,6 +82,18 @@ export const inferenceNetworkPolicyPropsSchema = z
   .strict() satisfies z.ZodType<InferenceNetworkPolicyProps>;
 
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** The NLB-only openings, refused in front of GKE's L4 load balancer. */
+function gkeL4PolicyProblems(p: InferenceNetworkPolicyProps): string[] {
+  return [
+    ...(p.loadBalancerSubnets !== undefined
+      ? [formatProblem(['loadBalancerSubnets'], p.loadBalancerSubnets, "are an AWS NLB setting: GKE's passthrough load balancer has no subnet of its own (client packets keep their addresses, health checks reach the node, not the pod); drop loadBalancerSubnets")]
+      : []),
+    ...(p.loadBalancerHealthCheckPort !== undefined
+      ? [formatProblem(['loadBalancerHealthCheckPort'], p.loadBalancerHealthCheckPort, "is an AWS NLB setting: GKE's health checks probe the node's health port, not the pod; drop it")]
+      : []),
+  ];
+}
 
 function peer(p: NetworkPeer): k8s.NetworkPolicyPeer {
   if ('cidr' in p) return { ipBlock: { cidr: p.cidr, except: p.except } };
@@ -102,11 +125,13 @@ export class InferenceNetworkPolicy extends Construct {
     const d = withDefaults(INFERENCE_NETWORK_POLICY_DEFAULTS, p);
     // Never a policy that silently drops its own load balancer's health checks. (In the
     // chart, findings/network.ts reports this with the spec's paths before any object is built.)
+    const gke = p.loadBalancerProvider === 'gke-l4';
     throwIfProblems(subject, [
-      ...(d.loadBalancerSourceRanges.length > 0 && p.loadBalancerSubnets === undefined
+      ...(gke ? gkeL4PolicyProblems(p) : []),
+      ...(!gke && d.loadBalancerSourceRanges.length > 0 && p.loadBalancerSubnets === undefined
         ? [formatProblem(['loadBalancerSubnets'], undefined, "is needed with loadBalancerSourceRanges: the NLB's health checks (and, without client IP preservation, all its traffic) come from its private IPs in its subnets, and this default-deny policy would drop them; set it to the CIDRs of the NLB's subnets")]
         : []),
-      ...(p.loadBalancerHealthCheckPort !== undefined && p.loadBalancerSubnets === undefined
+      ...(!gke && p.loadBalancerHealthCheckPort !== undefined && p.loadBalancerSubnets === undefined
         ? [formatProblem(['loadBalancerHealthCheckPort'], p.loadBalancerHealthCheckPort, 'opens nothing without loadBalancerSubnets (the health checks come from the NLB subnets); set loadBalancerSubnets or drop it')]
         : []),
     ]);

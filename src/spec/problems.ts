@@ -216,24 +216,32 @@ function unwrap(schema: z.ZodTypeAny): z.ZodTypeAny {
   }
 }
 
-/** The object schemas that may describe the value at `path` (several under a union). */
-function objectsAt(schema: z.ZodTypeAny, path: readonly (string | number)[]): z.AnyZodObject[] {
+/**
+ * The object schemas that may describe the value at `path` (several under a union; under a
+ * discriminated union the one its discriminator in `value`, the input there, picks).
+ */
+function objectsAt(schema: z.ZodTypeAny, path: readonly (string | number)[], value?: unknown): z.AnyZodObject[] {
   const s = unwrap(schema);
-  if (s instanceof z.ZodUnion || s instanceof z.ZodDiscriminatedUnion) {
-    return (s.options as z.ZodTypeAny[]).flatMap((o) => objectsAt(o, path));
+  if (s instanceof z.ZodDiscriminatedUnion && value !== null && typeof value === 'object') {
+    const picked = s.optionsMap.get((value as Record<string, unknown>)[s.discriminator] as z.Primitive) as z.ZodTypeAny | undefined;
+    if (picked) return objectsAt(picked, path, value);
   }
-  if (s instanceof z.ZodIntersection) return [...objectsAt(s._def.left, path), ...objectsAt(s._def.right, path)];
+  if (s instanceof z.ZodUnion || s instanceof z.ZodDiscriminatedUnion) {
+    return (s.options as z.ZodTypeAny[]).flatMap((o) => objectsAt(o, path, value));
+  }
+  if (s instanceof z.ZodIntersection) return [...objectsAt(s._def.left, path, value), ...objectsAt(s._def.right, path, value)];
   if (path.length === 0) return s instanceof z.ZodObject ? [s] : [];
   const [head, ...rest] = path;
+  const child = value !== null && typeof value === 'object' ? (value as Record<string | number, unknown>)[head] : undefined;
   if (s instanceof z.ZodObject) {
-    const child = (s.shape as Record<string, z.ZodTypeAny>)[String(head)];
-    return child ? objectsAt(child, rest) : [];
+    const field = (s.shape as Record<string, z.ZodTypeAny>)[String(head)];
+    return field ? objectsAt(field, rest, child) : [];
   }
-  if (s instanceof z.ZodArray) return objectsAt(s.element, rest);
-  if (s instanceof z.ZodRecord) return objectsAt(s.valueSchema, rest);
+  if (s instanceof z.ZodArray) return objectsAt(s.element, rest, child);
+  if (s instanceof z.ZodRecord) return objectsAt(s.valueSchema, rest, child);
   if (s instanceof z.ZodTuple) {
     const item = s.items[Number(head)] as z.ZodTypeAny | undefined;
-    return item ? objectsAt(item, rest) : [];
+    return item ? objectsAt(item, rest, child) : [];
   }
   return [];
 }
@@ -287,7 +295,7 @@ export function zodProblems(schema: z.ZodTypeAny, input: unknown, mapPath: PathM
   const problems: string[] = [];
   for (const issue of result.error.issues.flatMap(flatten)) {
     if (issue.code === z.ZodIssueCode.unrecognized_keys) {
-      const known = [...new Set(objectsAt(schema, issue.path).flatMap((o) => Object.keys(o.shape)))];
+      const known = [...new Set(objectsAt(schema, issue.path, input).flatMap((o) => Object.keys(o.shape)))];
       for (const key of issue.keys) {
         const near = nearest(key, known);
         const where = [prefix, formatPath(mapPath([...issue.path]))].filter(Boolean).join('.');

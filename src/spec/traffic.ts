@@ -1,317 +1,84 @@
 /**
- * The traffic section: the three Services and the external AWS NLB, with the ranges the
- * AWS Load Balancer Controller and the ELBv2 API accept.
+ * The traffic section: the headless and internal Services (shared by every provider) and
+ * the external load balancer, a union chosen by `provider`: `aws-nlb` (the AWS NLB, also
+ * what a load balancer without a provider means) or `gke-l4` (GKE's L4 passthrough load
+ * balancer). Each provider's options, ranges and defaults live in src/providers/.
  */
-import { Duration } from 'cdk8s';
 import { z } from 'zod';
-import { HTTP_PORT_NAME } from '../conventions';
 import { withDefaults } from '../private/defaults';
-import { durationMillis, seconds, zAnnotationMap, zCidr, zDuration, zPort, zPortName } from './values';
+import {
+  NlbLoadBalancerOptions,
+  ResolvedNlbLoadBalancer,
+  nlbLoadBalancerObject,
+  nlbLoadBalancerRules,
+  resolveLoadBalancer,
+} from '../providers/aws-nlb';
+import { GkeL4LoadBalancerOptions, ResolvedGkeL4LoadBalancer, gkeL4LoadBalancerObject, gkeL4LoadBalancerRules, resolveGkeL4LoadBalancer } from '../providers/gke-l4';
+
+// The NLB's options moved to providers/aws-nlb.ts; re-exported for existing imports.
+export {
+  DEFAULT_TLS_POLICY,
+  NLB_ANNOTATION_PREFIX,
+  NLB_DEFAULTS,
+  NLB_LIMITS,
+  NlbHealthCheck,
+  NlbLoadBalancerOptions,
+  NlbPort,
+  ResolvedNlbLoadBalancer,
+  nlbLoadBalancerSchema,
+  resolveLoadBalancer,
+} from '../providers/aws-nlb';
+export { GkeL4LoadBalancerOptions, GkeL4Port, ResolvedGkeL4LoadBalancer, gkeL4LoadBalancerSchema, resolveGkeL4LoadBalancer } from '../providers/gke-l4';
+
+/** The external load balancer, by provider. */
+export type LoadBalancerOptions = NlbLoadBalancerOptions | GkeL4LoadBalancerOptions;
+
+/** The load balancer providers. */
+export type LoadBalancerProvider = 'aws-nlb' | 'gke-l4';
+
+/** A load balancer with every default filled in, `provider` always set. */
+export type ResolvedLoadBalancer = ResolvedNlbLoadBalancer | ResolvedGkeL4LoadBalancer;
+
+/** The provider of a load balancer as written (`aws-nlb` when left out). */
+export function loadBalancerProvider(lb: LoadBalancerOptions): LoadBalancerProvider {
+  return lb.provider === 'gke-l4' ? 'gke-l4' : 'aws-nlb';
+}
+
+/** The load balancer as written, when it is an AWS NLB. */
+export function asNlb(lb: LoadBalancerOptions | undefined): NlbLoadBalancerOptions | undefined {
+  return lb && lb.provider !== 'gke-l4' ? lb : undefined;
+}
+
+/** The load balancer as written, when it is GKE's L4 load balancer. */
+export function asGkeL4(lb: LoadBalancerOptions | undefined): GkeL4LoadBalancerOptions | undefined {
+  return lb?.provider === 'gke-l4' ? lb : undefined;
+}
 
 /**
- * Ranges the AWS Load Balancer Controller (v2.9+, checked at v3.5.0) and the ELBv2 API
- * accept for Service annotations. Source: REFERENCE.md, AWS Load Balancer Controller
- * "Service annotations" documentation.
- *
- * Minimum controller version of the annotations NlbService writes: v2.9.0, for
- * `aws-load-balancer-listener-attributes.TCP-<port>` (kubernetes-sigs/aws-load-balancer-controller
- * commit 174ad832d "Support listener attributes", first in tag v2.9.0; docs/guide/service/annotations.md
- * "listener-attributes"). The idle timeout range 60-6000 s applies to TCP listeners only; TLS
- * listeners are fixed at 350 s (ELB docs, network/update-idle-timeout: "The connection idle
- * timeout for TLS listeners is 350 seconds and can't be modified").
+ * The union: the provider (left out: `aws-nlb`) picks the option, whose own fields and rules
+ * then apply; an unknown provider is named with the ones there are.
  */
-export const NLB_LIMITS = {
-  healthCheckIntervalSeconds: [5, 300],
-  healthCheckTimeoutSeconds: [2, 120],
-  healthCheckThreshold: [2, 10],
-  healthCheckPathLength: [1, 1024],
-  idleTimeoutSeconds: [60, 6000],
-  deregistrationDelaySeconds: [0, 3600],
-  successCodes: [200, 599],
-} as const;
-
-/** Annotation keys (prefix `service.beta.kubernetes.io/`). */
-export const NLB_ANNOTATION_PREFIX = 'service.beta.kubernetes.io/';
-
-/** A TLS 1.3 policy; the controller's default is the 2016 policy. */
-export const DEFAULT_TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
-
-/** One listener of the NLB. */
-export interface NlbPort {
-  /** Service port name. */
-  readonly name: string;
-  /** Listener port. */
-  readonly port: number;
-  /** Container port name it forwards to. @default 'http' */
-  readonly targetPort?: string;
-}
-
-/** NLB target-group health check. */
-export interface NlbHealthCheck {
-  /** @default 'http' */
-  readonly protocol?: 'http' | 'https' | 'tcp';
-  /** @default '/api/v1/health' */
-  readonly path?: string;
-  /** `traffic-port` or a port number. @default 'traffic-port' */
-  readonly port?: 'traffic-port' | number;
-  /** 5-300 s. @default Duration.seconds(10) */
-  readonly interval?: Duration;
-  /** 2-120 s and not above the interval. @default Duration.seconds(5) */
-  readonly timeout?: Duration;
-  /** 2-10. @default 2 */
-  readonly healthyThreshold?: number;
-  /** 2-10. @default 2 */
-  readonly unhealthyThreshold?: number;
-  /** HTTP codes within 200-599, e.g. `200-399` or `200,204`. @default '200-399' */
-  readonly successCodes?: string;
-}
-
-/** The external NLB Service through the AWS Load Balancer Controller. */
-export interface NlbLoadBalancerOptions {
-  /** Always explicit: the controller's default is internal. */
-  readonly scheme: 'internet-facing' | 'internal';
-  /** @default - http 80 and https 443, both to the container's `http` port */
-  readonly ports?: NlbPort[];
-  /** ACM (or IAM) certificate ARNs for the TLS listeners. @default - no TLS */
-  readonly certificateArns?: string[];
-  /** Listener ports that terminate TLS; each must be one of `ports`. @default [443] */
-  readonly tlsPorts?: number[];
-  /** @default 'ELBSecurityPolicy-TLS13-1-2-2021-06' */
-  readonly sslPolicy?: string;
-  /** @default - HTTP on the traffic port, 10 s / 5 s, thresholds 2/2 */
-  readonly healthCheck?: NlbHealthCheck;
-  /** @default true */
-  readonly crossZone?: boolean;
-  /**
-   * Client stickiness. `source_ip` is what an NLB can do: it pins a client IP to a target
-   * while the target is healthy, with no duration (there is no "1 hour").
-   * @default 'source_ip'
-   */
-  readonly stickiness?: 'source_ip' | 'none';
-  /** Target deregistration delay, 0-3600 s. @default Duration.seconds(60) */
-  readonly deregistrationDelay?: Duration;
-  /**
-   * Client IP preservation on the target group: the pods see client addresses (and the
-   * NetworkPolicy admits the client ranges); without it every packet comes from the NLB's
-   * own IPs in its subnets. Source ranges are enforced either way by the NLB's
-   * controller-managed security group (default since controller v2.6.0); only with that
-   * security group disabled (`aws-load-balancer-disable-nlb-sg: "true"`) do they need it.
-   * @default true
-   */
-  readonly preserveClientIp?: boolean;
-  /**
-   * Idle timeout of the TCP (plaintext) listeners, 60-6000 s (AWS default 350 s). TLS
-   * listeners keep 350 s whatever is set: AWS fixes their idle timeout, so none is written
-   * for them, and an idle timeout given for a load balancer whose listeners are all TLS is
-   * refused. Written as `aws-load-balancer-listener-attributes.TCP-<port>`, which needs AWS
-   * Load Balancer Controller v2.9.0 or later.
-   * @default Duration.minutes(5) (on TCP listeners)
-   */
-  readonly idleTimeout?: Duration;
-  /** Access logs to S3. @default - off */
-  readonly accessLogs?: { readonly bucket: string; readonly prefix?: string };
-  /**
-   * Client CIDRs allowed to reach the NLB (`spec.loadBalancerSourceRanges`, enforced in the
-   * NLB's frontend security group). @default - everyone (the controller's 0.0.0.0/0)
-   */
-  readonly sourceRanges?: string[];
-  /** Further annotations (they win over the generated ones). @default {} */
-  readonly extraAnnotations?: Record<string, string>;
-}
-
-const ACM_OR_IAM_ARN = /^arn:aws(-[a-z]+)*:(acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}|iam::\d{12}:server-certificate\/[\w+=,.@/-]+)$/;
-const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-
-const range = (key: keyof typeof NLB_LIMITS, unit: string) => {
-  const [min, max] = NLB_LIMITS[key];
-  return `must be within ${min}-${max}${unit} (AWS Load Balancer Controller); pick a value in range`;
-};
-const wholeSecondsIn = (key: keyof typeof NLB_LIMITS) =>
-  zDuration.refine((d) => {
-    const s = durationMillis(d) / 1000;
-    return Number.isInteger(s) && s >= NLB_LIMITS[key][0] && s <= NLB_LIMITS[key][1];
-  }, range(key, ' s, whole seconds'));
-const threshold = z
-  .number()
-  .int()
-  .min(NLB_LIMITS.healthCheckThreshold[0], range('healthCheckThreshold', ''))
-  .max(NLB_LIMITS.healthCheckThreshold[1], range('healthCheckThreshold', ''));
-
-function successCodesOk(codes: string): boolean {
-  const [min, max] = NLB_LIMITS.successCodes;
-  return codes.split(',').every((part) => {
-    const m = /^(\d{3})(?:-(\d{3}))?$/.exec(part.trim());
-    if (!m) return false;
-    const lo = Number(m[1]);
-    const hi = Number(m[2] ?? m[1]);
-    return lo >= min && hi <= max && lo <= hi;
-  });
-}
-
-export const nlbLoadBalancerSchema = z
-  .object({
-    scheme: z.enum(['internet-facing', 'internal'], { message: 'must be "internet-facing" or "internal"; the controller defaults to internal, so say which' }),
-    ports: z
-      .array(z.object({ name: zPortName, port: zPort, targetPort: zPortName.optional() }).strict())
-      .min(1, 'must list at least one listener')
-      .optional(),
-    certificateArns: z
-      .array(
-        z.string().regex(ACM_OR_IAM_ARN, 'is not a certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>); copy the ARN from ACM'),
-      )
-      .min(1, 'must name at least one certificate ARN when given; remove it to serve without TLS')
-      .optional(),
-    tlsPorts: z.array(zPort).min(1, 'must name at least one port when given (an empty list would write an empty ssl-ports annotation and the controller would make every listener TLS); list the TLS ports or leave tlsPorts out for [443]').optional(),
-    sslPolicy: z.string().regex(/^ELBSecurityPolicy-[\w-]+$/, 'must be an ELBSecurityPolicy-* name').optional(),
-    healthCheck: z
-      .object({
-        protocol: z.enum(['http', 'https', 'tcp']).optional(),
-        path: z
-          .string()
-          .min(NLB_LIMITS.healthCheckPathLength[0], range('healthCheckPathLength', ' characters'))
-          .max(NLB_LIMITS.healthCheckPathLength[1], range('healthCheckPathLength', ' characters'))
-          .regex(/^\//, 'must start with "/"')
-          .optional(),
-        port: z.union([z.literal('traffic-port'), zPort]).optional(),
-        interval: wholeSecondsIn('healthCheckIntervalSeconds').optional(),
-        timeout: wholeSecondsIn('healthCheckTimeoutSeconds').optional(),
-        healthyThreshold: threshold.optional(),
-        unhealthyThreshold: threshold.optional(),
-        successCodes: z.string().refine(successCodesOk, 'must be HTTP codes within 200-599, e.g. "200-399" or "200,204"').optional(),
-      })
-      .strict()
-      .optional(),
-    crossZone: z.boolean().optional(),
-    stickiness: z.enum(['source_ip', 'none']).optional(),
-    deregistrationDelay: wholeSecondsIn('deregistrationDelaySeconds').optional(),
-    preserveClientIp: z.boolean().optional(),
-    idleTimeout: wholeSecondsIn('idleTimeoutSeconds').optional(),
-    accessLogs: z
-      .object({
-        bucket: z.string().regex(S3_BUCKET, 'must be an S3 bucket name (3-63 lower-case letters, digits, "." and "-")'),
-        prefix: z.string().regex(/^[^/].*[^/]$|^[^/]$/, 'must not start or end with "/"').optional(),
-      })
-      .strict()
-      .optional(),
-    sourceRanges: z.array(zCidr).optional(),
-    extraAnnotations: zAnnotationMap.optional(),
+export const loadBalancerSchema = z
+  .discriminatedUnion('provider', [nlbLoadBalancerObject, gkeL4LoadBalancerObject], {
+    errorMap: (issue, ctx) =>
+      issue.code === z.ZodIssueCode.invalid_union_discriminator
+        ? { message: 'must be "aws-nlb" or "gke-l4" (left out, it means "aws-nlb"); pick one' }
+        : { message: ctx.defaultError },
   })
-  .strict()
-  .superRefine((lb, ctx) => {
-    const ports = lb.ports ?? DEFAULT_NLB_PORTS;
-    const tlsPorts = lb.tlsPorts ?? [443];
-    if (lb.certificateArns) {
-      tlsPorts.forEach((port, i) => {
-        if (!ports.some((p) => p.port === port)) {
-          ctx.addIssue({
-            code: z.ZodIssueCode.custom,
-            path: lb.tlsPorts ? ['tlsPorts', i] : ['tlsPorts'],
-            message: `names a TLS port that is not a Service port (${ports.map((p) => p.port).join(', ')}); the controller would ignore it. Add the port to ports or fix tlsPorts`,
-          });
-        }
-      });
-    } else if (lb.tlsPorts) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['tlsPorts'], message: 'needs certificateArns; add the ACM certificate or drop tlsPorts' });
-    }
-    // AWS fixes the TLS listener idle timeout at 350 s ("The connection idle timeout for TLS
-    // listeners is 350 seconds and can't be modified", ELB docs, network/update-idle-timeout):
-    // an idle timeout asked for a TLS-only listener set would be applied nowhere.
-    const tlsSet = new Set(lb.certificateArns ? tlsPorts : []);
-    if (lb.idleTimeout !== undefined && ports.every((p) => tlsSet.has(p.port))) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['idleTimeout'],
-        message: `cannot apply: every listener (${ports.map((p) => p.port).join(', ')}) is TLS, and AWS fixes the TLS listener idle timeout at 350 s; drop idleTimeout, or add a TCP listener for it to act on`,
-      });
-    }
-    const hc = withDefaults(NLB_DEFAULTS.healthCheck, lb.healthCheck);
-    if (seconds(hc.timeout) > seconds(hc.interval)) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['healthCheck', 'timeout'],
-        message: `must not exceed healthCheck.interval (${seconds(hc.interval)} s); lower the timeout or raise the interval`,
-      });
-    }
-    if (hc.protocol === 'tcp' && lb.healthCheck?.path) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['healthCheck', 'path'], message: 'has no effect with protocol tcp; use protocol http or drop the path' });
-    }
-    // The controller enforces source ranges in the NLB's frontend security group for every
-    // target type (pkg/service/model_build_managed_sg.go, buildCIDRsFromSourceRanges, v3.5.0;
-    // default since v2.6.0). Without that security group (disable-nlb-sg, checked in
-    // model_build_load_balancer.go buildLoadBalancerSecurityGroups) only the pods' own
-    // security group rules remain, which see the NLB's IPs unless client IP is preserved.
-    const sgDisabled = lb.extraAnnotations?.[`${NLB_ANNOTATION_PREFIX}aws-load-balancer-disable-nlb-sg`]?.toLowerCase() === 'true';
-    if (lb.sourceRanges && lb.preserveClientIp === false && sgDisabled) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['sourceRanges'],
-        message: 'are not enforced without client IP preservation when the NLB has no controller-managed security group (extraAnnotations sets aws-load-balancer-disable-nlb-sg): every packet comes from the NLB; set preserveClientIp: true, drop the disable-nlb-sg annotation, or drop sourceRanges',
-      });
-    }
-    const names = new Set<string>();
-    const numbers = new Set<number>();
-    ports.forEach((p, i) => {
-      if (names.has(p.name)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ports', i, 'name'], message: 'is used twice; port names must be unique' });
-      if (numbers.has(p.port)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ports', i, 'port'], message: 'is used twice; the API server refuses two Service ports with the same number and protocol; give each listener its own port' });
-      names.add(p.name);
-      numbers.add(p.port);
-    });
-  }) satisfies z.ZodType<NlbLoadBalancerOptions>;
+  .superRefine((lb, ctx) => (lb.provider === 'gke-l4' ? gkeL4LoadBalancerRules(lb, ctx) : nlbLoadBalancerRules(lb, ctx))) satisfies z.ZodType<LoadBalancerOptions>;
 
-const DEFAULT_NLB_PORTS: NlbPort[] = [
-  { name: 'http', port: 80, targetPort: HTTP_PORT_NAME },
-  { name: 'https', port: 443, targetPort: HTTP_PORT_NAME },
-];
-
-/** The fields of the load balancer that have a default. */
-type DefaultedFields = Omit<NlbLoadBalancerOptions, 'scheme' | 'certificateArns' | 'accessLogs' | 'sourceRanges' | 'extraAnnotations' | 'healthCheck'>;
-
-/** Defaults of the external Service (seed 001 values where it gives them). */
-export const NLB_DEFAULTS: Required<DefaultedFields> & { readonly healthCheck: Required<NlbHealthCheck> } = {
-  ports: DEFAULT_NLB_PORTS,
-  tlsPorts: [443],
-  sslPolicy: DEFAULT_TLS_POLICY,
-  healthCheck: {
-    protocol: 'http',
-    path: '/api/v1/health',
-    port: 'traffic-port',
-    interval: Duration.seconds(10),
-    timeout: Duration.seconds(5),
-    healthyThreshold: 2,
-    unhealthyThreshold: 2,
-    successCodes: '200-399',
-  },
-  crossZone: true,
-  stickiness: 'source_ip',
-  deregistrationDelay: Duration.seconds(60),
-  preserveClientIp: true,
-  idleTimeout: Duration.minutes(5),
-};
-
-/** The load balancer with every default filled in (an explicit `undefined` takes the default). */
-export type ResolvedLoadBalancer = Required<DefaultedFields> &
-  Pick<NlbLoadBalancerOptions, 'scheme' | 'certificateArns' | 'accessLogs' | 'sourceRanges' | 'extraAnnotations'> & {
-    readonly healthCheck: Required<NlbHealthCheck>;
-  };
-
-/** Fills every default of the external Service once; the annotations and the chart read this. */
-export function resolveLoadBalancer(lb: NlbLoadBalancerOptions): ResolvedLoadBalancer {
-  const { healthCheck, scheme, certificateArns, accessLogs, sourceRanges, extraAnnotations, ...defaulted } = lb;
-  return {
-    ...withDefaults<Required<DefaultedFields>>(NLB_DEFAULTS, defaulted),
-    scheme,
-    certificateArns,
-    accessLogs,
-    sourceRanges,
-    extraAnnotations,
-    healthCheck: withDefaults<Required<NlbHealthCheck>>(NLB_DEFAULTS.healthCheck, healthCheck),
-  };
+/** Resolves a load balancer of either provider. */
+export function resolveAnyLoadBalancer(lb: LoadBalancerOptions): ResolvedLoadBalancer {
+  return lb.provider === 'gke-l4' ? resolveGkeL4LoadBalancer(lb) : resolveLoadBalancer(lb);
 }
 
 /** The three Services. */
 export interface TrafficSpec {
-  /** The external NLB. @default - no external Service */
-  readonly loadBalancer?: NlbLoadBalancerOptions;
+  /**
+   * The external load balancer: an AWS NLB (`provider` left out or `'aws-nlb'`) or GKE's L4
+   * passthrough load balancer (`provider: 'gke-l4'`). @default - no external Service
+   */
+  readonly loadBalancer?: LoadBalancerOptions;
   /** @default true */
   readonly headless?: boolean;
   /**
@@ -323,7 +90,7 @@ export interface TrafficSpec {
 }
 
 export const trafficSchema = z
-  .object({ loadBalancer: nlbLoadBalancerSchema.optional(), headless: z.boolean().optional(), internal: z.boolean().optional() })
+  .object({ loadBalancer: loadBalancerSchema.optional(), headless: z.boolean().optional(), internal: z.boolean().optional() })
   .strict() satisfies z.ZodType<TrafficSpec>;
 
 /** Defaults of the traffic section's pod Services. */
@@ -344,5 +111,5 @@ export interface ResolvedTraffic {
  */
 export function resolveTraffic(traffic: TrafficSpec | undefined): ResolvedTraffic {
   const { loadBalancer, ...defaulted } = traffic ?? {};
-  return { ...withDefaults(TRAFFIC_DEFAULTS, defaulted), loadBalancer: loadBalancer && resolveLoadBalancer(loadBalancer) };
+  return { ...withDefaults(TRAFFIC_DEFAULTS, defaulted), loadBalancer: loadBalancer && resolveAnyLoadBalancer(loadBalancer) };
 }

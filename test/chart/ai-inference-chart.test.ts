@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { AiInferenceChart, AiInferenceSpec } from '../../src';
+import { AiInferenceChart, AiInferenceSpec, NlbLoadBalancerOptions } from '../../src';
 import { eksNlbSpec } from '../../examples/eks-nlb/spec';
 import { errorOf, only } from '../support';
 
@@ -87,7 +87,7 @@ describe('AiInferenceChart', () => {
         'probes.startupBudget (5m) is shorter than the declared model load time (model.loadTime: 6m)',
       );
       expect(
-        specError({ traffic: { loadBalancer: { ...eksNlbSpec.traffic!.loadBalancer!, idleTimeout: Duration.seconds(10) } } }),
+        specError({ traffic: { loadBalancer: { ...(eksNlbSpec.traffic!.loadBalancer! as NlbLoadBalancerOptions), idleTimeout: Duration.seconds(10) } } }),
       ).toContain('traffic.loadBalancer.idleTimeout (10s) must be within 60-6000 s');
       expect(specError({ networkPolicy: { vpcCidr: 'vpc' } })).toContain('networkPolicy.vpcCidr ("vpc") must be a CIDR');
     });
@@ -110,7 +110,7 @@ describe('AiInferenceChart', () => {
     });
 
     it('fails synth when the NLB drains longer than the grace period', () => {
-      const lb = { ...eksNlbSpec.traffic!.loadBalancer!, deregistrationDelay: Duration.seconds(120) };
+      const lb = { ...(eksNlbSpec.traffic!.loadBalancer! as NlbLoadBalancerOptions), deregistrationDelay: Duration.seconds(120) };
       expect(specError({ traffic: { loadBalancer: lb } })).toContain(
         'traffic.loadBalancer.deregistrationDelay (2m) exceeds shutdown.gracePeriod (60s)',
       );

@@ -1,13 +1,13 @@
 import { Size, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { AiInferenceChart, AiInferenceSpec, ROW_TITLES, ServerSpec } from '../../src';
+import { AiInferenceChart, AiInferenceSpec, ROW_TITLES, ServerSpec, NlbLoadBalancerOptions } from '../../src';
 import { eksNlbSpec } from '../../examples/eks-nlb/spec';
 import { only } from '../support';
 
 // The seed service with a model server and a scaling section that names no signal.
 const { signals: _seedSignals, ...scalingWithoutSignals } = eksNlbSpec.scaling!;
 const { path: _seedPath, ...probes } = eksNlbSpec.probes!;
-const lb = eksNlbSpec.traffic!.loadBalancer!;
+const lb = (eksNlbSpec.traffic!.loadBalancer! as NlbLoadBalancerOptions);
 const withEngine = (server: ServerSpec | undefined, healthPath: string, backend: 'prometheus-adapter' | 'keda' = 'prometheus-adapter'): AiInferenceSpec => ({
   ...eksNlbSpec,
   resources: { ...eksNlbSpec.resources, memory: { request: Size.gibibytes(16), limit: Size.gibibytes(16) } },

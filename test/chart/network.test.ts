@@ -34,7 +34,7 @@ const quickStart: AiInferenceSpec = {
   slo: { availability: 99.9, latencyP95: Duration.seconds(2), latencyP99: Duration.seconds(3), errorRate: 1, throughputRps: 1000 },
 };
 
-const seedLb = eksNlbSpec.traffic!.loadBalancer!;
+const seedLb = (eksNlbSpec.traffic!.loadBalancer! as NlbLoadBalancerOptions);
 const seedPolicy = eksNlbSpec.networkPolicy as Exclude<AiInferenceSpec['networkPolicy'], false | undefined>;
 const chartOf = (spec: AiInferenceSpec) => new AiInferenceChart(Testing.app(), 'net', { spec });
 const synthSpec = (spec: AiInferenceSpec) => Testing.synth(chartOf(spec));

@@ -1,7 +1,7 @@
 import { Duration, Size, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Cpu } from 'cdk8s-plus-28';
-import { AiInferenceChart, AiInferenceSpec, InferenceDeployment, InferenceDeploymentProps } from '../../src';
+import { AiInferenceChart, AiInferenceSpec, InferenceDeployment, InferenceDeploymentProps, NlbLoadBalancerOptions } from '../../src';
 import { eksNlbSpec } from '../../examples/eks-nlb/spec';
 import { ServerSpec } from '../../src/spec/server';
 import { expectValidManifests } from '../helpers/k8s-schema';
@@ -12,7 +12,7 @@ import { errorOf, only, synth } from '../support';
 // Secret reference, the download init container and the time it takes.
 
 const { path: _seedPath, ...probesWithoutPath } = eksNlbSpec.probes!;
-const lb = eksNlbSpec.traffic!.loadBalancer!;
+const lb = (eksNlbSpec.traffic!.loadBalancer! as NlbLoadBalancerOptions);
 const traffic = (path: string) => ({ ...eksNlbSpec.traffic!, loadBalancer: { ...lb, healthCheck: { ...lb.healthCheck!, path } } });
 // Guaranteed memory: no AII-W025 noise in these specs.
 const resources = { ...eksNlbSpec.resources, memory: { request: Size.gibibytes(16), limit: Size.gibibytes(16) } };

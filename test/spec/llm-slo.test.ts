@@ -1,13 +1,13 @@
 import { Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { AiInferenceChart, AiInferenceSpec, validateSpec } from '../../src';
+import { AiInferenceChart, AiInferenceSpec, validateSpec, NlbLoadBalancerOptions } from '../../src';
 import { eksNlbSpec } from '../../examples/eks-nlb/spec';
 import { ServerSpec } from '../../src/spec/server';
 import { ScalingSignals } from '../../src/spec/signals';
 import { only } from '../support';
 
 const { path: _seedPath, ...probesWithoutPath } = eksNlbSpec.probes!;
-const lb = eksNlbSpec.traffic!.loadBalancer!;
+const lb = (eksNlbSpec.traffic!.loadBalancer! as NlbLoadBalancerOptions);
 const traffic = (path: string) => ({ ...eksNlbSpec.traffic!, loadBalancer: { ...lb, healthCheck: { ...lb.healthCheck!, path } } });
 
 /** The seed service on vLLM, with LLM objectives and signals when given. */

@@ -7,7 +7,7 @@ import { DEFAULT_QUEUE_DEPTH_TARGET } from '../../src/spec/monitoring';
 import { DEFAULT_SIGNALS } from '../../src/spec/signals';
 import { AiInferenceSpec, DEFAULT_SLO_PERIOD, resolveDisruption, resolveSlo, resolveSpec } from '../../src/spec/spec';
 import { resolveTraffic } from '../../src/spec/traffic';
-import { NLB_DEFAULTS } from '../../src/spec/traffic';
+import { NLB_DEFAULTS, ResolvedNlbLoadBalancer } from '../../src/spec/traffic';
 
 const slo = { availability: 99.9, latencyP95: Duration.seconds(2), latencyP99: Duration.seconds(3), errorRate: 1, throughputRps: 1000 };
 
@@ -57,7 +57,7 @@ describe('resolveTraffic', () => {
     const t = resolveTraffic({ headless: false, internal: false, loadBalancer: { scheme: 'internal' } });
     expect([t.headless, t.internal]).toEqual([false, false]);
     expect(t.loadBalancer?.scheme).toBe('internal');
-    expect(t.loadBalancer?.healthCheck).toEqual(NLB_DEFAULTS.healthCheck);
+    expect((t.loadBalancer as ResolvedNlbLoadBalancer | undefined)?.healthCheck).toEqual(NLB_DEFAULTS.healthCheck);
   });
 });
 

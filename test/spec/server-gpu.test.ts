@@ -1,6 +1,6 @@
 import { Duration, Size, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { AiInferenceChart, AiInferenceSpec, validateSpec } from '../../src';
+import { AiInferenceChart, AiInferenceSpec, validateSpec, NlbLoadBalancerOptions } from '../../src';
 import { eksNlbSpec } from '../../examples/eks-nlb/spec';
 import { gpuNodeAffinity } from '../../src/pod/affinity';
 import { ServerSpec } from '../../src/spec/server';
@@ -14,7 +14,7 @@ import { errorOf, only } from '../support';
 // product and the RuntimeClass.
 
 const { path: _seedPath, ...probesWithoutPath } = eksNlbSpec.probes!;
-const lb = eksNlbSpec.traffic!.loadBalancer!;
+const lb = (eksNlbSpec.traffic!.loadBalancer! as NlbLoadBalancerOptions);
 const storage = { models: eksNlbSpec.storage!.models, data: eksNlbSpec.storage!.data };
 
 const vllmSpec = (gpu: GpuResources, server: Partial<Extract<ServerSpec, { engine: 'vllm' }>> = {}, rest: Partial<AiInferenceSpec> = {}): AiInferenceSpec => ({

@@ -1,13 +1,13 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { AiInferenceChart, AiInferenceSpec } from '../../src';
+import { AiInferenceChart, AiInferenceSpec, NlbLoadBalancerOptions } from '../../src';
 import { eksNlbSpec } from '../../examples/eks-nlb/spec';
 import { resolveServer, ServerSpec } from '../../src/spec/server';
 import { serverArgs } from '../../src/pod/server';
 import { errorOf, only } from '../support';
 
 const { path: _seedPath, ...probesWithoutPath } = eksNlbSpec.probes!;
-const healthCheck = (path: string) => ({ ...eksNlbSpec.traffic!, loadBalancer: { ...eksNlbSpec.traffic!.loadBalancer!, healthCheck: { ...eksNlbSpec.traffic!.loadBalancer!.healthCheck!, path } } });
+const healthCheck = (path: string) => ({ ...eksNlbSpec.traffic!, loadBalancer: { ...(eksNlbSpec.traffic!.loadBalancer! as NlbLoadBalancerOptions), healthCheck: { ...(eksNlbSpec.traffic!.loadBalancer! as NlbLoadBalancerOptions).healthCheck!, path } } });
 
 const vllmSpec = (server: Partial<Extract<ServerSpec, { engine: 'vllm' }>> = {}): AiInferenceSpec => ({
   ...eksNlbSpec,
@@ -48,8 +48,8 @@ describe('the server section', () => {
   it("points the NLB health check at the engine's health path when the spec gives none", () => {
     const lbHealthPath = (spec: AiInferenceSpec) =>
       only(synthSpec(spec), 'Service', 'ai-inference-lb').metadata.annotations['service.beta.kubernetes.io/aws-load-balancer-healthcheck-path'];
-    const { path: _given, ...hcWithoutPath } = eksNlbSpec.traffic!.loadBalancer!.healthCheck!;
-    const traffic = { ...eksNlbSpec.traffic!, loadBalancer: { ...eksNlbSpec.traffic!.loadBalancer!, healthCheck: hcWithoutPath } };
+    const { path: _given, ...hcWithoutPath } = (eksNlbSpec.traffic!.loadBalancer! as NlbLoadBalancerOptions).healthCheck!;
+    const traffic = { ...eksNlbSpec.traffic!, loadBalancer: { ...(eksNlbSpec.traffic!.loadBalancer! as NlbLoadBalancerOptions), healthCheck: hcWithoutPath } };
     expect(lbHealthPath({ ...vllmSpec(), traffic })).toBe('/health');
     expect(lbHealthPath({ ...ollamaSpec(), traffic })).toBe('/');
     // The generic engine: the pods' readiness path, not a fixed one.

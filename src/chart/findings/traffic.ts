@@ -4,6 +4,7 @@
 import { WARNING_IDS } from '../../conventions';
 import { DefaultedValue, formatDuration, formatProblem } from '../../spec/problems';
 import { AiInferenceSpec, ResolvedSpec } from '../../spec/spec';
+import { ResolvedNlbLoadBalancer, asNlb } from '../../spec/traffic';
 import { seconds } from '../../spec/values';
 import { SHUTDOWN_MARGIN, drainGraceSeconds } from '../../spec/workload';
 import { Findings, Warning } from './types';
@@ -18,9 +19,9 @@ export function trafficFindings(spec: AiInferenceSpec, resolved: ResolvedSpec): 
  * the NLB still forwards the pod's open connections to an address nobody answers.
  */
 function drainErrors(spec: AiInferenceSpec, resolved: ResolvedSpec): string[] {
-  const lb = resolved.traffic.loadBalancer;
+  const lb = resolvedNlb(resolved);
   if (!lb) return [];
-  const given = spec.traffic?.loadBalancer?.deregistrationDelay;
+  const given = asNlb(spec.traffic?.loadBalancer)?.deregistrationDelay;
   const delay = seconds(lb.deregistrationDelay);
   const grace = seconds(resolved.workload.shutdown.gracePeriod);
   if (delay <= grace) return [];
@@ -44,7 +45,10 @@ function drainWarnings(spec: AiInferenceSpec, resolved: ResolvedSpec): Warning[]
   const warnings: Warning[] = [];
   const given = spec.shutdown ?? {};
   const s = resolved.workload.shutdown;
-  const lb = resolved.traffic.loadBalancer;
+  // The default propagation is the ip-target NLB's measured lag; GKE's passthrough load
+  // balancer health-checks nodes (with Local: every 3 s, unhealthy after 2 failures;
+  // ingress-gce pkg/l4/healthchecks), so there it applies only when declared.
+  const lb = resolvedNlb(resolved);
   const valueOf = (v: unknown, effective: unknown) => (v === undefined ? new DefaultedValue(effective) : v);
   const propagation = seconds(s.drain.propagation);
   const preStop = seconds(s.preStopSleep);
@@ -78,4 +82,10 @@ function drainWarnings(spec: AiInferenceSpec, resolved: ResolvedSpec): Warning[]
     });
   }
   return warnings;
+}
+
+/** The load balancer, when it is an AWS NLB (the drain rules are the NLB's). */
+function resolvedNlb(resolved: ResolvedSpec): ResolvedNlbLoadBalancer | undefined {
+  const lb = resolved.traffic.loadBalancer;
+  return lb?.provider === 'aws-nlb' ? lb : undefined;
 }
