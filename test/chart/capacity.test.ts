@@ -1,4 +1,4 @@
-import { Duration, Testing } from 'cdk8s';
+import { Duration, Size, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { AiInferenceChart, AiInferenceSpec, WARNING_IDS, validateSpec } from '../../src';
 import { eksNlbSpec } from '../../examples/eks-nlb/spec';
@@ -160,6 +160,35 @@ describe('capacity.queuedProvisioning (GKE Dynamic Workload Scheduler)', () => {
     // Declared without spare capacity, the workload rule's own AII-W023 is the one printed.
     expect(withRollout({ strategy: 'surge', spareGpuCapacity: false }).map((w) => w.message)).toEqual([expect.stringContaining('but scheduling.rollout.spareGpuCapacity is false')]);
     expect(chartOf(pinned).warnings.map((w) => w.id)).not.toContain('AII-W023');
+  });
+
+  it('seed 004: Ollama on 10 pinned pods, one L4 and 40Gi each on g2-standard-12, asks for 10 pods and binds all of them', () => {
+    const seed004 = {
+      ...pinned,
+      server: { engine: 'ollama', port: 8000, numParallel: 8 },
+      resources: { ...pinned.resources, memory: { request: Size.gibibytes(40), limit: Size.gibibytes(40) }, gpu: { count: 1 }, nodeType: 'g2-standard-12' },
+      scheduling: { nodeLabels: {}, rollout: { strategy: 'replace' } },
+      traffic: undefined,
+      networkPolicy: false,
+      probes: undefined,
+      metrics: undefined,
+      scaling: { pinnedReplicas: 10 },
+      capacity: { queuedProvisioning: { nodePool: 'l4-queued' } },
+      warnings: { suppress: [{ id: 'AII-W040', reason: 'sustained load test: ends within the 7-day run time' }] },
+    } as unknown as AiInferenceSpec;
+    expect(validateSpec(seed004)).toEqual([]);
+    const chart = chartOf(seed004);
+    const objects = Testing.synth(chart);
+    expectValidManifests(objects);
+    expect(only(objects, 'HorizontalPodAutoscaler').spec).toMatchObject({ minReplicas: 10, maxReplicas: 10 });
+    const pr = request(objects);
+    expect(pr.spec.podSets).toEqual([{ count: 10, podTemplateRef: { name: 'ai-inference-capacity' } }]);
+    expect(pr.spec.parameters).toEqual({ maxRunDurationSeconds: '604800' });
+    const pod = only(objects, 'Deployment').spec.template;
+    expect(pod.spec.containers[0].resources.limits).toMatchObject({ 'nvidia.com/gpu': 1, memory: '40Gi' });
+    expect(pod.metadata.annotations['autoscaling.x-k8s.io/consume-provisioning-request']).toBe(pr.metadata.name);
+    expect(only(objects, 'PodTemplate').template).toEqual(pod);
+    expect(chart.warnings.map((w) => w.id)).not.toContain('AII-W040');
   });
 
   it('refuses the chart before building anything when the pod count is short', () => {
