@@ -6,6 +6,7 @@ import { isHelmSynth } from '../src/chart/helm';
 import { eksNlb } from './eks-nlb/app';
 import { eksNlbKeda } from './eks-nlb-keda/app';
 import { eksVllm } from './eks-vllm/app';
+import { gkeL4 } from './gke-l4/app';
 
 /**
  * Every example, one file per chart: dist/<chart>.k8s.yaml. The output folder comes from
@@ -16,6 +17,7 @@ export function buildApp(): App {
   eksNlb(app);
   eksNlbKeda(app);
   eksVllm(app);
+  gkeL4(app);
   return app;
 }
 

@@ -38,12 +38,13 @@ describe('examples', () => {
     for (const f of files(fresh)) expect(readFileSync(join(again, f), 'utf8')).toBe(readFileSync(join(fresh, f), 'utf8'));
   });
 
-  it('produces the eks-nlb example, its KEDA twin and the vLLM example, each with exactly one autoscaler', () => {
-    expect(files(dist)).toEqual(['eks-nlb-keda.k8s.yaml', 'eks-nlb.k8s.yaml', 'eks-vllm.k8s.yaml']);
+  it('produces the eks-nlb example, its KEDA twin, the vLLM example and the GKE example, each with exactly one autoscaler', () => {
+    expect(files(dist)).toEqual(['eks-nlb-keda.k8s.yaml', 'eks-nlb.k8s.yaml', 'eks-vllm.k8s.yaml', 'gke-l4.k8s.yaml']);
     const kinds = (f: string) => load(join(dist, f)).map((o) => o.kind);
     expect(kinds('eks-nlb.k8s.yaml').filter((k) => k === 'HorizontalPodAutoscaler' || k === 'ScaledObject')).toEqual(['HorizontalPodAutoscaler']);
     expect(kinds('eks-nlb-keda.k8s.yaml').filter((k) => k === 'HorizontalPodAutoscaler' || k === 'ScaledObject')).toEqual(['ScaledObject']);
     expect(kinds('eks-vllm.k8s.yaml').filter((k) => k === 'HorizontalPodAutoscaler' || k === 'ScaledObject')).toEqual(['ScaledObject']);
+    expect(kinds('gke-l4.k8s.yaml').filter((k) => k === 'HorizontalPodAutoscaler' || k === 'ScaledObject')).toEqual(['HorizontalPodAutoscaler']);
   });
 
   it('validates every object against the Kubernetes 1.28 and CRD schemas', () => {
@@ -73,7 +74,7 @@ describe('examples', () => {
         checked++;
       }
     }
-    expect(checked).toBe(3);
+    expect(checked).toBe(4);
   });
 
   it('never writes a Secret or a credential value', () => {
