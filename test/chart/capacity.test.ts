@@ -1,14 +1,29 @@
 import { Duration, Size, Testing } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
 import { describe, expect, it } from 'vitest';
 import { AiInferenceChart, AiInferenceSpec, WARNING_IDS, validateSpec } from '../../src';
 import { eksNlbSpec } from '../../examples/eks-nlb/spec';
 import { expectValidManifests } from '../helpers/k8s-schema';
 import { Manifest, errorOf, only } from '../support';
 
-// Seed 004 pins 10 replicas; the seed's 1000 rps at 50 rps/pod would need 20, so the
-// objective is lowered to what 10 pods give (the throughput rule is not under test here).
-const { minReplicas: _min, maxReplicas: _max, ...seedScaling } = eksNlbSpec.scaling!;
-const pinned: AiInferenceSpec = { ...eksNlbSpec, slo: { ...eksNlbSpec.slo, throughputRps: 400 }, scaling: { ...seedScaling, pinnedReplicas: 10 } };
+// Seed 004's shape on GKE: Ollama on :8000 (OLLAMA_NUM_PARALLEL 8), one L4 and 40Gi per pod
+// on g2-standard-12, the external L4 load balancer, 10 replicas pinned.
+const pinned: AiInferenceSpec = {
+  release: 'ai-inference',
+  namespace: 'ai-inference',
+  image: 'ollama/ollama:0.12.6',
+  model: { name: 'llama3.1', loadTime: Duration.minutes(5) },
+  server: { engine: 'ollama', port: 8000, numParallel: 8 },
+  resources: {
+    cpu: { request: Cpu.units(4), limit: Cpu.units(4) },
+    memory: { request: Size.gibibytes(40), limit: Size.gibibytes(40) },
+    gpu: { count: 1 },
+    nodeType: 'g2-standard-12',
+  },
+  traffic: { loadBalancer: { provider: 'gke-l4', scheme: 'external', name: 'ai-inference', ports: [{ name: 'http', port: 8000 }] } },
+  slo: { availability: 99.9, latencyP95: Duration.seconds(2), latencyP99: Duration.seconds(3), errorRate: 1, throughputRps: 50 },
+  scaling: { pinnedReplicas: 10 },
+};
 const queued = (queuedProvisioning: Record<string, unknown> = {}, base: AiInferenceSpec = pinned): AiInferenceSpec =>
   ({ ...base, capacity: { queuedProvisioning } }) as AiInferenceSpec;
 const chartOf = (spec: AiInferenceSpec) => new AiInferenceChart(Testing.app(), 'gke', { spec });
@@ -21,7 +36,7 @@ describe('capacity.queuedProvisioning (GKE Dynamic Workload Scheduler)', () => {
     expectValidManifests(objects);
     const pr = request(objects);
     expect(pr.apiVersion).toBe('autoscaling.x-k8s.io/v1');
-    expect(pr.metadata.namespace).toBe('pixelated-prod');
+    expect(pr.metadata.namespace).toBe('ai-inference');
     expect(pr.metadata.name).toMatch(/^ai-inference-capacity-[0-9a-f]{8}$/);
     expect(pr.spec).toEqual({
       provisioningClassName: 'queued-provisioning.gke.io',
@@ -30,7 +45,7 @@ describe('capacity.queuedProvisioning (GKE Dynamic Workload Scheduler)', () => {
     });
     const template = only(objects, 'PodTemplate', 'ai-inference-capacity');
     expect(template.apiVersion).toBe('v1');
-    expect(template.metadata.namespace).toBe('pixelated-prod');
+    expect(template.metadata.namespace).toBe('ai-inference');
     expect(template.metadata.labels['cloud.google.com/apply-warden-policies']).toBe('true');
     expect(template.metadata.labels['app.kubernetes.io/component']).toBe('capacity');
   });
@@ -68,7 +83,7 @@ describe('capacity.queuedProvisioning (GKE Dynamic Workload Scheduler)', () => {
     expect(request(synthSpec(queued())).spec.podSets[0].count).toBe(10);
     const fixed = { ...pinned, scaling: undefined, replicas: 4 } as AiInferenceSpec;
     expect(request(synthSpec(queued({}, fixed))).spec.podSets[0].count).toBe(4);
-    expect(request(synthSpec(queued({}, eksNlbSpec))).spec.podSets[0].count).toBe(20);
+    expect(request(synthSpec(queued({}, { ...pinned, scaling: { minReplicas: 3, maxReplicas: 20 } }))).spec.podSets[0].count).toBe(20);
     expect(request(synthSpec(queued({ pods: 12 }))).spec.podSets[0].count).toBe(12);
   });
 
@@ -76,7 +91,7 @@ describe('capacity.queuedProvisioning (GKE Dynamic Workload Scheduler)', () => {
     const name = (spec: AiInferenceSpec) => request(synthSpec(spec)).metadata.name;
     const base = name(queued());
     expect(name(queued())).toBe(base);
-    expect(name(queued({}, { ...pinned, image: 'ghcr.io/pixelated/ai-inference:1.4.3' }))).toBe(base);
+    expect(name(queued({}, { ...pinned, image: 'ollama/ollama:0.12.7' }))).toBe(base);
     expect(name(queued({ pods: 11 }))).not.toBe(base);
     expect(name(queued({ maxRunDuration: Duration.days(6) }))).not.toBe(base);
   });
@@ -110,6 +125,18 @@ describe('capacity.queuedProvisioning (GKE Dynamic Workload Scheduler)', () => {
       ]);
       expect(problems({ pods: 0 })).toEqual(['capacity.queuedProvisioning.pods (0) must be within 1-10000 (pods to provision nodes for); pick a value in range']);
       expect(problems({ pods: 2.5 })).toEqual(['capacity.queuedProvisioning.pods (2.5) must be a whole number (pods to provision nodes for); round it']);
+    });
+
+    it('refuses it on EKS (an AWS NLB or an EC2 machine type): the class is GKE\'s', () => {
+      const eks = { ...eksNlbSpec, slo: { ...eksNlbSpec.slo, throughputRps: 400 }, scaling: { pinnedReplicas: 10 } } as AiInferenceSpec;
+      expect(validateSpec(eks)).toEqual([]);
+      const rule =
+        'requests nodes from GKE\'s Dynamic Workload Scheduler (class queued-provisioning.gke.io), but %s: on EKS no cluster autoscaler serves that class (upstream serves check-capacity and best-effort-atomic-scale-up only), so the pods would wait for its nodes forever; remove capacity.queuedProvisioning, or run the service on GKE (traffic.loadBalancer provider "gke-l4", a GKE machine type)';
+      expect(problems({}, eks)).toEqual([`capacity.queuedProvisioning (an empty object) ${rule.replace('%s', 'traffic.loadBalancer is an AWS NLB (provider "aws-nlb")')}`]);
+      const g5 = { ...eks, resources: { ...eks.resources, nodeType: 'g5.2xlarge' } } as AiInferenceSpec;
+      expect(problems({}, g5)).toEqual([
+        `capacity.queuedProvisioning (an empty object) ${rule.replace('%s', 'resources.nodeType (g5.2xlarge) is an EC2 instance type and traffic.loadBalancer is an AWS NLB (provider "aws-nlb")')}`,
+      ]);
     });
 
     it('refuses a node pool that is no label value, and unknown keys', () => {
@@ -164,18 +191,10 @@ describe('capacity.queuedProvisioning (GKE Dynamic Workload Scheduler)', () => {
 
   it('seed 004: Ollama on 10 pinned pods, one L4 and 40Gi each on g2-standard-12, asks for 10 pods and binds all of them', () => {
     const seed004 = {
-      ...pinned,
-      server: { engine: 'ollama', port: 8000, numParallel: 8 },
-      resources: { ...pinned.resources, memory: { request: Size.gibibytes(40), limit: Size.gibibytes(40) }, gpu: { count: 1 }, nodeType: 'g2-standard-12' },
-      scheduling: { nodeLabels: {}, rollout: { strategy: 'replace' } },
-      traffic: undefined,
-      networkPolicy: false,
-      probes: undefined,
-      metrics: undefined,
-      scaling: { pinnedReplicas: 10 },
-      capacity: { queuedProvisioning: { nodePool: 'l4-queued' } },
+      ...queued({ nodePool: 'l4-queued' }),
+      scheduling: { rollout: { strategy: 'replace' } },
       warnings: { suppress: [{ id: 'AII-W040', reason: 'sustained load test: ends within the 7-day run time' }] },
-    } as unknown as AiInferenceSpec;
+    } as AiInferenceSpec;
     expect(validateSpec(seed004)).toEqual([]);
     const chart = chartOf(seed004);
     const objects = Testing.synth(chart);
@@ -189,6 +208,7 @@ describe('capacity.queuedProvisioning (GKE Dynamic Workload Scheduler)', () => {
     expect(pod.metadata.annotations['autoscaling.x-k8s.io/consume-provisioning-request']).toBe(pr.metadata.name);
     expect(only(objects, 'PodTemplate').template).toEqual(pod);
     expect(chart.warnings.map((w) => w.id)).not.toContain('AII-W040');
+    expect(chart.warnings.map((w) => w.id)).not.toContain('AII-W023');
   });
 
   it('refuses the chart before building anything when the pod count is short', () => {

@@ -20,7 +20,8 @@
  * Deployment recreates them, but nothing provisions nodes for them in that pool, so they
  * stay Pending. GKE's wording of how the pods end was not found in the copies read.
  */
-import { WARNING_IDS } from '../../conventions';
+import { QUEUED_PROVISIONING, WARNING_IDS } from '../../conventions';
+import { findMachineType } from '../../spec/machines';
 import { DefaultedValue, formatDuration, formatProblem } from '../../spec/problems';
 import { AiInferenceSpec, ResolvedSpec } from '../../spec/spec';
 import { Findings, Warning } from './types';
@@ -39,6 +40,25 @@ export function capacityFindings(spec: AiInferenceSpec, resolved: ResolvedSpec):
         ['capacity', 'queuedProvisioning', 'pods'],
         q.pods,
         `is below ${maxPath} (${max}): a queued-provisioning node pool gets nodes only through a ProvisioningRequest, so ${max - q.pods} pod(s) would find no node and stay Pending; raise pods to at least ${max}, or leave it out to follow ${maxPath}`,
+      ),
+    );
+  }
+
+  // The class is GKE's: upstream cluster-autoscaler serves only check-capacity and
+  // best-effort-atomic-scale-up (cluster-autoscaler/provisioningrequest/supported_classes.go,
+  // cluster-autoscaler-1.36.1), so on EKS nothing would ever provision the request.
+  const onEks: string[] = [];
+  const nodeType = spec.resources.nodeType;
+  const machine = nodeType === undefined ? undefined : findMachineType(nodeType);
+  if (machine?.platform === 'eks') onEks.push(`resources.nodeType (${machine.name}) is an EC2 instance type`);
+  const lb = spec.traffic?.loadBalancer;
+  if (lb && (lb.provider ?? 'aws-nlb') === 'aws-nlb') onEks.push('traffic.loadBalancer is an AWS NLB (provider "aws-nlb")');
+  if (onEks.length > 0) {
+    errors.push(
+      formatProblem(
+        ['capacity', 'queuedProvisioning'],
+        spec.capacity?.queuedProvisioning,
+        `requests nodes from GKE's Dynamic Workload Scheduler (class ${QUEUED_PROVISIONING.className}), but ${onEks.join(' and ')}: on EKS no cluster autoscaler serves that class (upstream serves check-capacity and best-effort-atomic-scale-up only), so the pods would wait for its nodes forever; remove capacity.queuedProvisioning, or run the service on GKE (traffic.loadBalancer provider "gke-l4", a GKE machine type)`,
       ),
     );
   }
