@@ -94,6 +94,13 @@ export interface AlertRulesInput {
   readonly overrides?: Readonly<Partial<Record<AlertName, AlertOverride>>>;
   /** Evaluation interval of the rule groups. @default Duration.seconds(30) */
   readonly evaluationInterval?: Duration;
+  /**
+   * Whether the server exports series of its own. `false` (Ollama): the SLI recording rules,
+   * which read the preset's request and error counters, are left out with the alerts that
+   * read them; the pod, GPU, memory and autoscaler alerts stay.
+   * @default true
+   */
+  readonly serverSeries?: boolean;
 }
 
 /** AlertRulesInput with its defaults filled in. */
@@ -190,6 +197,7 @@ export const alertRulesInputSchema = z
       .regex(/^https?:\/\/[^\s#]+$/, 'must be an http(s) URL without a "#" fragment (the alert name is appended as the anchor); fix the URL'),
     overrides: alertOverridesSchema.optional(),
     evaluationInterval: zWholeSeconds('rule evaluation interval').optional(),
+    serverSeries: z.boolean().optional(),
   })
   .strict()
   .superRefine((input, ctx) => {
@@ -305,6 +313,7 @@ export function resolveAlertRulesInput(input: AlertRulesInput): ResolvedAlertRul
     startupBudget: input.startupBudget ?? Duration.minutes(5),
     overrides: input.overrides ?? {},
     evaluationInterval: input.evaluationInterval ?? Duration.seconds(30),
+    serverSeries: input.serverSeries ?? true,
   };
 }
 

@@ -56,7 +56,8 @@ export function buildAlertRuleGroups(input: AlertRulesInput): RuleGroup[] {
     : [];
 
   const groups: RuleGroup[] = [
-    ...sliRecordingGroups(resolved, q, names),
+    // A server without series of its own: nothing to record, and no alert reads the records.
+    ...(resolved.serverSeries ? sliRecordingGroups(resolved, q, names) : []),
     { name: names.alerts, interval, rules: [...podRecords, ...alerting] },
   ].filter((g) => g.rules.length > 0); // every alert disabled: no empty alert group
   for (const group of groups) {

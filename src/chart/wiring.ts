@@ -428,6 +428,7 @@ export function monitoringWirings(spec: AiInferenceSpec, resolved: ResolvedSpec)
     queueDepthTargetPerPod: queueDepthTarget,
     runbookBaseUrl: m.runbookBaseUrl,
     overrides: { ...hpaOff, ...serverSeriesOff, ...m.alerts },
+    serverSeries: resolved.server.metrics !== 'none',
     evaluationInterval: m.evaluationInterval,
   };
   const sloPaths = { slo: 'slo', overrides: 'monitoring.alerts', runbookBaseUrl: 'monitoring.runbookBaseUrl', evaluationInterval: 'monitoring.evaluationInterval' };

@@ -67,3 +67,26 @@ describe('the dashboard of each engine', () => {
     expect(rowsOf(withEngine(undefined, '/api/v1/health'))).toEqual([ROW_TITLES.serviceLevel, ROW_TITLES.traffic, ROW_TITLES.gpu, ROW_TITLES.capacity]);
   });
 });
+
+describe('the rules of each engine', () => {
+  const rulesOf = (spec: AiInferenceSpec) => {
+    const rule = only(Testing.synth(new AiInferenceChart(Testing.app(), 'signals', { spec })), 'PrometheusRule');
+    const all = rule.spec.groups.flatMap((g: any) => g.rules);
+    return { records: all.filter((r: any) => r.record).map((r: any) => r.record), alerts: [...new Set(all.filter((r: any) => r.alert).map((r: any) => r.alert))] };
+  };
+
+  it('records no SLI for Ollama, whose request and error counters do not exist, and keeps the pod, GPU, memory and autoscaler alerts', () => {
+    const ollama = rulesOf(withEngine({ engine: 'ollama' }, '/'));
+    expect(ollama.records).toEqual(['inference:kube_pod_owner:deployment']);
+    expect(ollama.alerts).toEqual([
+      'InferencePodNotReady',
+      'InferenceModelLoadFailed',
+      'InferenceGpuUtilizationHigh',
+      'InferenceMemoryUsageHigh',
+      'InferenceHpaAtMaxReplicas',
+      'InferenceHpaScalingStuck',
+      'InferenceGpuUnderutilized',
+    ]);
+    expect(rulesOf(withEngine(undefined, '/api/v1/health')).records).toContain('inference:request_errors:ratio_rate30d');
+  });
+});
