@@ -98,12 +98,15 @@ export class ProvisioningRequest extends Construct {
     };
     this.requestName = provisioningRequestName(p.name, specHash(spec));
 
-    // The Deployment's pod template as synthesized (after every patch), read at synth.
+    // The Deployment's pod template as synthesized (after every patch), read at synth, from
+    // the Deployment's own rendering as it is now: an output filter installed later on every
+    // object (the chart's Helm escaping) then applies to the PodTemplate once, not twice.
+    const renderDeployment = workload.deployment.toJson.bind(workload.deployment);
     this.podTemplate = new ApiObject(this, 'PodTemplate', {
       apiVersion: 'v1',
       kind: 'PodTemplate',
       metadata: { name: templateName, namespace, labels: { ...labels, [QUEUED_PROVISIONING.wardenPoliciesLabel]: 'true' } },
-      template: Lazy.any({ produce: () => workload.deployment.toJson().spec.template }),
+      template: Lazy.any({ produce: () => renderDeployment().spec.template }),
     });
     this.request = new ProvisioningRequestObject(this, 'Request', {
       metadata: { name: this.requestName, namespace, labels },

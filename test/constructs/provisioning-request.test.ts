@@ -1,6 +1,7 @@
 import { Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { ProvisioningRequest, QUEUED_PROVISIONING } from '../../src';
+import { HELM_CONTEXT_KEY, ProvisioningRequest, QUEUED_PROVISIONING } from '../../src';
+import { escapeForHelmAtSynth } from '../../src/chart/helm';
 import { expectValidManifests } from '../helpers/k8s-schema';
 import { errorOf, only, synth } from '../support';
 import { seedDeployment } from './workloads';
@@ -36,6 +37,18 @@ describe('ProvisioningRequest', () => {
     const lifecycle = only(objects, 'Deployment').spec.template.spec.containers[0].lifecycle;
     expect(lifecycle.preStop.sleep).toBeDefined();
     expect(only(objects, 'PodTemplate').template.spec.containers[0].lifecycle).toEqual(lifecycle);
+  });
+
+  it('is escaped for Helm once, like the Deployment it copies', () => {
+    const chart = Testing.chart();
+    chart.node.setContext(HELM_CONTEXT_KEY, true);
+    const workload = seedDeployment(chart, { replicas: 2, env: [{ name: 'GREETING', value: 'Hello {{name}}' }] });
+    new ProvisioningRequest(chart, 'Capacity', { name: 'ai-inference', workload });
+    escapeForHelmAtSynth(chart);
+    const objects = Testing.synth(chart);
+    const env = (pod: any) => pod.spec.containers[0].env.find((e: any) => e.name === 'GREETING').value;
+    expect(env(only(objects, 'Deployment').spec.template)).toBe('Hello {{`{{`}}name{{`}}`}}');
+    expect(env(only(objects, 'PodTemplate').template)).toBe('Hello {{`{{`}}name{{`}}`}}');
   });
 
   it('needs a pod count when an autoscaler owns the replicas, and at least the fixed replicas', () => {
