@@ -31,9 +31,10 @@ export const gkeL4Spec: AiInferenceSpec = {
     gpu: { count: 1, product: 'nvidia-l4', productLabel: 'cloud.google.com/gke-accelerator' },
     nodeType: 'g2-standard-12',
   },
-  // GKE labels its GPU nodes by accelerator; the EKS default label node-type would match none.
-  // With every node of the queued pool taken by the 10 pods, a surge pod would find no node.
-  scheduling: { nodeLabels: {}, rollout: { strategy: 'replace' } },
+  // No node-type label on GKE (the default there): the accelerator label above selects the
+  // L4 nodes. With every node of the queued pool taken by the 10 pods, a surge pod would find
+  // no node, so rollouts replace one pod at a time.
+  scheduling: { rollout: { strategy: 'replace' } },
   storage: {
     // Filestore (ReadWriteMany): the model is pulled once and shared by the 10 pods.
     models: { size: Size.gibibytes(100), storageClassName: 'standard-rwx', accessMode: 'ReadWriteMany' },

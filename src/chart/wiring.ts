@@ -10,7 +10,7 @@ import { PrometheusAdapterRulesProps, prometheusAdapterRulesPropsSchema } from '
 import { VpaRecommenderProps, vpaRecommenderPropsSchema } from '../constructs/vpa-recommender';
 import { ProvisioningRequestProps, provisioningRequestPropsSchema } from '../constructs/provisioning-request';
 import { usedCustomSignals } from '../spec/signals';
-import { AiInferenceSpec, ResolvedSpec, resolveSpec } from '../spec/spec';
+import { AiInferenceSpec, ResolvedSpec, platformScheduling, resolveSpec } from '../spec/spec';
 import { ResolvedServer } from '../spec/server';
 import { NlbLoadBalancerOptions, asGkeL4, asNlb } from '../spec/traffic';
 import { modelDownload, serverArgs, serverEnv, serverSecretEnv } from '../pod/server';
@@ -55,7 +55,7 @@ export function deploymentWiring(spec: AiInferenceSpec, resolved: ResolvedSpec):
       replicas: spec.replicas,
       autoscaled: resolved.scaling !== undefined,
       resources: spec.resources,
-      scheduling: spec.scheduling,
+      scheduling: platformScheduling(spec),
       modelLoadTime: spec.model.loadTime,
       ...serverFields(spec, resolved),
       config: { ...spec.config, model: { name: spec.model.name, version: spec.model.version } },

@@ -12,6 +12,7 @@ import { withDefaults } from '../private/defaults';
 import { AppConfig, appConfigSchema } from './config';
 import { CapacitySpec, ResolvedCapacity, capacitySchema, resolveCapacity } from './capacity';
 import { looksLikeCredentialValue } from './credentials';
+import { findMachineType } from './machines';
 import { MetricsSpec, ResolvedMetrics, metricsSchema, resolveMetrics } from './metrics';
 import { DEFAULT_QUEUE_DEPTH_TARGET, GMP_DCGM_LABELS, MonitoringSpec, ResolvedMonitoring, monitoringBackend, monitoringSchema, resolveMonitoring } from './monitoring';
 import { NetworkPolicySpec, networkPolicySchema } from './network';
@@ -475,7 +476,23 @@ function specServer(spec: AiInferenceSpec): ResolvedServer {
 
 /** The workload fields of a spec: its sections, and what the server section adds (download, storage defaults). */
 function workloadFields(spec: AiInferenceSpec, server: ResolvedServer): WorkloadFields {
-  return { ...spec, autoscaled: spec.scaling !== undefined, modelLoadTime: spec.model.loadTime, modelLoadTimePath: 'model.loadTime', ...server.workload };
+  return { ...spec, scheduling: platformScheduling(spec), autoscaled: spec.scaling !== undefined, modelLoadTime: spec.model.loadTime, modelLoadTimePath: 'model.loadTime', ...server.workload };
+}
+
+/**
+ * The default GPU node label (`node-type: gpu-inference`) is the seeds' EKS node-group
+ * convention. GKE labels GPU nodes by accelerator (`cloud.google.com/gke-accelerator`) and
+ * carries no such label, so a required affinity on it would keep every pod Pending: on GKE
+ * (a gke-l4 load balancer, a GKE machine type or queued provisioning) the default is no
+ * node label; select the GPU with resources.gpu.product instead.
+ */
+export function platformScheduling(spec: AiInferenceSpec): AiInferenceSpec['scheduling'] {
+  if (spec.scheduling?.nodeLabels !== undefined) return spec.scheduling;
+  const onGke =
+    spec.traffic?.loadBalancer?.provider === 'gke-l4' ||
+    (spec.resources.nodeType !== undefined && findMachineType(spec.resources.nodeType)?.platform === 'gke') ||
+    spec.capacity?.queuedProvisioning !== undefined;
+  return onGke ? { ...spec.scheduling, nodeLabels: {} } : spec.scheduling;
 }
 
 /** The fixed count of a Deployment no autoscaler owns, as a range. */

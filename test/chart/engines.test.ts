@@ -90,3 +90,26 @@ describe('the rules of each engine', () => {
     expect(rulesOf(withEngine(undefined, '/api/v1/health')).records).toContain('inference:request_errors:ratio_rate30d');
   });
 });
+
+describe('the default GPU node label on each cloud', () => {
+  const affinityKeys = (spec: AiInferenceSpec) =>
+    only(Testing.synth(new AiInferenceChart(Testing.app(), 'nodes', { spec })), 'Deployment').spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions.map(
+      (e: any) => e.key,
+    );
+  const { nodeLabels: _seedLabels, ...schedulingWithoutLabels } = eksNlbSpec.scheduling!;
+  const gpu = { count: 1, product: 'nvidia-l4', productLabel: 'cloud.google.com/gke-accelerator' };
+
+  it("is the seeds' node-type label on EKS, and none on GKE, where nodes carry no such label and pods would stay Pending", () => {
+    const eks: AiInferenceSpec = { ...eksNlbSpec, scheduling: schedulingWithoutLabels };
+    expect(affinityKeys(eks)).toEqual(['node-type']);
+    const gke: AiInferenceSpec = {
+      ...eks,
+      resources: { ...eks.resources, memory: { request: Size.gibibytes(16), limit: Size.gibibytes(16) }, gpu, nodeType: 'g2-standard-12' },
+      traffic: { loadBalancer: { provider: 'gke-l4', scheme: 'external' } },
+      networkPolicy: false,
+    };
+    expect(affinityKeys(gke)).toEqual(['cloud.google.com/gke-accelerator']);
+    // Written labels always win.
+    expect(affinityKeys({ ...gke, scheduling: { ...schedulingWithoutLabels, nodeLabels: { pool: 'l4' } } })).toEqual(['pool', 'cloud.google.com/gke-accelerator']);
+  });
+});
