@@ -13,10 +13,14 @@
  * the benchmark.
  *
  * It prints figures and which issue-11 targets they meet; it asserts nothing about speed.
+ *
+ * BENCH_PROFILE=<N>: after the table, one more library worker of N services runs under
+ * `node --cpu-prof`; the self time of its hottest functions and packages is printed (the
+ * profile stays in .tmp/bench-prof for Chrome DevTools).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import * as ts from 'typescript';
 import { compareOutputs } from './fleet';
@@ -66,9 +70,9 @@ const workerEnv = { ...process.env };
 // The measured process gets no preloaded loader or flags from the environment.
 delete workerEnv.NODE_OPTIONS;
 
-function runWorker(args: string[]): Measurement {
+function runWorker(args: string[], nodeFlags: string[] = []): Measurement {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--disable-warning=AI_INFERENCE', join(JS_OUT, 'bench', 'worker.js'), ...args], {
+  const r = spawnSync(process.execPath, ['--disable-warning=AI_INFERENCE', ...nodeFlags, join(JS_OUT, 'bench', 'worker.js'), ...args], {
     cwd: ROOT,
     env: workerEnv,
     encoding: 'utf8',
@@ -103,6 +107,9 @@ const dirty = sh('git', ['status', '--porcelain', '--untracked-files=no', '--', 
 console.log(`# fleet synthesis benchmark`);
 console.log(`commit ${commit}${dirty ? ' + uncommitted changes in src/examples/bench/imports' : ''}; node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? '?'}; ${(totalmem() / 2 ** 30).toFixed(1)} GiB`);
 console.log(`sizes ${SIZES.join(', ')}; ${RUNS} run(s) per variant and size; transpiled in ${transpileMs} ms`);
+// Other processes on the machine skew every figure: the load average says whether there were any.
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+console.log(`load average at start: ${load()}`);
 
 try {
   const templateDir = join(tmp, 'template');
@@ -167,6 +174,7 @@ try {
     console.log(`| ${n} | ${f(lib)} | ${f(hand)} | ${(lib.wall / hand.wall).toFixed(2)} | ${((lib.build + lib.synth) / (hand.build + hand.synth)).toFixed(2)} |`);
   }
 
+  console.log(`load average at end: ${load()}`);
   console.log('');
   console.log('Issue-11 targets (reported, not asserted):');
   const at500 = byN.get(500);
@@ -182,6 +190,49 @@ try {
     const growth = at500.lib.perService / at100.lib.perService;
     console.log(`- library ms/service at 500 / at 100 = ${at500.lib.perService.toFixed(2)} / ${at100.lib.perService.toFixed(2)} = ${growth.toFixed(2)} (target ≤ 1.2): ${verdict(growth <= 1.2)}`);
   } else console.log('- N=100 and N=500 not both measured: growth target not evaluated');
+
+  const profileN = process.env.BENCH_PROFILE ? Number(process.env.BENCH_PROFILE) : undefined;
+  if (profileN) profile(profileN, join(tmp, 'profiled'));
 } finally {
   rmSync(tmp, { recursive: true, force: true });
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+}
+
+/** One library worker of `n` services under --cpu-prof; prints where its time goes (self time). */
+function profile(n: number, outdir: string): void {
+  const dir = join(ROOT, '.tmp', 'bench-prof');
+  rmSync(dir, { recursive: true, force: true });
+  const m = runWorker(['library', String(n), outdir], ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`no .cpuprofile in ${dir}`);
+  const prof = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+  const msPerSample = (prof.endTime - prof.startTime) / 1000 / Math.max(1, prof.samples.length);
+  const byFunction = new Map<string, number>();
+  const byPackage = new Map<string, number>();
+  for (const node of prof.nodes) {
+    const hits = node.hitCount ?? 0;
+    if (!hits) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = url.replace(/^file:\/\//, '');
+    const nm = where.indexOf('/node_modules/');
+    const rel = where.startsWith(JS_OUT) ? relative(JS_OUT, where) : nm >= 0 ? where.slice(nm + 1) : where.startsWith(ROOT) ? relative(ROOT, where) : where || '(native)';
+    const fn = `${functionName || '(anonymous)'} ${rel}:${lineNumber + 1}`;
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + hits);
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(rel)?.[1] ?? (rel.includes('/') ? rel.split('/')[0] + '/' : rel);
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + hits);
+  }
+  const top = (m: Map<string, number>, k: number) =>
+    [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, k).map(([name, hits]) => `  ${(hits * msPerSample).toFixed(0).padStart(7)} ms  ${name}`);
+  console.log('');
+  console.log(`Profile: library, N=${n}, wall ${(m.wallMs / 1000).toFixed(2)} s (build ${m.buildMs.toFixed(0)} ms, synth ${m.synthMs.toFixed(0)} ms) under --cpu-prof; ${join('.tmp', 'bench-prof', file)}`);
+  console.log('Self time by package or folder:');
+  console.log(top(byPackage, 10).join('\n'));
+  console.log('Self time by function:');
+  console.log(top(byFunction, 20).join('\n'));
 }
