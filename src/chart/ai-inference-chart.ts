@@ -21,6 +21,7 @@ import { workloadOf } from '../constructs/workload-target';
 import { AiInferenceSpec } from '../spec/spec';
 import { Warning } from './consistency';
 import { escapeForHelmAtSynth } from './helm';
+import { renderChart } from './synth';
 import { checkedWirings } from './validate';
 import { SuppressedWarning, applySuppressions, printOnceAtSynth, suppressionAnnotation } from './warnings';
 
@@ -138,5 +139,15 @@ export class AiInferenceChart extends Chart {
     if (suppressions.length > 0) this.deployment.deployment.metadata.addAnnotation(SUPPRESSED_WARNINGS_ANNOTATION, suppressionAnnotation(suppressions));
     printOnceAtSynth(this, this.warnings);
     escapeForHelmAtSynth(this);
+  }
+
+  /**
+   * Renders the chart as `Chart.toJson()` does, from its own constructs only: cdk8s checks
+   * and resolves the whole App again for every chart it renders (App._synthChart), which
+   * makes an App of N charts quadratic; `App.synth()` has checked the whole App once before
+   * (synth.ts). A direct `toJson()` (`Testing.synth`) checks this chart, not the App's others.
+   */
+  override toJson(): any[] {
+    return renderChart(this);
   }
 }

@@ -46,7 +46,9 @@ export function warningText(path: string, w: Warning): string {
  * Prints `warnings` (process.emitWarning, code AI_INFERENCE) when `scope` is first
  * synthesized, and never again for this scope. cdk8s validates the whole app once per
  * `App.synth()` and again in every `Chart.toJson()` (App._synthChart), so an app of N charts
- * runs each validation N+1 times; the flag makes the first run print and the others pass.
+ * runs each validation N+1 times (an AiInferenceChart renders itself checking only its own
+ * constructs, synth.ts, but the toJson of any other chart of the app checks it again); the
+ * flag makes the first run print and the others pass.
  * The warnings are fixed when the chart is built, so a later synth of the same chart has
  * nothing new to say. A chart that is never synthesized prints nothing (its `warnings`
  * still lists them).
