@@ -1,28 +1,16 @@
-import {
-  BigValueColorMode,
-  BigValueGraphMode,
-  GraphThresholdsStyleConfigBuilder,
-  GraphThresholdsStyleMode,
-  LegendDisplayMode,
-  LegendPlacement,
-  ReduceDataOptionsBuilder,
-  SortOrder,
-  TooltipDisplayMode,
-  VizLegendOptionsBuilder,
-  VizTooltipOptionsBuilder,
-} from '@grafana/grafana-foundation-sdk/common';
-import {
-  DashboardBuilder,
-  DashboardCursorSync,
-  DatasourceVariableBuilder,
-  RowBuilder,
-  Threshold,
-  ThresholdsConfigBuilder,
-  ThresholdsMode,
-} from '@grafana/grafana-foundation-sdk/dashboard';
-import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
-import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
-import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
+// The Grafana Foundation SDK is some 220 modules (about half of what `require('cdk8s-ai-inference')`
+// loaded): only its types are imported here, and grafanaSdk() requires it the first time a
+// dashboard is built, so charts with `monitoring.dashboard: false` and users of the other
+// constructs never load it. Type-only imports are erased from the emitted JavaScript.
+import type * as SdkCommon from '@grafana/grafana-foundation-sdk/common';
+import type * as SdkDashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type { Threshold, ThresholdsConfigBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import type * as SdkPrometheus from '@grafana/grafana-foundation-sdk/prometheus';
+import type { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
+import type * as SdkStat from '@grafana/grafana-foundation-sdk/stat';
+import type { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
+import type * as SdkTimeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import type { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
 import { assertPromql } from '../metrics/promql';
 import { DashboardInput, ResolvedDashboardInput, resolveDashboardInput } from './input';
 import {
@@ -34,6 +22,29 @@ import {
   renderGrafanaVariables,
 } from './model';
 import * as q from './queries';
+
+/** The SDK modules the builder uses. */
+interface GrafanaSdk {
+  readonly common: typeof SdkCommon;
+  readonly dashboard: typeof SdkDashboard;
+  readonly prometheus: typeof SdkPrometheus;
+  readonly stat: typeof SdkStat;
+  readonly timeseries: typeof SdkTimeseries;
+}
+
+let sdk: GrafanaSdk | undefined;
+
+/** The Grafana Foundation SDK, required on first use (the package's CommonJS "exports" subpaths). */
+function grafanaSdk(): GrafanaSdk {
+  sdk ??= {
+    common: require('@grafana/grafana-foundation-sdk/common') as typeof SdkCommon,
+    dashboard: require('@grafana/grafana-foundation-sdk/dashboard') as typeof SdkDashboard,
+    prometheus: require('@grafana/grafana-foundation-sdk/prometheus') as typeof SdkPrometheus,
+    stat: require('@grafana/grafana-foundation-sdk/stat') as typeof SdkStat,
+    timeseries: require('@grafana/grafana-foundation-sdk/timeseries') as typeof SdkTimeseries,
+  };
+  return sdk;
+}
 
 /** Titles of the dashboard's panels (stable: tests and links find panels by them). */
 export const PANEL_TITLES = {
@@ -101,6 +112,7 @@ interface RowSpec {
  */
 export function buildDashboard(input: DashboardInput): GrafanaDashboardJson {
   const resolved = resolveDashboardInput(input);
+  const { DashboardBuilder, DashboardCursorSync, DatasourceVariableBuilder, RowBuilder } = grafanaSdk().dashboard;
   const builder = new DashboardBuilder(resolved.title)
     .uid(resolved.uid)
     .tags([...resolved.tags])
@@ -348,10 +360,12 @@ function thresholds(spec: PanelSpec): ThresholdsConfigBuilder {
     { value: null, color: spec.baseColor ?? 'green' },
     ...(spec.steps ?? []).map(([value, color]) => ({ value, color })),
   ];
+  const { ThresholdsConfigBuilder, ThresholdsMode } = grafanaSdk().dashboard;
   return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(steps);
 }
 
 function targets(spec: PanelSpec, instant: boolean): DataqueryBuilder[] {
+  const { DataqueryBuilder } = grafanaSdk().prometheus;
   return spec.queries.map((query, i) => {
     const target = new DataqueryBuilder()
       .datasource({ ...DATASOURCE_REF })
@@ -363,8 +377,22 @@ function targets(spec: PanelSpec, instant: boolean): DataqueryBuilder[] {
 }
 
 function panel(spec: PanelSpec, id: number): StatPanelBuilder | TimeseriesPanelBuilder {
+  const sdk = grafanaSdk();
+  const {
+    BigValueColorMode,
+    BigValueGraphMode,
+    GraphThresholdsStyleConfigBuilder,
+    GraphThresholdsStyleMode,
+    LegendDisplayMode,
+    LegendPlacement,
+    ReduceDataOptionsBuilder,
+    SortOrder,
+    TooltipDisplayMode,
+    VizLegendOptionsBuilder,
+    VizTooltipOptionsBuilder,
+  } = sdk.common;
   if (spec.kind === 'stat') {
-    const stat = new StatPanelBuilder()
+    const stat = new sdk.stat.PanelBuilder()
       .id(id)
       .title(spec.title)
       .description(spec.description)
@@ -380,7 +408,7 @@ function panel(spec: PanelSpec, id: number): StatPanelBuilder | TimeseriesPanelB
     if (spec.decimals !== undefined) stat.decimals(spec.decimals);
     return stat;
   }
-  const series = new TimeseriesPanelBuilder()
+  const series = new sdk.timeseries.PanelBuilder()
     .id(id)
     .title(spec.title)
     .description(spec.description)
