@@ -4,9 +4,11 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { AlertRulesInput, alertRulesInputSchema, buildAlertRuleGroups } from '../alerts';
 import { assertPromql } from '../metrics/promql';
+import { zPromDuration } from '../private/duration';
 import { formatProblem, parseOrThrow, throwIfProblems } from '../spec/problems';
 import { zDnsLabel, zDnsSubdomain, zLabelMap } from '../spec/values';
 import { GMP_API_VERSION } from './gmp-pod-monitoring';
+import type { PrometheusRuleGroupRule } from './prometheus-rules';
 
 /**
  * The `monitoring.googleapis.com/v1` Rules of Google Cloud Managed Service for Prometheus
@@ -24,20 +26,11 @@ import { GMP_API_VERSION } from './gmp-pod-monitoring';
  * selector that already matches one of those labels any other way, and fails on a rule whose
  * `labels` already set one of them (it adds them itself, `setLabel`).
  */
-export interface GmpRule {
-  /** Name of the recorded series; exactly one of `record` and `alert`. */
-  readonly record?: string;
-  /** Name of the alert; exactly one of `record` and `alert`. */
-  readonly alert?: string;
-  /** The PromQL expression (GMP evaluates standard PromQL). */
-  readonly expr: string;
-  /** Prometheus duration the condition must hold before the alert fires; alerts only. */
-  readonly for?: string;
-  /** Labels added to the result; never namespace, project_id, location or cluster (GMP sets them). */
-  readonly labels?: Readonly<Record<string, string>>;
-  /** Alert annotations; alerts only. */
-  readonly annotations?: Readonly<Record<string, string>>;
-}
+/**
+ * One rule: the same fields as a PrometheusRule's (record or alert, expr, for, labels,
+ * annotations); `labels` never namespace, project_id, location or cluster (GMP sets them).
+ */
+export type GmpRule = PrometheusRuleGroupRule;
 
 /** `RuleGroup`: rules evaluated in order every `interval`. */
 export interface GmpRuleGroup {
@@ -92,8 +85,6 @@ export interface GmpRulesProps {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-const PROM_DURATION = /^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$/;
-const zPromDuration = z.string().regex(PROM_DURATION, 'must be a Prometheus duration like 30s, 5m, 1h30m; fix it');
 
 function unsupported(kind: 'rule' | 'group') {
   return (v: Record<string, unknown>, ctx: z.RefinementCtx) => {

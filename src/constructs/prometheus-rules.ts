@@ -7,11 +7,11 @@ import {
 } from '../../imports/prometheusrule-monitoring.coreos.com';
 import { AlertRulesInput, alertRulesInputSchema, buildAlertRuleGroups } from '../alerts';
 import { assertPromql } from '../metrics/promql';
+import { zPromDuration } from '../private/duration';
 import { withDefaults } from '../private/defaults';
 import { MONITORING_DEFAULTS } from '../spec/monitoring';
 import { parseOrThrow } from '../spec/problems';
-import { zDnsLabel, zDnsSubdomain } from '../spec/values';
-import { zLabelMap } from '../spec/values';
+import { zDnsLabel, zDnsSubdomain, zLabelMap } from '../spec/values';
 
 /** One recording (`record`) or alerting (`alert`) rule of a group. */
 export interface PrometheusRuleGroupRule {
@@ -63,8 +63,6 @@ export const PROMETHEUS_RULES_DEFAULTS: Required<Pick<PrometheusRulesProps, 'ope
   operatorSelectorLabels: MONITORING_DEFAULTS.operatorSelectorLabels,
 };
 
-const PROM_DURATION = /^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$/;
-const zPromDuration = z.string().regex(PROM_DURATION, 'must be a Prometheus duration like 30s, 5m, 1h30m; fix it');
 
 const zRule = z
   .object({

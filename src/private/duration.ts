@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { z } from 'zod';
 
 /**
  * The one Duration-to-text formatter: rule `for`/windows, adapter and KEDA query windows,
@@ -34,3 +35,7 @@ export function promDuration(d: Duration): string {
   }
   return text;
 }
+
+/** Prometheus duration text (`30s`, `5m`, `1h30m`), as rule files take it in `for` and `interval`. */
+const PROM_DURATION = /^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$/;
+export const zPromDuration = z.string().regex(PROM_DURATION, 'must be a Prometheus duration like 30s, 5m, 1h30m; fix it');
