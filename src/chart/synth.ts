@@ -9,8 +9,8 @@
  * `resolveDependencies(app)` and `validate(app)` over the WHOLE App again before it renders
  * that one chart (`chartToKube(chart).map(obj => obj.toJson())`). An App of N charts is
  * therefore walked N+1 times, each walk visiting every construct of every chart: quadratic.
- * Its own comment says the whole-App validation per chart is incidental ("this will also
- * call onValidate on constructs from possibly different charts, but thats ok too").
+ * Upstream's own comment there treats validating the other charts' constructs again as an
+ * accepted side effect, not a purpose.
  *
  * `renderChart` does what `_synthChart` does, restricted to the chart's own subtree, with
  * cdk8s's public API only (Node.findAll/validate/addDependency, Chart.of, DependencyGraph,
