@@ -25,7 +25,7 @@ import { GmpPodMonitoringProps, gmpPodMonitoringPropsSchema } from '../construct
 import { dashboardUid } from '../dashboard/input';
 import { METRIC_PRESETS, MetricScope } from '../metrics/presets';
 import { COMPONENT, HTTP_PORT_NAME, INFERENCE_CONTAINER, commonLabels, objectNames, AlertName } from '../conventions';
-import { zodProblems } from '../spec/problems';
+import { recordedProblems } from '../spec/problems';
 
 /**
  * The spec, mapped onto each construct's props. Each mapping comes with the spec path of
@@ -536,11 +536,11 @@ export function capacityWiring(spec: AiInferenceSpec, resolved: ResolvedSpec): W
 /** Problems of one construct's props, with paths rewritten to spec paths. */
 export function wiringProblems(w: {
   schema: z.ZodTypeAny;
-  props: unknown;
+  props: object;
   paths: Record<string, string>;
   mapPath?: (path: (string | number)[]) => (string | number)[] | undefined;
 }): string[] {
-  return zodProblems(w.schema, w.props, (path) => {
+  return recordedProblems(w.schema, w.props, (path) => {
     const mapped = w.mapPath?.(path);
     if (mapped) return mapped;
     const [head, ...rest] = path;

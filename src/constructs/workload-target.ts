@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { z } from 'zod';
 import { HTTP_PORT_NAME, INFERENCE_CONTAINER, METRICS_PORT_NAME } from '../conventions';
-import { DefaultedValue, formatProblem, parseOrThrow, throwIfProblems, zodProblems } from '../spec/problems';
+import { DefaultedValue, formatProblem, parseOrThrow, parsedByChart, throwIfProblems, zodProblems } from '../spec/problems';
 import { CpuValue, zCpu, zDnsLabel, zDnsSubdomain, zInt, zLabelMap, zPort, zPortName, zSize } from '../spec/values';
 import { InferenceDeployment } from './inference-deployment';
 
@@ -209,7 +209,7 @@ export function parseWithWorkload<S extends z.ZodTypeAny>(
   relations: (p: z.output<S>, workload: WorkloadTarget) => string[],
 ): { p: z.output<S>; workload: WorkloadTarget } {
   const { workload, ...rest } = props;
-  throwIfProblems(subject, [...zodProblems(schema, rest), ...workloadProblems(workload)]);
+  throwIfProblems(subject, [...(parsedByChart(schema, rest) ? [] : zodProblems(schema, rest)), ...workloadProblems(workload)]);
   const p = parseOrThrow(schema, rest, subject);
   const target = targetOf(workload);
   throwIfProblems(subject, relations(p, target));

@@ -291,9 +291,50 @@ export type PathMapper = (path: Path) => Path;
  */
 export function zodProblems(schema: z.ZodTypeAny, input: unknown, mapPath: PathMapper = (p) => p, prefix?: string): string[] {
   const result = schema.safeParse(input, { errorMap });
-  if (result.success) return [];
+  return result.success ? [] : issueProblems(schema, input, result.error, mapPath, prefix);
+}
+
+/**
+ * Where the chart has validated a construct's props (its wiring), the parsed value, keyed by
+ * a symbol on the props object: no schema reads symbol keys as fields, and the spread the
+ * chart hands the construct (`{ ...props, workload }`) and the construct's rest of it carry
+ * the key along, so the construct does not parse the same props a second time.
+ */
+const PARSED_BY_CHART = Symbol('cdk8s-ai-inference: props parsed by the chart');
+
+interface ParsedByChart {
+  readonly schema: z.ZodTypeAny;
+  readonly data: unknown;
+  /** The fields as parsed: a spread that overrides one of them is parsed again. */
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * zodProblems for props the library built itself and hands to one construct: when they
+ * pass, the parsed value is recorded on them for that construct's parseOrThrow. Never call
+ * it on a user's object (it adds a key) or on props that change before the construct reads them.
+ */
+export function recordedProblems(schema: z.ZodTypeAny, input: object, mapPath: PathMapper): string[] {
+  const result = schema.safeParse(input, { errorMap });
+  if (!result.success) return issueProblems(schema, input, result.error, mapPath);
+  const parsed: ParsedByChart = { schema, data: result.data, fields: { ...input } };
+  Object.defineProperty(input, PARSED_BY_CHART, { value: parsed, enumerable: true });
+  return [];
+}
+
+/** The value the chart recorded for `input` under this very schema, if any. */
+export function parsedByChart<S extends z.ZodTypeAny>(schema: S, input: unknown): { data: z.output<S> } | undefined {
+  if (input === null || typeof input !== 'object') return undefined;
+  const parsed = (input as { [PARSED_BY_CHART]?: ParsedByChart })[PARSED_BY_CHART];
+  if (parsed?.schema !== schema) return undefined;
+  const keys = Object.keys(input);
+  const same = keys.length === Object.keys(parsed.fields).length && keys.every((k) => (input as Record<string, unknown>)[k] === parsed.fields[k]);
+  return same ? { data: parsed.data as z.output<S> } : undefined;
+}
+
+function issueProblems(schema: z.ZodTypeAny, input: unknown, error: z.ZodError, mapPath: PathMapper, prefix?: string): string[] {
   const problems: string[] = [];
-  for (const issue of result.error.issues.flatMap(flatten)) {
+  for (const issue of error.issues.flatMap(flatten)) {
     if (issue.code === z.ZodIssueCode.unrecognized_keys) {
       const known = [...new Set(objectsAt(schema, issue.path, input).flatMap((o) => Object.keys(o.shape)))];
       for (const key of issue.keys) {
@@ -322,6 +363,8 @@ export function zodProblems(schema: z.ZodTypeAny, input: unknown, mapPath: PathM
  * every bad field. `prefix` is prepended to paths (e.g. the props name).
  */
 export function parseOrThrow<S extends z.ZodTypeAny>(schema: S, input: unknown, subject: string, prefix?: string): z.output<S> {
+  const before = parsedByChart(schema, input);
+  if (before) return before.data;
   const result = schema.safeParse(input, { errorMap });
   if (result.success) return result.data;
   throw new InferenceValidationError(subject, zodProblems(schema, input, undefined, prefix));
