@@ -97,6 +97,9 @@ function serverFields(
 }
 
 /** Alerts that read the inference server's own series (requests, errors, latency, queue, cache, pools, bias). */
+/** The alerts that read dcgm-exporter's GPU series. */
+const GPU_SERIES_ALERTS: readonly AlertName[] = ['InferenceGpuUtilizationHigh', 'InferenceGpuUnderutilized'];
+
 const SERVER_SERIES_ALERTS: readonly AlertName[] = [
   'InferenceLatencyP95SLOBreach',
   'InferenceErrorRateHigh',
@@ -405,6 +408,9 @@ export function monitoringWirings(spec: AiInferenceSpec, resolved: ResolvedSpec)
   // A server that exports no series of its own (Ollama): the alerts that read them could
   // never fire, so they are left out; the GPU, pod and autoscaler alerts stay.
   const serverSeriesOff = resolved.server.metrics === 'none' ? Object.fromEntries(SERVER_SERIES_ALERTS.map((name) => [name, { enabled: false }])) : {};
+  // A CPU-only workload (gpu.count 0): dcgm-exporter reports nothing for its pods.
+  const gpus = resolved.workload.resources.gpu.count > 0;
+  const gpuOff = gpus ? {} : Object.fromEntries(GPU_SERIES_ALERTS.map((name) => [name, { enabled: false }]));
 
   const rules: AlertRulesInput = {
     scope,
@@ -427,7 +433,7 @@ export function monitoringWirings(spec: AiInferenceSpec, resolved: ResolvedSpec)
     },
     queueDepthTargetPerPod: queueDepthTarget,
     runbookBaseUrl: m.runbookBaseUrl,
-    overrides: { ...hpaOff, ...serverSeriesOff, ...m.alerts },
+    overrides: { ...hpaOff, ...serverSeriesOff, ...gpuOff, ...m.alerts },
     serverSeries: resolved.server.metrics !== 'none',
     evaluationInterval: m.evaluationInterval,
   };
@@ -502,6 +508,7 @@ export function monitoringWirings(spec: AiInferenceSpec, resolved: ResolvedSpec)
                 minReplicas: replicas.min,
                 maxReplicas: replicas.max,
                 serverSeries: resolved.server.metrics !== 'none',
+                gpuSeries: gpus,
               },
             },
             paths: { sidecarLabel: 'monitoring.dashboard.sidecarLabel', folder: 'monitoring.dashboard.folder', namespace: 'monitoring.dashboard.namespace' },

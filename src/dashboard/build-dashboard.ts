@@ -288,7 +288,10 @@ function rows(input: ResolvedDashboardInput): RowSpec[] {
     },
   ];
   // Without series of its own (Ollama) the service-level and traffic rows would stay empty.
-  return input.serverSeries ? all : all.filter((row) => row.title !== ROW_TITLES.serviceLevel && row.title !== ROW_TITLES.traffic);
+  // Without GPUs (a CPU-only workload) dcgm-exporter has nothing to say about the pods.
+  return all.filter(
+    (row) => (input.serverSeries || (row.title !== ROW_TITLES.serviceLevel && row.title !== ROW_TITLES.traffic)) && (input.gpuSeries || row.title !== ROW_TITLES.gpu),
+  );
 }
 
 /** The LLM panels the preset has series for: TTFT and ITL p95 (objective lines), KV cache, running/waiting. */

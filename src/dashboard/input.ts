@@ -73,6 +73,12 @@ export interface DashboardInput {
    * @default true
    */
   readonly serverSeries?: boolean;
+  /**
+   * Whether the pods have GPUs. `false` (a CPU-only workload, gpu.count 0): the GPU row,
+   * which reads dcgm-exporter's series, is left out.
+   * @default true
+   */
+  readonly gpuSeries?: boolean;
 }
 
 /** DashboardInput with every default filled in. */
@@ -132,6 +138,7 @@ export const dashboardInputSchema = z
     tags: z.array(z.string().min(1, 'must not be empty; remove the tag')).default([MANAGED_BY]),
     refresh: z.string().regex(GRAFANA_INTERVAL, 'must be a Grafana interval like "30s" or "1m"; fix the value').default('30s'),
     serverSeries: z.boolean().default(true),
+    gpuSeries: z.boolean().default(true),
   })
   .superRefine((input, ctx) => {
     if (input.maxReplicas < input.minReplicas) {

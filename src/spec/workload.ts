@@ -89,9 +89,9 @@ export interface GpuResources {
 
 /** Where the pods may run and how they spread. */
 export interface GpuScheduling {
-  /** Required node labels of GPU nodes (node affinity). @default { 'node-type': 'gpu-inference' } */
+  /** Required node labels (node affinity). @default - { 'node-type': 'gpu-inference' } for a GPU pod, none for a CPU-only one (gpu.count 0) */
   readonly nodeLabels?: Record<string, string>;
-  /** Taint keys tolerated (NoSchedule, operator Exists). @default ['nvidia.com/gpu'] */
+  /** Taint keys tolerated (NoSchedule, operator Exists). @default - ['nvidia.com/gpu'] for a GPU pod, none for a CPU-only one (gpu.count 0) */
   readonly tolerateTaints?: string[];
   /**
    * One pod per node: `required` refuses to co-locate, `preferred` (weight 100) co-locates
@@ -534,6 +534,7 @@ export function resolveWorkload(p: WorkloadFields): ResolvedWorkload {
     failureThreshold: probes[kind]?.failureThreshold ?? d[kind].failureThreshold,
   });
   const path = probes.path ?? d.probePath;
+  const gpu = resolveGpu(p.resources.gpu);
   return {
     imagePullPolicy: p.imagePullPolicy ?? d.imagePullPolicy,
     autoscaled,
@@ -541,11 +542,13 @@ export function resolveWorkload(p: WorkloadFields): ResolvedWorkload {
     ports: { http: p.ports?.http ?? d.ports.http, metrics: p.ports?.metrics ?? d.ports.metrics },
     resources: {
       ...p.resources,
-      gpu: resolveGpu(p.resources.gpu),
+      gpu,
     },
     scheduling: {
-      nodeLabels: scheduling.nodeLabels ?? d.nodeLabels,
-      tolerateTaints: scheduling.tolerateTaints ?? d.tolerateTaints,
+      // The GPU node label and the GPU taint's toleration are GPU defaults: a CPU-only pod
+      // (gpu.count 0) would otherwise be pinned to, and allowed onto, the GPU nodes.
+      nodeLabels: scheduling.nodeLabels ?? (gpu.count > 0 ? d.nodeLabels : {}),
+      tolerateTaints: scheduling.tolerateTaints ?? (gpu.count > 0 ? d.tolerateTaints : []),
       hostAntiAffinity: scheduling.hostAntiAffinity ?? d.hostAntiAffinity,
       zoneSpread: scheduling.zoneSpread ?? d.zoneSpread,
       priorityClassName: scheduling.priorityClassName,
