@@ -201,6 +201,8 @@ export const COMPONENT = {
  */
 export const ADAPTER_METRIC_NAMES = {
   gpu: 'dcgm_gpu_utilization_per_pod',
+  /** A server's own per-pod gauge (metrics.queueDepth): `<metric>_per_pod`, a colon written as `_`. */
+  perPod: (metric: string) => `${metric.replace(/:/g, '_')}_per_pod`,
   presets: {
     generic: {
       requestRate: 'inference_request_rate',
@@ -344,6 +346,46 @@ export const SUPPRESSED_WARNINGS_ANNOTATION = 'ai-inference.cdk8s.io/suppressed-
  */
 export const HELM_CONTEXT_KEY = 'ai-inference.cdk8s.io/helm';
 
+// ---- Policy rule pack (src/rules, issue 13) -----------------------------------------------
+
+/**
+ * Object annotation that suppresses findings of the policy rule pack on that object, as JSON:
+ * `[{"id":"AII-R020","reason":"digest pinned by the deploy pipeline"}]`. Every entry needs a
+ * reason; the reason is listed beside the suppressed finding in every report.
+ */
+export const SUPPRESS_RULES_ANNOTATION = 'ai-inference.cdk8s.io/suppress-rules';
+
+/**
+ * Ids of the policy rules (stable: users suppress them by id). `AII-R` keeps them apart from
+ * the chart's warnings (`AII-W`, WARNING_IDS). Never reuse a retired id.
+ */
+export const RULE_IDS = {
+  suppressionInvalid: 'AII-R001',
+  podSecurityRestricted: 'AII-R010',
+  imagePinned: 'AII-R020',
+  resourcesSet: 'AII-R021',
+  extendedResourceLimitEqualsRequest: 'AII-R022',
+  gpuLimitWithoutRequest: 'AII-R023',
+  probesPresent: 'AII-R024',
+  gpuStartupProbe: 'AII-R025',
+  pdbBlocksDrain: 'AII-R030',
+  vpaFightsHpa: 'AII-R031',
+  hpaLatencyTargetAboveSlo: 'AII-R032',
+  deploymentSelectorMatchesTemplate: 'AII-R040',
+  selectorMatchesNoPods: 'AII-R041',
+  serviceTargetPortExists: 'AII-R042',
+  networkPolicyAdmitsLoadBalancer: 'AII-R043',
+  serviceMonitorSelectsService: 'AII-R050',
+  serviceMonitorPortExists: 'AII-R051',
+  nlbAnnotationKnown: 'AII-R060',
+  nlbAnnotationValue: 'AII-R061',
+  nlbReadinessGateNamespace: 'AII-R062',
+} as const;
+
+export type RuleId = (typeof RULE_IDS)[keyof typeof RULE_IDS];
+
+// ---- end of the policy rule pack block ----------------------------------------------------
+
 // ---- ingress-nginx (NginxIngress, IngressControllerServiceMonitor) --------------------
 
 /**
@@ -371,3 +413,93 @@ export function ingressTlsSecretName(ingressName: string): string {
 }
 
 // ---- end of the ingress-nginx block -----------------------------------------------------
+
+// ---- platform scheduling, quota and node pools (issue 12) -------------------------------
+// Names the platform-level constructs invent (PriorityClasses, PlatformResourceQuota,
+// KarpenterNodePool). Kept in one block appended here; ids continue the AII-W series.
+
+/** Component label values of the platform objects (beside COMPONENT, which is per service). */
+export const PLATFORM_COMPONENT = {
+  scheduling: 'scheduling',
+  quota: 'quota',
+  nodes: 'nodes',
+} as const;
+
+/** Default metadata.name of the namespace ResourceQuota the platform emits. */
+export const PLATFORM_QUOTA_NAME = 'platform-quota';
+
+/**
+ * Labels of a platform object (no release: these objects serve every service of the
+ * platform): managed-by, component and, when given, part-of (the platform's name).
+ */
+export function platformLabels(component: string, partOf?: string): Record<string, string> {
+  return { [LABEL_COMPONENT]: component, [LABEL_MANAGED_BY]: MANAGED_BY, ...(partOf ? { [LABEL_PART_OF]: partOf } : {}) };
+}
+
+/**
+ * Ids of the notes the platform constructs return for the platform chart's synth warnings
+ * (stable, like WARNING_IDS; never reuse a retired id).
+ */
+export const PLATFORM_WARNING_IDS = {
+  /** A PriorityClass with globalDefault: it sets the priority of every pod without a class, in every namespace of the cluster. */
+  globalDefaultPriority: 'AII-W050',
+  /** Two PriorityClasses with the same value: their pods never preempt each other. */
+  samePriorityValue: 'AII-W051',
+  /** The workloads at maxReplicas request more than the namespace's ResourceQuota allows. */
+  quotaShortfall: 'AII-W052',
+  /** A minimum node count: Karpenter has none; nodes exist only for pods. */
+  nodePoolNoMinimum: 'AII-W053',
+  /** A maximum node count: how the NodePool's limits enforce it (limits.nodes from Karpenter v1.11.0; resource limits admit more nodes of smaller types). */
+  nodePoolNodeCount: 'AII-W054',
+  /** A GPU NodePool without a NoSchedule taint: pods that need no GPU land on GPU nodes. */
+  gpuPoolUntainted: 'AII-W055',
+  /** A cluster-wide node count: Karpenter limits each NodePool, not the cluster. */
+  clusterNodeCount: 'AII-W056',
+} as const;
+
+export type PlatformWarningId = (typeof PLATFORM_WARNING_IDS)[keyof typeof PLATFORM_WARNING_IDS];
+
+/** A note for the platform chart's synth warnings: a stable id and `subject (value) what holds; fix`. */
+export interface PlatformNote {
+  readonly id: PlatformWarningId;
+  readonly message: string;
+}
+// ---- end of platform block --------------------------------------------------------------
+
+// ---- Traefik ingress (src/providers/traefik.ts, src/constructs/traefik-ingress-route.ts) ----
+
+/**
+ * What a TraefikIngressRoute names the objects it emits beside its IngressRoute:
+ * `<name>-<suffix>` in the IngressRoute's namespace (Traefik's CRD provider refuses
+ * references to other namespaces unless allowCrossNamespace, off in its Helm chart).
+ */
+export const TRAEFIK_OBJECT_SUFFIXES = {
+  rateLimit: 'rate-limit',
+  bodyLimit: 'body-limit',
+  circuitBreaker: 'circuit-breaker',
+  retry: 'retry',
+  serversTransport: 'transport',
+  /** The default TLS Secret, which is also the cert-manager Certificate's name (IngressTls.secretName: `<name>-tls`). */
+  tlsSecret: 'tls',
+} as const;
+
+/**
+ * Warning ids of what Traefik does differently from what the options ask (TraefikNote.id),
+ * so the chart prints them as synth warnings and a spec can suppress them with a reason.
+ */
+export const TRAEFIK_NOTE_IDS = {
+  /** The RateLimit's token buckets live in each Traefik replica's memory and in each route's router. */
+  rateLimitPerReplica: 'AII-W060',
+  /** Retry.status (retries on HTTP statuses) needs Traefik v3.7.0 or later. */
+  retryStatusNeedsV37: 'AII-W061',
+  /** Status retries skip POST/PATCH (inference calls) unless retryNonIdempotent. */
+  retryStatusSkipsPost: 'AII-W062',
+  /** The Buffering middleware holds whole requests and responses (streamed responses arrive at the end). */
+  bufferingHoldsResponses: 'AII-W063',
+  /** proxyTimeout is a response-header timeout; the entrypoint's 60 s readTimeout still bounds uploads. */
+  proxyTimeoutIsHeaderTimeout: 'AII-W064',
+  /** The circuit breaker has no minimum request volume and guards the whole route, not one pod. */
+  circuitBreakerWholeRoute: 'AII-W065',
+} as const;
+
+export type TraefikNoteId = (typeof TRAEFIK_NOTE_IDS)[keyof typeof TRAEFIK_NOTE_IDS];

@@ -24,6 +24,7 @@ import { InferenceServiceMonitorProps, inferenceServiceMonitorPropsSchema } from
 import { GmpPodMonitoringProps, gmpPodMonitoringPropsSchema } from '../constructs/gmp-pod-monitoring';
 import { dashboardUid } from '../dashboard/input';
 import { METRIC_PRESETS, MetricScope } from '../metrics/presets';
+import type { MetricPreset, MetricPresetName } from '../spec/metrics';
 import { COMPONENT, HTTP_PORT_NAME, INFERENCE_CONTAINER, commonLabels, objectNames, AlertName } from '../conventions';
 import { recordedProblems } from '../spec/problems';
 
@@ -248,6 +249,15 @@ export function networkPolicyWiring(spec: AiInferenceSpec, resolved: ResolvedSpe
 /** Every IPv4 client: what the NLB's security group admits without source ranges. */
 const ANY_IPV4 = '0.0.0.0/0';
 
+/**
+ * The series the autoscaler, the alerts and the dashboard read: the preset by name, or the
+ * preset with the server's own queue gauge in place of its queueDepth (metrics.queueDepth).
+ */
+function metricPreset(resolved: ResolvedSpec): MetricPresetName | MetricPreset {
+  const { preset, queueDepth } = resolved.metrics;
+  return queueDepth ? { ...METRIC_PRESETS[preset], queueDepth } : preset;
+}
+
 /** The HPA (prometheus-adapter backend) and the adapter rules for its custom signals. */
 export function hpaWiring(
   spec: AiInferenceSpec,
@@ -255,7 +265,8 @@ export function hpaWiring(
   scaling: ResolvedAdapterScaling,
 ): { hpa: Wiring<SpecProps<GpuHpaProps>>; adapter?: Wiring<PrometheusAdapterRulesProps> } {
   const { bounds, signals } = scaling;
-  const { preset, dcgm } = resolved.metrics;
+  const preset = metricPreset(resolved);
+  const { dcgm } = resolved.metrics;
   const common = { name: spec.release, namespace: spec.namespace, labels: partOfLabel(spec) };
   const paths = { name: 'release', minReplicas: bounds.minPath, maxReplicas: bounds.maxPath, signals: 'scaling.signals', behavior: 'scaling.behavior', preset: 'metrics.preset', dcgm: 'metrics.dcgm' };
   const hpa: Wiring<SpecProps<GpuHpaProps>> = {
@@ -292,7 +303,7 @@ export function kedaWiring(spec: AiInferenceSpec, resolved: ResolvedSpec, scalin
       pollingInterval: keda.pollingInterval,
       cooldownPeriod: keda.cooldownPeriod,
       fallback: keda.fallback,
-      preset: resolved.metrics.preset,
+      preset: metricPreset(resolved),
       dcgm: resolved.metrics.dcgm,
       // Under GMP the series' job is the PodMonitoring's name, not the internal Service's.
       ...(scrapeBackend(resolved) === 'gmp' ? { scope: { job: metricJob(spec, resolved) } } : {}),
@@ -393,7 +404,8 @@ export function monitoringWirings(spec: AiInferenceSpec, resolved: ResolvedSpec)
   const names = objectNames(spec.release);
   const backend = m.backend;
   const scope: MetricScope = { namespace: spec.namespace, job: metricJob(spec, resolved), podRegex: `${names.deployment}-.*` };
-  const preset = METRIC_PRESETS[resolved.metrics.preset];
+  const named = metricPreset(resolved);
+  const preset = typeof named === 'string' ? METRIC_PRESETS[named] : named;
   const { dcgm } = resolved.metrics;
   const { operatorSelectorLabels } = m;
   const scaling = resolved.scaling;

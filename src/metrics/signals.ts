@@ -62,7 +62,11 @@ export function resolveDcgm(dcgm: Partial<DcgmConfig> | undefined): DcgmConfig {
 /** The custom-metrics API name the HPA references for a custom signal. */
 export function adapterMetricName(signal: CustomSignalName, preset?: MetricPresetName | MetricPreset): string {
   if (signal === 'gpu') return ADAPTER_METRIC_NAMES.gpu;
-  const name = resolvePreset(preset).name;
+  const resolved = resolvePreset(preset);
+  const name = resolved.name;
+  // A server's own queue gauge (metrics.queueDepth) gets a custom-metrics name of its own,
+  // so two workloads with different queues never claim one adapter metric.
+  if (signal === 'queueDepth' && resolved.queueDepth.metric !== METRIC_PRESETS[name].queueDepth.metric) return ADAPTER_METRIC_NAMES.perPod(resolved.queueDepth.metric);
   const names: Partial<Record<CustomSignalName, string>> = ADAPTER_METRIC_NAMES.presets[name];
   const metric = names[signal];
   if (metric === undefined) throw new Error(`the ${signal} signal needs series the ${name} metric preset does not have; use the vllm preset`);

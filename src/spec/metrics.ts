@@ -198,10 +198,18 @@ export interface MetricsSpec {
    * @default - DEFAULT_DCGM
    */
   readonly dcgm?: Partial<DcgmConfig>;
+  /**
+   * The gauge of requests waiting per pod, when the server exports its own (e.g.
+   * `opifex_l2o_queue_length`): the queueDepth signal, the queue alert and the dashboard
+   * read it instead of the preset's. Its custom-metrics name is `<metric>_per_pod`, so
+   * workloads with different queues never share one adapter metric.
+   * @default - the preset's (generic: inference_queue_depth)
+   */
+  readonly queueDepth?: SeriesRef;
 }
 
 export const metricsSchema = z
-  .object({ preset: z.enum(METRIC_PRESET_NAMES).optional(), dcgm: dcgmOverridesSchema.optional() })
+  .object({ preset: z.enum(METRIC_PRESET_NAMES).optional(), dcgm: dcgmOverridesSchema.optional(), queueDepth: seriesRefSchema.optional() })
   .strict() satisfies z.ZodType<MetricsSpec>;
 
 /** Defaults of the metrics section: the generic preset, dcgm-exporter's own names. */
@@ -212,6 +220,8 @@ export interface ResolvedMetrics {
   readonly preset: MetricPresetName;
   /** Every dcgm-exporter name: the overrides given, DEFAULT_DCGM for the rest. */
   readonly dcgm: DcgmConfig;
+  /** The server's own queue gauge, when it replaces the preset's. */
+  readonly queueDepth?: SeriesRef;
 }
 
 /**
@@ -223,5 +233,6 @@ export function resolveMetrics(metrics: MetricsSpec | undefined): ResolvedMetric
   return {
     preset: withDefaults<Pick<ResolvedMetrics, 'preset'>>(METRICS_DEFAULTS, metrics).preset,
     dcgm: withDefaults(METRICS_DEFAULTS.dcgm, metrics?.dcgm),
+    ...(metrics?.queueDepth ? { queueDepth: metrics.queueDepth } : {}),
   };
 }
