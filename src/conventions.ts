@@ -479,8 +479,6 @@ export const TRAEFIK_OBJECT_SUFFIXES = {
   circuitBreaker: 'circuit-breaker',
   retry: 'retry',
   serversTransport: 'transport',
-  /** The default TLS Secret, which is also the cert-manager Certificate's name (IngressTls.secretName: `<name>-tls`). */
-  tlsSecret: 'tls',
 } as const;
 
 /**
