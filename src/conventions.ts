@@ -311,6 +311,8 @@ export const WARNING_IDS = {
   memorySignalRatchets: 'AII-W030',
   /** An absolute disruption.minAvailable far below maxReplicas: at full scale most pods may be evicted at once. */
   absoluteBudgetBelowScale: 'AII-W031',
+  /** scaling.signals['nvidia.com/gpu'], a Resource metric the HPA cannot read: scaled on DCGM GPU utilization (the gpu signal) instead. */
+  gpuResourceMetric: 'AII-W032',
   /** capacity.queuedProvisioning backs the Deployment: its nodes are reclaimed after maxRunDuration and a queued node pool gives no new ones without a new ProvisioningRequest. */
   queuedCapacityExpires: 'AII-W040',
 } as const;
