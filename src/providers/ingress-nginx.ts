@@ -298,13 +298,13 @@ export const INGRESS_NGINX_LIMITS = {
   failTimeoutSeconds: [1, 86_400],
 } as const;
 
-const wholeSeconds = (range: readonly [number, number], what: string) =>
+const wholeSeconds = (range: readonly [number, number], what: string, why = 'the controller reads whole seconds') =>
   zDuration.refine(
     (d) => {
       const s = durationMillis(d) / 1000;
       return Number.isInteger(s) && s >= range[0] && s <= range[1];
     },
-    { message: `must be a whole number of seconds within ${range[0]}-${range[1]} s (${what}; the controller reads whole seconds); pick a value in range` },
+    { message: `must be a whole number of seconds within ${range[0]}-${range[1]} s (${what}; ${why}); pick a value in range` },
   );
 
 const intIn = (range: readonly [number, number], what: string) => zInt(range[0], range[1], what);
@@ -372,7 +372,11 @@ export const ingressNginxOptionsSchema = z
         { message: 'must be a whole number of KiB within 1 KiB-1024 GiB (proxy-body-size takes k, m or g); e.g. Size.mebibytes(100)' },
       )
       .optional(),
-    loadBalancing: z.enum(['round-robin', 'ewma', 'least-connections']).optional(),
+    loadBalancing: z
+      .enum(['round-robin', 'ewma', 'least-connections'], {
+        message: 'must be "round-robin", "ewma" or "least-connections" (NGINX\'s least_conn, which the controller answers with ewma); pick one',
+      })
+      .optional(),
     retry: z
       .object({
         on: zNextUpstream.optional(),
@@ -384,7 +388,7 @@ export const ingressNginxOptionsSchema = z
     passiveHealthCheck: z
       .object({
         maxFails: intIn(INGRESS_NGINX_LIMITS.maxFails, 'max_fails'),
-        failTimeout: wholeSeconds(INGRESS_NGINX_LIMITS.failTimeoutSeconds, 'fail_timeout'),
+        failTimeout: wholeSeconds(INGRESS_NGINX_LIMITS.failTimeoutSeconds, 'fail_timeout', 'as nginx.conf writes it'),
       })
       .strict()
       .optional(),
