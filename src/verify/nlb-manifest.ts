@@ -26,7 +26,7 @@ export function parseManifests(text: string, file: string): K8sObject[] {
   const objects: K8sObject[] = [];
   for (const doc of parseAllDocuments(text)) {
     if (doc.errors.length > 0) {
-      throw new Error(`${file}: not valid YAML: ${doc.errors[0].message}; pass the file cdk8s synth wrote (dist/<chart>.k8s.yaml)`);
+      throw new Error(`${file}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}; pass the file cdk8s synth wrote (dist/<chart>.k8s.yaml)`);
     }
     const value = doc.toJS();
     if (value && typeof value === 'object' && !Array.isArray(value)) {

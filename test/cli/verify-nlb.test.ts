@@ -181,7 +181,10 @@ describe('verify-nlb against a loopback ELBv2 endpoint (the real SDK client)', (
     expect(err).toContain(`no load balancer at ${server.url} has the tags elbv2.k8s.aws/cluster=pixelated-prd, service.k8s.aws/stack=${NAMESPACE}/${SERVICE} (25 scanned)`);
     expect(err).toContain("--cluster is not the controller's --cluster-name");
     expect(err).toContain(`kubectl -n ${NAMESPACE} describe service ${SERVICE}`);
-    expect(io.stdout.join('\n')).toMatch(/^MISSING\s+load balancer\s+tags elbv2\.k8s\.aws\/cluster=pixelated-prd/m);
+    const out = io.stdout.join('\n');
+    expect(out).toContain(`  no load balancer among 25 at ${server.url} has the tags elbv2.k8s.aws/cluster=pixelated-prd, service.k8s.aws/stack=${NAMESPACE}/${SERVICE}`);
+    expect(out).toMatch(/^MISSING\s+load balancer\s+tags elbv2\.k8s…ck=pixelated-prod\/ai-inference-lb\s+\(none of 25\)/m);
+    expect(out).toMatch(/0 ok, 0 drift, 1 missing$/);
   });
 
   it('refuses to pick when several load balancers carry the tags, listing them, and exits 2', async () => {
