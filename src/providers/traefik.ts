@@ -218,7 +218,7 @@ const retrySchema = z
     initialInterval: zMillisBetween(0, 60_000, '0-60 s', 'the first wait before a retry').optional(),
     onStatus: z
       .array(
-        zInt(429, 599, 'an HTTP status').refine((c) => c === 429 || c >= 500, {
+        zInt(100, 599, 'an HTTP status').refine((c) => c === 429 || c >= 500, {
           message: 'must be 429 or a 5xx status: retrying any other 4xx repeats a request the server refused; drop it',
         }),
       )
