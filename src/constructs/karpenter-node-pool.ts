@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { PLATFORM_COMPONENT, PLATFORM_WARNING_IDS, PlatformNote, platformLabels } from '../conventions';
 import { EKS_GPU_INSTANCES } from '../spec/machines';
 import { formatProblem, parseOrThrow, throwIfProblems } from '../spec/problems';
-import { CpuValue, cpuCores, seconds, sizeKibibytes, zCpu, zDnsLabel, zDnsSubdomain, zDuration, zInt, zLabelKey, zLabelMap, zLabelValue, zSize } from '../spec/values';
+import { CpuValue, cpuCores, durationMillis, seconds, sizeKibibytes, zCpu, zDnsLabel, zDnsSubdomain, zInt, zLabelKey, zLabelMap, zLabelValue, zSize } from '../spec/values';
 
 /**
  * Facts of Karpenter's v1 API, read in kubernetes-sigs/karpenter at tag v1.14.1 (commit
@@ -186,7 +186,16 @@ export interface KarpenterNodePoolProps {
   readonly labels?: Record<string, string>;
 }
 
-const zKarpenterDuration = z.union([z.literal('Never'), zDuration.refine((d) => Number.isInteger(d.toMilliseconds() / 1000), { message: 'must be a whole number of seconds (Karpenter writes s, m, h); round it' })]);
+/** A Duration of whole, non-negative seconds, or 'Never' (Karpenter's `^(([0-9]+(s|m|h))+|Never)$`). */
+const zKarpenterDuration = z.custom<Duration | 'Never'>(
+  (v) => v === 'Never' || (v instanceof Duration && Number.isInteger(durationMillis(v) / 1000) && durationMillis(v) >= 0),
+  (v) => ({
+    message:
+      v instanceof Duration && Number.isFinite(durationMillis(v)) && durationMillis(v) >= 0
+        ? 'must be a whole number of seconds (Karpenter writes s, m, h); round it'
+        : 'must be a cdk8s Duration of whole seconds (not negative), or "Never"; e.g. Duration.minutes(5)',
+  }),
+);
 
 function uniqueList<T extends z.ZodTypeAny>(item: T, what: string) {
   return z
@@ -481,7 +490,7 @@ export function limitsForNodeCount(input: NodeCountInput): NodeCountLimits {
     });
   }
   return {
-    limits: { cpu: Cpu.units(cpu), memory: Size.mebibytes(memoryMib), nodes: v.maxNodes, ...(gpus > 0 ? { gpus } : {}) },
+    limits: { cpu: Cpu.units(cpu), memory: memoryMib % 1024 === 0 ? Size.gibibytes(memoryMib / 1024) : Size.mebibytes(memoryMib), nodes: v.maxNodes, ...(gpus > 0 ? { gpus } : {}) },
     maxNodesByResources,
     loosestType,
     notes,
