@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { App, YamlOutputType } from 'cdk8s';
+import { parseAllDocuments, stringify } from 'yaml';
 import { AiInferenceChart, AiInferenceSpec } from '../../src';
 import { eksNlbSpec } from '../../examples/eks-nlb/spec';
 
@@ -76,4 +77,18 @@ export function editDist(repo: string, edit: (text: string) => string, file = 'd
 
 export function removeRepo(repo: string): void {
   rmSync(repo, { recursive: true, force: true });
+}
+
+/** Parses `dist/eks-nlb.k8s.yaml`, lets `edit` change the objects, writes them back (yaml's own layout). */
+export function editObjects(repo: string, edit: (objects: Record<string, any>[]) => void, file = 'dist/eks-nlb.k8s.yaml'): void {
+  const docs = parseAllDocuments(readRepoFile(repo, file)).map((d) => d.toJS() as Record<string, any>);
+  edit(docs);
+  writeRepoFile(repo, file, docs.map((d) => stringify(d)).join('---\n'));
+}
+
+/** The one object of `kind` and `name` among `objects`. */
+export function find(objects: Record<string, any>[], kind: string, name: string): Record<string, any> {
+  const o = objects.find((x) => x.kind === kind && x.metadata?.name === name);
+  if (!o) throw new Error(`no ${kind} ${name}`);
+  return o;
 }
