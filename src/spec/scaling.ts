@@ -7,7 +7,7 @@ import { Duration, Size } from 'cdk8s';
 import { z } from 'zod';
 import { withDefaults } from '../private/defaults';
 import { ResolvedScalingBehavior, ScalingBehavior, resolveBehavior, scalingBehaviorSchema } from './behavior';
-import { DEFAULT_SIGNALS, ScalingSignals, scalingSignalsSchema, usedSignals } from './signals';
+import { DEFAULT_SIGNALS, ScalingSignals, resolveSignalAliases, scalingSignalsSchema, usedSignals } from './signals';
 import { CpuValue, zCpu, zDurationBetween, zInt, zSize } from './values';
 
 /**
@@ -358,7 +358,7 @@ export type ResolvedScaling = ResolvedAdapterScaling | ResolvedKedaScaling;
 export function resolveScaling(scaling: ScalingSpec, defaultSignals: ScalingSignals = SCALING_DEFAULTS.signals): ResolvedScaling {
   const fields: ResolvedScalingFields = {
     bounds: replicaBounds(scaling),
-    signals: withDefaults<Pick<ResolvedScalingFields, 'signals'>>({ signals: defaultSignals }, scaling).signals,
+    signals: resolveSignalAliases(withDefaults<Pick<ResolvedScalingFields, 'signals'>>({ signals: defaultSignals }, scaling).signals),
     behavior: resolveBehavior(scaling.behavior),
     vpa: resolveVpa(scaling.vpa),
   };

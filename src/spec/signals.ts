@@ -68,9 +68,20 @@ export interface ScalingSignals {
    * @default - not used
    */
   readonly timeToFirstTokenP95?: ValueTarget;
+  /**
+   * GPU utilization written as an HPA Resource metric named `nvidia.com/gpu`, as seed 003 does.
+   * The HPA serves resource metrics for cpu and memory only (the metrics API has no GPU
+   * usage), so such an HPA never scales. Read as the closest real signal: `gpu`, dcgm-exporter's
+   * utilization per pod through the custom-metrics path, with the same percent as its
+   * AverageValue (the chart warns, AII-W032). Not together with `gpu`.
+   * @default - not used
+   */
+  readonly 'nvidia.com/gpu'?: UtilizationTarget;
 }
 
-export type SignalName = keyof ScalingSignals;
+/** The signal names the spec accepts as written, beside the signals themselves. */
+export type SignalAlias = 'nvidia.com/gpu';
+export type SignalName = Exclude<keyof ScalingSignals, SignalAlias>;
 /** Signals served by metrics-server through the resource metrics API. */
 export type ResourceSignalName = 'cpu' | 'memory';
 /** Signals that need a custom-metrics server (prometheus-adapter) or KEDA. */
@@ -151,6 +162,17 @@ export const DEFAULT_SIGNALS_BY_ENGINE: { readonly [E in ServerEngine]: ScalingS
   ollama: { gpu: { type: 'AverageValue', averageValue: 70 } },
 };
 
+/**
+ * The signals with the GPU Resource-metric alias replaced by what it can really be: the `gpu`
+ * signal (dcgm-exporter, custom metrics API) with the same percent. The one place the alias
+ * is read.
+ */
+export function resolveSignalAliases(signals: ScalingSignals): ScalingSignals {
+  const { 'nvidia.com/gpu': gpuResource, ...rest } = signals;
+  if (gpuResource === undefined) return signals;
+  return { ...rest, gpu: rest.gpu ?? { type: 'AverageValue', averageValue: gpuResource.averageUtilization } };
+}
+
 /** The signals that are set, in manifest order. */
 export function usedSignals(signals: ScalingSignals): SignalName[] {
   return SIGNAL_NAMES.filter((s) => signals[s] !== undefined);
@@ -181,8 +203,8 @@ const TARGET_SHAPE: Record<MetricTargetType, string> = {
   Value: "{ type: 'Value', value }",
 };
 
-function pairingMessage(signal: SignalName): string {
-  const d = SIGNALS[signal];
+function pairingMessage(signal: SignalName | SignalAlias): string {
+  const d = signal === 'nvidia.com/gpu' ? { ...SIGNALS.cpu, unit: '% GPU utilization' } : SIGNALS[signal];
   const article = (word: string) => (/^[AEIO]/.test(word) ? 'an' : 'a'); // "a Utilization", "an Object"
   return `${signal} takes only ${article(d.targetType)} ${d.targetType} target ${TARGET_SHAPE[d.targetType]} (${article(d.source)} ${d.source} metric in ${d.unit}); write the target in that shape`;
 }
@@ -191,12 +213,12 @@ const isMilliExact = (n: number) => Math.abs(n * 1000 - Math.round(n * 1000)) < 
 
 type NumberRule = (n: z.ZodNumber) => z.ZodType<number>;
 
-function zNumberOf(signal: SignalName, rule: NumberRule) {
-  const type = SIGNALS[signal].targetType;
+function zNumberOf(signal: SignalName | SignalAlias, rule: NumberRule) {
+  const type = signal === 'nvidia.com/gpu' ? 'Utilization' : SIGNALS[signal].targetType;
   return rule(z.number({ required_error: `is required by a ${type} target; set it`, invalid_type_error: 'must be a number' }).finite('must be a finite number; give a real value'));
 }
 
-function zUtilizationTarget(signal: 'cpu' | 'memory') {
+function zUtilizationTarget(signal: 'cpu' | 'memory' | SignalAlias) {
   return z
     .object({
       type: z.literal('Utilization', { errorMap: () => ({ message: pairingMessage(signal) }) }),
@@ -251,9 +273,26 @@ export const scalingSignalsSchema = z
         .max(1, 'must be at most 1 (vLLM reports the KV-cache usage as a fraction 0-1, a higher target never triggers); write 80 % as 0.8'),
     ).optional(),
     timeToFirstTokenP95: zValueTarget('timeToFirstTokenP95', (n) => n.gt(0, 'must be above 0 s; pick a p95 time to first token below slo.timeToFirstTokenP95')).optional(),
+    'nvidia.com/gpu': zUtilizationTarget('nvidia.com/gpu')
+      .refine((t) => t.averageUtilization <= 100, {
+        message: 'must be at most 100 (dcgm-exporter reports percent 0-100, a higher target never triggers); lower it',
+        path: ['averageUtilization'],
+      })
+      .optional(),
   })
-  .strict('names a signal that does not exist; use cpu, memory, gpu, requestRate, latencyP95, queueDepth, kvCacheUsage or timeToFirstTokenP95')
-  .refine((s) => SIGNAL_NAMES.some((name) => s[name] !== undefined), {
+  .strict('names a signal that does not exist; use cpu, memory, gpu, requestRate, latencyP95, queueDepth, kvCacheUsage, timeToFirstTokenP95 or nvidia.com/gpu')
+  .superRefine((s, ctx) => {
+    if (s['nvidia.com/gpu'] !== undefined && s.gpu !== undefined) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['nvidia.com/gpu'],
+        message: 'sets GPU utilization a second time beside gpu (the library reads nvidia.com/gpu as the gpu signal); keep one of them',
+      });
+    }
+  })
+  .refine((s) => SIGNAL_NAMES.some((name) => s[name] !== undefined) || s['nvidia.com/gpu'] !== undefined, {
     message: 'names no signal; set at least one of cpu, memory, gpu, requestRate, latencyP95, queueDepth, kvCacheUsage, timeToFirstTokenP95',
-  }) satisfies z.ZodType<ScalingSignals>;
+  })
+  // A construct given the alias (GpuHpa, KedaScaledObject) scales on what it can mean.
+  .transform(resolveSignalAliases) satisfies z.ZodType<ScalingSignals, z.ZodTypeDef, ScalingSignals>;
 

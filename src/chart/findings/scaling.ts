@@ -1,7 +1,7 @@
 /**
  * Rules between the autoscalers, the SLO and the workload.
  */
-import { WARNING_IDS } from '../../conventions';
+import { ADAPTER_METRIC_NAMES, WARNING_IDS } from '../../conventions';
 import { gpuSignalRule } from '../../autoscaling/common';
 import { vpaBoundProblems, vpaHpaConflicts } from '../../constructs/vpa-recommender';
 import { formatDuration, formatProblem } from '../../spec/problems';
@@ -87,6 +87,21 @@ function autoscalerFindings(spec: AiInferenceSpec, resolved: ResolvedSpec, scali
         ['scaling', 'signals', 'memory', 'averageUtilization'],
         memory.averageUtilization,
         `scales a model server on memory, which its loaded weights and caches hold whatever the load: adding pods does not lower each pod's memory, so once the working set passes ${memory.averageUtilization} % of resources.memory.request the autoscaler climbs to ${bounds.maxPath} (${bounds.max}) and never scales down (the largest desired count of all signals wins); drop scaling.signals.memory and scale on load (requestRate, queueDepth, latencyP95, gpu), or suppress ${WARNING_IDS.memorySignalRatchets} with the measured reason`,
+      ),
+    });
+  }
+
+  // The HPA reads Resource metrics from the resource metrics API, which metrics-server fills
+  // with cpu and memory only: a Resource metric nvidia.com/gpu never has a value.
+  const gpuResource = spec.scaling?.signals?.['nvidia.com/gpu'];
+  if (gpuResource) {
+    const pct = gpuResource.averageUtilization;
+    warnings.push({
+      id: WARNING_IDS.gpuResourceMetric,
+      message: formatProblem(
+        ['scaling', 'signals', 'nvidia.com/gpu'],
+        gpuResource,
+        `is a Resource metric the HPA cannot read: the resource metrics API (metrics-server) reports cpu and memory only, so such an HPA reports the metric unavailable and never scales on it; the chart scales on dcgm-exporter's GPU utilization per pod instead (the gpu signal: Pods metric ${ADAPTER_METRIC_NAMES.gpu} with average value ${pct}, served by prometheus-adapter or KEDA from DCGM_FI_DEV_GPU_UTIL); write it as scaling.signals.gpu { type: 'AverageValue', averageValue: ${pct} } to say what runs`,
       ),
     });
   }
