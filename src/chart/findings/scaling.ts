@@ -92,7 +92,9 @@ function autoscalerFindings(spec: AiInferenceSpec, resolved: ResolvedSpec, scali
   }
 
   // The HPA reads Resource metrics from the resource metrics API, which metrics-server fills
-  // with cpu and memory only: a Resource metric nvidia.com/gpu never has a value.
+  // with cpu and memory only: a Resource metric nvidia.com/gpu never has a value
+  // (kubernetes.io, "Resource metrics pipeline": the Metrics API offers only the minimum CPU
+  // and memory metrics; anything more goes through the custom metrics API).
   const gpuResource = spec.scaling?.signals?.['nvidia.com/gpu'];
   if (gpuResource) {
     const pct = gpuResource.averageUtilization;
