@@ -388,33 +388,6 @@ export type RuleId = (typeof RULE_IDS)[keyof typeof RULE_IDS];
 
 // ---- end of the policy rule pack block ----------------------------------------------------
 
-// ---- ingress-nginx (NginxIngress, IngressControllerServiceMonitor) --------------------
-
-/**
- * Ids of the notes the ingress-nginx provider returns where the controller cannot do per
- * Ingress what the options ask, and what holds instead (`ingressNginxNotes`). Same form as
- * WARNING_IDS, so the chart can print them as synth warnings (AII-W070 onwards, apart from
- * the platform's W05x and Traefik's W06x). Never reuse a retired id.
- */
-export const INGRESS_NGINX_NOTE_IDS = {
-  /** loadBalancing 'least-connections': the controller has no least_conn; ewma is written. */
-  leastConnections: 'AII-W070',
-  /** passiveHealthCheck (max_fails/fail_timeout): no such controller setting; retries and readiness hold. */
-  passiveHealthCheck: 'AII-W071',
-  /** upstreamKeepaliveConnections: a controller ConfigMap setting shared by every backend, not per Ingress. */
-  upstreamKeepalive: 'AII-W072',
-  /** A rate limit: per client address and per controller replica, rejected with 503 unless the controller says otherwise. */
-  rateLimitScope: 'AII-W073',
-} as const;
-
-export type IngressNginxNoteId = (typeof INGRESS_NGINX_NOTE_IDS)[keyof typeof INGRESS_NGINX_NOTE_IDS];
-
-/** The Secret cert-manager writes an Ingress's certificate into, when the TLS options name none. */
-export function ingressTlsSecretName(ingressName: string): string {
-  return `${ingressName}-tls`;
-}
-
-// ---- end of the ingress-nginx block -----------------------------------------------------
 
 // ---- platform scheduling, quota and node pools (issue 12) -------------------------------
 // Names the platform-level constructs invent (PriorityClasses, PlatformResourceQuota,
@@ -503,3 +476,31 @@ export const TRAEFIK_NOTE_IDS = {
 } as const;
 
 export type TraefikNoteId = (typeof TRAEFIK_NOTE_IDS)[keyof typeof TRAEFIK_NOTE_IDS];
+
+// ---- ingress-nginx (NginxIngress, IngressControllerServiceMonitor) --------------------
+
+/**
+ * Ids of the notes the ingress-nginx provider returns where the controller cannot do per
+ * Ingress what the options ask, and what holds instead (`ingressNginxNotes`). Same form as
+ * WARNING_IDS, so the chart can print them as synth warnings (AII-W070 onwards, apart from
+ * the platform's W05x and Traefik's W06x). Never reuse a retired id.
+ */
+export const INGRESS_NGINX_NOTE_IDS = {
+  /** loadBalancing 'least-connections': the controller has no least_conn; ewma is written. */
+  leastConnections: 'AII-W070',
+  /** passiveHealthCheck (max_fails/fail_timeout): no such controller setting; retries and readiness hold. */
+  passiveHealthCheck: 'AII-W071',
+  /** upstreamKeepaliveConnections: a controller ConfigMap setting shared by every backend, not per Ingress. */
+  upstreamKeepalive: 'AII-W072',
+  /** A rate limit: per client address and per controller replica, rejected with 503 unless the controller says otherwise. */
+  rateLimitScope: 'AII-W073',
+} as const;
+
+export type IngressNginxNoteId = (typeof INGRESS_NGINX_NOTE_IDS)[keyof typeof INGRESS_NGINX_NOTE_IDS];
+
+/** The Secret cert-manager writes an Ingress's certificate into, when the TLS options name none. */
+export function ingressTlsSecretName(ingressName: string): string {
+  return `${ingressName}-tls`;
+}
+
+// ---- end of the ingress-nginx block -----------------------------------------------------
