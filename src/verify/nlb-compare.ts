@@ -79,10 +79,21 @@ function listenerRows(want: ExpectedListener, have: LiveListener): Row[] {
   const p = `listener ${want.port} `;
   const rows = [row(`${p}protocol`, want.protocol, l.Protocol)];
   if (want.certificates) {
-    // DescribeListeners returns the default certificate (the annotation's first); the rest are
-    // listener certificates of DescribeListenerCertificates, not compared here.
-    const first = want.certificates.value.split(',')[0];
-    rows.push(row(`${p}certificate`, { value: first, from: want.certificates.from }, l.Certificates?.[0]?.CertificateArn));
+    // The controller makes the annotation's first certificate the default and adds the rest
+    // as further listener certificates (SNI): the default must match, the others as a set.
+    const [first, ...others] = want.certificates.value.split(',');
+    const [liveFirst, ...liveOthers] = have.certificates;
+    rows.push(row(`${p}certificate`, { value: first, from: want.certificates.from }, liveFirst ?? l.Certificates?.[0]?.CertificateArn));
+    if (others.length > 0 || liveOthers.length > 0) {
+      const same = others.length === liveOthers.length && others.every((c) => liveOthers.includes(c));
+      rows.push({
+        status: same ? 'ok' : 'drift',
+        check: `${p}further certificates`,
+        expected: others.join(',') || NONE,
+        live: liveOthers.join(',') || NONE,
+        from: want.certificates.from,
+      });
+    }
   }
   if (want.sslPolicy) rows.push(row(`${p}ssl policy`, want.sslPolicy, l.SslPolicy));
   if (want.alpnPolicy) rows.push(row(`${p}alpn policy`, want.alpnPolicy, l.AlpnPolicy?.[0] ?? 'None'));

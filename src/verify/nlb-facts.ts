@@ -140,6 +140,7 @@ export const REQUIRED_ACTIONS = [
   'elasticloadbalancing:DescribeLoadBalancerAttributes',
   'elasticloadbalancing:DescribeListeners',
   'elasticloadbalancing:DescribeListenerAttributes',
+  'elasticloadbalancing:DescribeListenerCertificates',
   'elasticloadbalancing:DescribeTargetGroups',
   'elasticloadbalancing:DescribeTargetGroupAttributes',
   'elasticloadbalancing:DescribeTargetHealth',

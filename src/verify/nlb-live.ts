@@ -5,6 +5,7 @@
  */
 import {
   DescribeListenerAttributesCommand,
+  DescribeListenerCertificatesCommand,
   DescribeListenersCommand,
   DescribeLoadBalancerAttributesCommand,
   DescribeLoadBalancersCommand,
@@ -65,6 +66,11 @@ export interface LiveTargetGroup {
 export interface LiveListener {
   readonly listener: Listener;
   readonly attributes: Readonly<Record<string, string>>;
+  /**
+   * Every certificate of a TLS listener, the default first (DescribeListenerCertificates:
+   * DescribeListeners shows the default one only). Empty for other protocols.
+   */
+  readonly certificates: readonly string[];
   /** The target group of the listener's forward action, when it is one of the NLB's. */
   readonly targetGroup?: LiveTargetGroup;
 }
@@ -166,9 +172,23 @@ export class NlbReader {
     const liveListeners: LiveListener[] = [];
     for (const listener of listeners) {
       const attrs = await this.call('DescribeListenerAttributes', () => this.client.send(new DescribeListenerAttributesCommand({ ListenerArn: listener.ListenerArn! })));
+      const certificates: string[] = [];
+      if (listener.Protocol === 'TLS') {
+        let certMarker: string | undefined;
+        const all: { arn: string; isDefault: boolean }[] = [];
+        do {
+          const page = await this.call('DescribeListenerCertificates', () =>
+            this.client.send(new DescribeListenerCertificatesCommand({ ListenerArn: listener.ListenerArn!, Marker: certMarker })),
+          );
+          for (const c of page.Certificates ?? []) if (c.CertificateArn) all.push({ arn: c.CertificateArn, isDefault: c.IsDefault === true });
+          certMarker = page.NextMarker || undefined;
+        } while (certMarker !== undefined);
+        const defaults = (listener.Certificates ?? []).map((c) => c.CertificateArn!).filter(Boolean);
+        certificates.push(...defaults, ...all.filter((c) => !c.isDefault && !defaults.includes(c.arn)).map((c) => c.arn));
+      }
       const forward = (listener.DefaultActions ?? []).find((a) => a.Type === 'forward');
       const tgArn = forward?.TargetGroupArn ?? forward?.ForwardConfig?.TargetGroups?.[0]?.TargetGroupArn;
-      liveListeners.push({ listener, attributes: toMap(attrs.Attributes), targetGroup: liveGroups.find((g) => g.targetGroup.TargetGroupArn === tgArn) });
+      liveListeners.push({ listener, attributes: toMap(attrs.Attributes), certificates, targetGroup: liveGroups.find((g) => g.targetGroup.TargetGroupArn === tgArn) });
     }
     liveListeners.sort((a, b) => (a.listener.Port ?? 0) - (b.listener.Port ?? 0));
 

@@ -90,6 +90,8 @@ describe('verify-nlb against a loopback ELBv2 endpoint (the real SDK client)', (
     expect(server.callsOf('DescribeTargetHealth')).toHaveLength(2);
     expect(server.callsOf('DescribeTargetGroupAttributes')).toHaveLength(2);
     expect(server.callsOf('DescribeListenerAttributes')).toHaveLength(2);
+    // Only the TLS listener has certificates to list.
+    expect(server.callsOf('DescribeListenerCertificates')).toHaveLength(1);
   });
 
   it('reports a drifted deregistration delay with the expected and live values and exits 1', async () => {

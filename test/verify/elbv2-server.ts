@@ -33,6 +33,8 @@ export interface FakeListener {
   /** Fields of the Listener element (ListenerArn, Port, Protocol, Certificates, SslPolicy, DefaultActions). */
   fields: Record<string, XmlValue> & { ListenerArn: string; Port: number };
   attributes: Record<string, string>;
+  /** Further (non-default) certificates of a TLS listener. @default none */
+  extraCertificates?: string[];
 }
 
 export interface FakeLoadBalancer {
@@ -145,6 +147,12 @@ export async function startElbv2Server(loadBalancers: FakeLoadBalancer[], pageSi
         const l = listenerByArn(params.ListenerArn);
         if (!l) return fail(res, notFound('Listener', params.ListenerArn));
         return respond(res, action, { Attributes: attrs(l.attributes) });
+      }
+      case 'DescribeListenerCertificates': {
+        const l = listenerByArn(params.ListenerArn);
+        if (!l) return fail(res, notFound('Listener', params.ListenerArn));
+        const defaults = ((l.fields.Certificates as { CertificateArn: string }[] | undefined) ?? []).map((c) => ({ CertificateArn: c.CertificateArn, IsDefault: true }));
+        return respond(res, action, { Certificates: [...defaults, ...(l.extraCertificates ?? []).map((CertificateArn) => ({ CertificateArn, IsDefault: false }))] });
       }
       case 'DescribeTargetGroups': {
         const lb = lbByArn(params.LoadBalancerArn);

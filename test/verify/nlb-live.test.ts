@@ -108,6 +108,23 @@ describe('NlbReader through the real ELBv2 SDK client', () => {
     expect(exitCodeOf(rows)).toBe(1);
   });
 
+  it('compares further (SNI) certificates from DescribeListenerCertificates as a set', async () => {
+    const second = CERT.replace('0f1e2d3c', '99999999');
+    const { service, replicas } = findService(eksNlbManifests(), NAMESPACE, SERVICE, 'eks-nlb');
+    service.metadata.annotations['service.beta.kubernetes.io/aws-load-balancer-ssl-cert'] = `${CERT},${second}`;
+    const expected = expectedNlb(service, replicas);
+    const { matches } = await reader.findLoadBalancers(lookup);
+    const rows = compareNlb(expected, await reader.read(matches[0]));
+    expect(rows.filter((r) => r.status !== 'ok')).toEqual([
+      { status: 'drift', check: 'listener 443 further certificates', expected: second, live: '(none)', from: 'annotation aws-load-balancer-ssl-cert' },
+    ]);
+    expect(server.callsOf('DescribeListenerCertificates').map((c) => c.params.ListenerArn)).toEqual([theNlb(server.loadBalancers).listeners[1].fields.ListenerArn]);
+    theNlb(server.loadBalancers).listeners[1].extraCertificates = [second];
+    const live = await reader.read(matches[0]);
+    expect(live.listeners[1].certificates).toEqual([CERT, second]);
+    expect(compareNlb(expected, live).find((r) => r.check === 'listener 443 further certificates')).toMatchObject({ status: 'ok', live: second });
+  });
+
   it('reports an extra listener the Service does not ask for as drift', async () => {
     const nlb = theNlb(server.loadBalancers);
     nlb.listeners.push({ fields: { ListenerArn: `${nlb.listeners[0].fields.ListenerArn}x`, Port: 8080, Protocol: 'TCP', DefaultActions: [] }, attributes: {} });
