@@ -151,7 +151,7 @@ function validUrl(problems: Problems, raw: string | undefined): string | undefin
     return problems.add('url', raw, 'is not a URL', 'give an absolute URL such as http://<LB_IP>:8000/api/generate');
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    return problems.add('url', u.password ? displayUrl(raw) : raw, `uses ${u.protocol.replace(/:$/, '')}, but the load test speaks HTTP only`, 'give an http:// or https:// URL');
+    return problems.add('url', raw, `uses ${u.protocol.replace(/:$/, '')}, but the load test speaks HTTP only`, 'give an http:// or https:// URL');
   }
   return raw;
 }
@@ -243,16 +243,14 @@ function parse(argv: readonly string[], io: CliIo): { help: true } | { problems:
   // connections than requests).
   if (plan.connections > plan.amount) {
     const flag = users !== undefined ? 'users' : 'amount';
-    return {
-      problems: [
-        new Problems().add(
-          flag,
-          String(flag === 'users' ? plan.connections : plan.amount),
-          `leaves ${n(plan.connections)} users for ${n(plan.amount)} requests: every user needs at least one`,
-          flag === 'users' ? `give --users ${n(plan.amount)} or fewer` : `give --amount ${n(plan.connections)} or more, or fewer --users`,
-        )!,
-      ],
-    };
+    const relation = new Problems();
+    relation.add(
+      flag,
+      String(flag === 'users' ? plan.connections : plan.amount),
+      `leaves ${n(plan.connections)} users for ${n(plan.amount)} requests: every user needs at least one`,
+      flag === 'users' ? `give --users ${n(plan.amount)} or fewer` : `give --amount ${n(plan.connections)} or more, or fewer --users`,
+    );
+    return { problems: relation.lines };
   }
   return { url, scenario, format, slo, plan, ...(values.slo !== undefined ? { sloFile: values.slo } : {}) };
 }

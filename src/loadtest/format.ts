@@ -70,7 +70,9 @@ function stopLine(s: RunSummary): string {
 function verdictLine(r: LoadtestReport): string {
   const missed = r.verdicts.filter((v) => !v.pass).length;
   if (r.verdicts.length === 0) return 'PASS: no thresholds to judge';
-  return missed === 0 ? `PASS: all ${r.verdicts.length} thresholds hold` : `FAIL: ${missed} of ${r.verdicts.length} thresholds missed`;
+  const total = r.verdicts.length;
+  if (missed === 0) return total === 1 ? 'PASS: the threshold holds' : `PASS: all ${total} thresholds hold`;
+  return total === 1 ? 'FAIL: the threshold is missed' : `FAIL: ${missed} of ${total} thresholds missed`;
 }
 
 export function formatText(r: LoadtestReport): string {

@@ -43,6 +43,7 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks = {}): Promise<Run
   let stoppedBy: StopReason | undefined;
   const started = process.hrtime.bigint();
   let lastEvent = started;
+  let endedAt: bigint | undefined;
   const elapsed = (until: bigint) => Number(until - started) / 1e9;
 
   return new Promise<RunObservation>((resolve, reject) => {
@@ -50,6 +51,7 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks = {}): Promise<Run
     const stop = (why: StopReason) => {
       if (stoppedBy) return;
       stoppedBy = why;
+      endedAt = process.hrtime.bigint();
       instance?.stop();
     };
     // Each run counts toward `amount` what hey counts: answered AND failed requests. autocannon's
@@ -97,7 +99,9 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks = {}): Promise<Run
             non2xx: result.non2xx,
             errors: result.errors,
             timeouts: result.timeouts,
-            elapsedSeconds: elapsed(lastEvent),
+            // The run's time: until it was stopped, or until the last answer when autocannon
+            // ended on its own (every connection sent its share of the amount).
+            elapsedSeconds: elapsed(endedAt ?? lastEvent),
             stoppedBy: stoppedBy ?? plan.amountIs,
             statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, Number(s?.count ?? 0)])),
           });
