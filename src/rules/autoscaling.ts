@@ -29,13 +29,11 @@ function kedaTarget(so: K8sObject): K8sObject | undefined {
 
 /** The autoscalers (HPAs and KEDA ScaledObjects) that scale `workload`. */
 export function autoscalersOf(objects: readonly K8sObject[], workload: K8sObject): K8sObject[] {
+  // By kind and name, not by object: the same workload may appear in several files of the
+  // input (alternatives of one service), and each copy is scaled by the autoscalers of either.
   const ns = namespaceOf(workload);
-  return objects.filter((o) => {
-    if (namespaceOf(o) !== ns) return false;
-    if (isHpa(o)) return findTarget(objects, ns, o.spec?.scaleTargetRef) === workload;
-    if (isScaledObject(o)) return findTarget(objects, ns, kedaTarget(o)) === workload;
-    return false;
-  });
+  const names = (ref: K8sObject | undefined) => isObject(ref) && ref.kind === workload.kind && ref.name === nameOf(workload);
+  return objects.filter((o) => namespaceOf(o) === ns && ((isHpa(o) && names(o.spec?.scaleTargetRef)) || (isScaledObject(o) && names(kedaTarget(o)))));
 }
 
 /**

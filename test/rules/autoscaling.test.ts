@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseQuantileQuery, scaledValue } from '../../src/rules/autoscaling';
-import { findings, hpa, messages, NS, service, suppress, suppressed, withChanged } from './fixtures';
+import { deployment, findings, hpa, messages, NS, pdb, service, suppress, suppressed, withChanged } from './fixtures';
 
 describe('pdb-allows-drain (AII-R030)', () => {
   it('passes 66% of a floor of 3 (2 must stay, 1 may go)', () => {
@@ -32,6 +32,11 @@ describe('pdb-allows-drain (AII-R030)', () => {
     delete p.spec.minAvailable;
     p.spec.maxUnavailable = 0;
     expect(messages(objects, 'AII-R030')).toEqual(['spec.maxUnavailable (0) allows no eviction of Deployment shop/llm: every node drain blocks; allow at least 1']);
+  });
+
+  it('finds the autoscaler of a workload that appears in several files of the input (alternatives of one service)', () => {
+    const objects = [...service(), deployment(), pdb()];
+    expect(findings(objects, 'AII-R030')).toEqual([]);
   });
 
   it('lists a suppressed finding with its reason', () => {
