@@ -86,6 +86,8 @@ export interface LiveNlb {
 const toMap = (list: readonly { Key?: string; Value?: string }[] | undefined): Record<string, string> =>
   Object.fromEntries((list ?? []).filter((a) => a.Key !== undefined).map((a) => [a.Key!, a.Value ?? '']));
 
+const isNotFound = (e: unknown) => (e as { name?: string })?.name === 'LoadBalancerNotFoundException';
+
 /** Reads an account's NLBs through one client; every failure becomes a VerifyNlbError. */
 export class NlbReader {
   constructor(
@@ -118,13 +120,31 @@ export class NlbReader {
     return all;
   }
 
-  /** The tags of `arns`, ELBV2_LIMITS.describeTagsArns ARNs per DescribeTags call. */
+  /**
+   * The tags of `arns`, ELBV2_LIMITS.describeTagsArns ARNs per DescribeTags call. A load
+   * balancer deleted since it was listed fails its whole batch (LoadBalancerNotFound): that
+   * batch is asked again one ARN at a time, and the deleted one left out.
+   */
   async tagsOf(arns: readonly string[]): Promise<Map<string, Record<string, string>>> {
     const tags = new Map<string, Record<string, string>>();
+    const describe = (batch: string[]) => this.client.send(new DescribeTagsCommand({ ResourceArns: batch }));
+    const keep = (out: Awaited<ReturnType<typeof describe>>) => {
+      for (const d of out.TagDescriptions ?? []) if (d.ResourceArn) tags.set(d.ResourceArn, toMap(d.Tags));
+    };
     for (let i = 0; i < arns.length; i += ELBV2_LIMITS.describeTagsArns) {
       const batch = arns.slice(i, i + ELBV2_LIMITS.describeTagsArns);
-      const out = await this.call('DescribeTags', () => this.client.send(new DescribeTagsCommand({ ResourceArns: batch })));
-      for (const d of out.TagDescriptions ?? []) if (d.ResourceArn) tags.set(d.ResourceArn, toMap(d.Tags));
+      try {
+        keep(await describe(batch));
+      } catch (e) {
+        if (!isNotFound(e)) throw new VerifyNlbError(explainAwsError(e, { ...this.where, action: 'DescribeTags' }));
+        for (const arn of batch) {
+          try {
+            keep(await describe([arn]));
+          } catch (one) {
+            if (!isNotFound(one)) throw new VerifyNlbError(explainAwsError(one, { ...this.where, action: 'DescribeTags' }));
+          }
+        }
+      }
     }
     return tags;
   }

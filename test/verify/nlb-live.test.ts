@@ -41,6 +41,17 @@ describe('NlbReader through the real ELBv2 SDK client', () => {
     expect(asked).toEqual(server.loadBalancers.map((lb) => lb.fields.LoadBalancerArn));
   });
 
+  it('leaves out a load balancer deleted between DescribeLoadBalancers and DescribeTags', async () => {
+    const gone = server.loadBalancers[7].fields.LoadBalancerArn;
+    const hasGone = (p: Record<string, string>) => Object.values(p).includes(gone);
+    server.failNext('DescribeTags', { status: 400, code: 'LoadBalancerNotFound', message: `One or more load balancers not found` }, 2, hasGone);
+    const tags = await reader.tagsOf(server.loadBalancers.map((lb) => lb.fields.LoadBalancerArn));
+    expect(tags.size).toBe(44);
+    expect(tags.has(gone)).toBe(false);
+    // The failed batch of 20 was asked again one ARN at a time.
+    expect(server.callsOf('DescribeTags').map((c) => Object.keys(c.params).filter((k) => k.startsWith('ResourceArns.member.')).length)).toEqual([20, ...Array(20).fill(1), 20, 5]);
+  });
+
   it('does not take a load balancer with the stack tag of another cluster', async () => {
     const { matches } = await reader.findLoadBalancers({ ...lookup, cluster: 'pixelated-staging-eks' });
     expect(matches.map((m) => m.loadBalancer.LoadBalancerName)).toEqual(['k8s-other-svc05-0a0b0c0d0e']);
