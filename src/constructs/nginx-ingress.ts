@@ -108,7 +108,13 @@ export const nginxIngressPropsSchema = z
   })
   .strict() satisfies z.ZodType<NginxIngressProps, z.ZodTypeDef, unknown>;
 
-/** A Prefix path without its trailing slashes: `/api` and `/api/` match the same requests. */
+/**
+ * A Prefix path without its trailing slashes: `/api` and `/api/` match the same requests.
+ * The API defines Prefix matching per path element, and ingress-nginx writes both as the
+ * location `/api/` plus an exact `/api` (internal/ingress/controller/location.go,
+ * updateServerLocations and normalizePrefixPath, controller-v1.15.1), so two routes on them
+ * would compete for one location.
+ */
 function samePrefix(path: string): string {
   return path.replace(/\/+$/, '') || '/';
 }

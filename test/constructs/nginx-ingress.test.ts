@@ -1,4 +1,4 @@
-import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { Chart, Duration, Size, Testing, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -109,6 +109,13 @@ describe('NginxIngress: seed 003 (Opifex)', () => {
 
   it('is valid against the Kubernetes 1.28 schema', () => {
     expectValidManifests(objects);
+  });
+
+  it('quotes "off" and the numbers in the YAML, so a YAML 1.1 reader (kubectl) still reads strings', () => {
+    const text = Yaml.stringify(ingress);
+    expect(text).toContain('nginx.ingress.kubernetes.io/proxy-buffering: "off"');
+    expect(text).toContain('nginx.ingress.kubernetes.io/limit-rpm: "1000"');
+    expect(text).toContain('nginx.ingress.kubernetes.io/proxy-read-timeout: "300"');
   });
 });
 
