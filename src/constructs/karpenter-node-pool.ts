@@ -35,6 +35,12 @@ import { CpuValue, cpuCores, durationMillis, seconds, sizeKibibytes, zCpu, zDnsL
  * - Preferred node affinity: the provisioner first treats a pod's preferred terms as
  *   required and drops them one at a time, heaviest first, when the pod cannot be placed
  *   (`Relax` in pkg/controllers/provisioning/scheduling/preferences.go).
+ * What a node counts against the limits before it reports its own capacity is the AWS
+ * provider's estimate (aws/karpenter-provider-aws tag v1.14.1,
+ * pkg/providers/instancetype/types.go `computeCapacity`): cpu = the instance's default
+ * vCPUs, memory = its MiB minus VM_MEMORY_OVERHEAD_PERCENT (7.5 % by default),
+ * `nvidia.com/gpu` = its NVIDIA GPUs. The provider's API group `karpenter.k8s.aws`
+ * (pkg/apis/apis.go) and kind EC2NodeClass (pkg/apis/v1/ec2nodeclass.go).
  */
 export const KARPENTER = {
   apiVersion: 'karpenter.sh/v1',
@@ -406,8 +412,9 @@ export interface NodeCountLimits {
   /**
    * Most nodes the cpu and GPU limits admit without `limits.nodes` (Karpenter before
    * v1.11.0): maxNodes when every type has the same vCPUs and GPUs, more when some are
-   * smaller. Memory is left out: nodes report less memory than the instance has, so the
-   * memory limit admits at least as many.
+   * smaller. Memory is left out: Karpenter counts less memory per node than the instance
+   * has (the 7.5 % VM overhead, then the kernel's share), so the memory limit admits at
+   * least as many.
    */
   readonly maxNodesByResources: number;
   /** The type that reaches maxNodesByResources. */
@@ -485,7 +492,7 @@ export function limitsForNodeCount(input: NodeCountInput): NodeCountLimits {
       id: PLATFORM_WARNING_IDS.nodePoolNoMinimum,
       message:
         `NodePool "${v.pool}": a minimum of ${v.minNodes} node${v.minNodes === 1 ? '' : 's'} cannot be expressed: Karpenter has no minimum node count; it launches nodes only for pending pods and consolidation removes nodes without them. ` +
-        `What holds instead: the workloads' minReplicas keep their nodes up (each running pod holds one). To keep idle capacity, run low-priority placeholder pods that real pods preempt, ` +
+        `What holds instead: the running pods of the workloads' minReplicas keep enough nodes up to run them. To keep idle capacity, run placeholder pods of a negative-priority class that real pods preempt, ` +
         `or a static NodePool (spec.replicas: alpha since v1.8.0, feature gate StaticCapacity off by default, no resource limits or weight)`,
     });
   }

@@ -6,8 +6,9 @@ import { formatProblem, parseOrThrow, throwIfProblems } from '../spec/problems';
 import { zDnsSubdomain, zLabelMap } from '../spec/values';
 
 /**
- * Facts of the Kubernetes API about PriorityClasses (kubernetes/kubernetes, read at
- * master of 2026; unchanged since scheduling.k8s.io/v1 went GA in 1.14):
+ * Facts of the Kubernetes API about PriorityClasses (kubernetes/kubernetes sources as of
+ * the 1.35 line, read through the code index without a tag; the rules themselves date from
+ * scheduling.k8s.io/v1, GA in 1.14, and hold for the 1.28 API this library targets):
  * - pkg/apis/scheduling/types.go: `HighestUserDefinablePriority = int32(1000000000)`;
  *   values above it are for the system classes (`SystemCriticalPriority` is twice it), and
  *   `SystemPriorityClassPrefix = "system-"`.

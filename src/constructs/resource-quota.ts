@@ -8,8 +8,9 @@ import { parseOrThrow } from '../spec/problems';
 import { CpuValue, cpuCores, sizeKibibytes, zCpu, zDnsLabel, zDnsSubdomain, zInt, zLabelMap, zSize } from '../spec/values';
 
 /**
- * How the API server treats quota keys (kubernetes/kubernetes, read at master of 2026; the
- * same since quota of extended resources arrived in 1.10):
+ * How the API server treats quota keys (kubernetes/kubernetes sources of recent releases,
+ * read through the code index without a tag; the rules date from 1.10, when quota of
+ * extended resources arrived, and hold for the 1.28 API this library targets):
  * - pkg/quota/v1/evaluator/core/pods.go `isExtendedResourceNameForQuota`: an extended
  *   resource (a name with a domain, outside kubernetes.io) is counted only under the
  *   `requests.` prefix: `requests.nvidia.com/gpu`. Overcommit of extended resources is not

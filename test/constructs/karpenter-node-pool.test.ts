@@ -253,7 +253,7 @@ describe('limitsForNodeCount', () => {
       'NodePool "gpu": at most 50 nodes is limits.nodes 50, which Karpenter enforces from v1.11.0 on (earlier releases ignore the key); without it the resource limits (cpu 4800, nvidia.com/gpu 400, memory 57600Gi, sized for 50 × p4d.24xlarge) admit up to 100 nodes of p3.8xlarge. Run Karpenter v1.11.0 or later, or give each size its own pool',
     );
     expect(result.notes[1].message).toContain('NodePool "gpu": a minimum of 1 node cannot be expressed: Karpenter has no minimum node count');
-    expect(result.notes[1].message).toContain("the workloads' minReplicas keep their nodes up");
+    expect(result.notes[1].message).toContain("What holds instead: the running pods of the workloads' minReplicas keep enough nodes up to run them");
   });
 
   it('holds the count with resource limits alone when the pool has one size', () => {
