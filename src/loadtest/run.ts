@@ -84,6 +84,11 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks = {}): Promise<Run
           // autocannon ends at `amount` when it is set (its duration is then ignored), so
           // the time bound is the timer above.
           amount: plan.amount,
+          // autocannon splits overallRate over the connections and lets each send its share
+          // at the start of every second, then pause (lib/httpClient.js rateInterval, 9.0.0):
+          // the load comes in once-a-second bursts, and a run of a few seconds measures more
+          // than the rate (N seconds of quota within N - 1 s). Over the sustained scenario's
+          // 1,000 s the average is the rate.
           ...(plan.overallRate !== undefined ? { overallRate: plan.overallRate } : {}),
           timeout: plan.timeoutSeconds,
           // How often autocannon checks whether to stop: a run ends within 100 ms of its
