@@ -154,7 +154,8 @@ function parseManifest(side: Side, arg: string, file: string, text: string, obje
   const docs = parseAllDocuments(text, { lineCounter, merge: true });
   if (!Array.isArray(docs)) return; // an empty stream
   for (const doc of docs) {
-    const line = lineCounter.linePos(doc.range[0]).line;
+    // The document's first content line (after a `---` marker and comments).
+    const line = lineCounter.linePos(doc.contents?.range?.[0] ?? doc.range[0]).line;
     if (doc.errors.length > 0) {
       const first = doc.errors[0];
       const at = first.linePos?.[0]?.line ?? line;
