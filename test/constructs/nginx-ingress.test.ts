@@ -293,3 +293,30 @@ describe('NginxIngress: any valid routes and options', () => {
     );
   });
 });
+
+describe('NginxIngress: any bad path, host or port', () => {
+  const badPath = fc.oneof(
+    fc.stringMatching(/^[a-z][a-z0-9/]{0,12}$/), // not absolute
+    fc.tuple(fc.stringMatching(/^[a-z]{1,6}$/), fc.constantFrom('?', '#', ' ', '%', '*', '(', '~', '$')).map(([a, c]) => `/${a}${c}`),
+    fc.stringMatching(/^[a-z]{1,6}$/).map((a) => `/${a}//x`),
+  );
+  const badHost = fc.oneof(
+    fc.stringMatching(/^[a-z]{1,8}$/).map((a) => `${a.toUpperCase()}.example.com`),
+    fc.stringMatching(/^[a-z]{1,8}$/).map((a) => `${a}.example.com:8443`),
+    fc.stringMatching(/^[a-z]{1,8}$/).map((a) => `-${a}.example.com`),
+    fc.tuple(fc.nat(255), fc.nat(255)).map(([a, b]) => `10.0.${a}.${b}`),
+  );
+
+  it('is refused with the path of the bad field', () => {
+    fc.assert(
+      fc.property(badPath, badHost, fc.integer({ min: 1, max: 65535 }).filter((p) => p !== 8000), (path, host, port) => {
+        const pathError = errorOf(() => build((chart) => seed003(chart, { routes: [{ path, service: service(chart, 'a-svc'), port: 8000 }] })));
+        expect(pathError).toContain(`routes[0].path (${JSON.stringify(path)})`);
+        expect(errorOf(() => build((chart) => seed003(chart, { host })))).toContain(`host (${JSON.stringify(host)})`);
+        const portError = errorOf(() => build((chart) => seed003(chart, { routes: [{ path: '/api', service: service(chart, 'a-svc'), port }] })));
+        expect(portError).toContain(`routes[0].port (${port}) is not a port of Service "a-svc"`);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
