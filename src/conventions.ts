@@ -430,6 +430,8 @@ export const PLATFORM_WARNING_IDS = {
   gpuPoolUntainted: 'AII-W055',
   /** A cluster-wide node count: Karpenter limits each NodePool, not the cluster. */
   clusterNodeCount: 'AII-W056',
+  /** A NodePool without limits: it grows for as long as pods are pending, up to the cloud account's quotas. */
+  nodePoolUnlimited: 'AII-W057',
 } as const;
 
 export type PlatformWarningId = (typeof PLATFORM_WARNING_IDS)[keyof typeof PLATFORM_WARNING_IDS];

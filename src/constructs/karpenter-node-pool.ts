@@ -347,6 +347,12 @@ export class KarpenterNodePool extends Construct {
         message: `NodePool "${p.name}" launches GPU instance types without a NoSchedule taint: pods that need no GPU are placed on GPU nodes and keep them up; add ${GPU_NODE_TAINT.key}:${GPU_NODE_TAINT.effect} (the library's GPU pods tolerate it)`,
       });
     }
+    if (!p.limits || Object.values(p.limits).every((v) => v === undefined)) {
+      notes.push({
+        id: PLATFORM_WARNING_IDS.nodePoolUnlimited,
+        message: `NodePool "${p.name}" has no limits: Karpenter launches nodes for as long as pods are pending (a runaway autoscaler or a crash-looping Job included), up to the cloud account's quotas; set limits (limitsForNodeCount derives them from a node count)`,
+      });
+    }
     this.notes = notes;
 
     const disruption = { ...DEFAULT_DISRUPTION, ...stripUndefined(p.disruption ?? {}) };

@@ -102,14 +102,24 @@ describe('KarpenterNodePool', () => {
   });
 
   it('notes a GPU pool without a NoSchedule taint', () => {
-    const pool = build({ taints: [] });
+    const pool = build({ taints: [], limits: { nodes: 5 } });
     expect(pool.notes).toEqual([
       {
         id: PLATFORM_WARNING_IDS.gpuPoolUntainted,
         message: 'NodePool "gpu" launches GPU instance types without a NoSchedule taint: pods that need no GPU are placed on GPU nodes and keep them up; add nvidia.com/gpu:NoSchedule (the library\'s GPU pods tolerate it)',
       },
     ]);
-    expect(build({}).notes).toEqual([]);
+    expect(build({ limits: { nodes: 5 } }).notes).toEqual([]);
+  });
+
+  it('notes a pool without limits', () => {
+    expect(build({}).notes).toEqual([
+      {
+        id: PLATFORM_WARNING_IDS.nodePoolUnlimited,
+        message: 'NodePool "gpu" has no limits: Karpenter launches nodes for as long as pods are pending (a runaway autoscaler or a crash-looping Job included), up to the cloud account\'s quotas; set limits (limitsForNodeCount derives them from a node count)',
+      },
+    ]);
+    expect(build({ limits: {} }).notes.map((n) => n.id)).toEqual([PLATFORM_WARNING_IDS.nodePoolUnlimited]);
   });
 
   it('writes spot, arm64, node labels, expireAfter and Karpenter durations', async () => {

@@ -62,7 +62,7 @@ describe('PriorityClasses', () => {
 
   it('refuses fractions, NaN and values below int32', () => {
     expect(errorOf(() => build([{ name: 'a', value: 1.5 }]))).toContain('classes[0].value (1.5) must be a whole number; round it');
-    expect(errorOf(() => build([{ name: 'a', value: NaN }]))).toContain('classes[0].value (NaN) must be');
+    expect(errorOf(() => build([{ name: 'a', value: NaN }]))).toContain('classes[0].value (NaN) must be a number, not NaN; give a real value');
     expect(errorOf(() => build([{ name: 'a', value: -(2 ** 31) - 1 }]))).toContain('classes[0].value (-2147483649) must fit a 32-bit integer (at least -2147483648); raise it');
   });
 

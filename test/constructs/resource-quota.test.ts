@@ -146,11 +146,12 @@ describe('quotaShortfalls', () => {
   });
 
   it('refuses bad workloads with their path', () => {
+    expect(errorOf(() => quotaShortfalls({ ...seedHard(), gpus: -1 }, []))).toContain('quota.gpus (-1) must be at least 0 (GPUs); pick a value in range');
     const message = errorOf(() => quotaShortfalls(seedHard(), [{ name: '', maxReplicas: -1, perPod: { gpus: 0.5, cpuMillis: NaN, memoryBytes: 0 } }]));
     expect(message).toContain('workloads[0].name ("") must not be empty; name the workload');
     expect(message).toContain('workloads[0].maxReplicas (-1) must be at least 0 (pods)');
     expect(message).toContain('workloads[0].perPod.gpus (0.5) must be a whole number (GPUs per pod); round it');
-    expect(message).toContain('workloads[0].perPod.cpuMillis (NaN) must be');
+    expect(message).toContain('workloads[0].perPod.cpuMillis (NaN) must be a number, not NaN; give a real value');
   });
 
   it('reports a resource exactly when the sum of maxReplicas × per-pod request is above the limit (property)', () => {
