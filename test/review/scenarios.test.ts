@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AiInferenceSpec } from '../../src';
+import { NlbLoadBalancerOptions } from '../../src/spec/traffic';
 import { loadSource } from '../../src/review/load';
 import { reviewManifests } from '../../src/review/review';
 import { DiffFinding, Review } from '../../src/review/types';
@@ -21,9 +22,9 @@ function repoOf(base: AiInferenceSpec, head: AiInferenceSpec | ((repo: string) =
 }
 afterAll(() => repos.forEach(removeRepo));
 
-const withLb = (lb: Partial<NonNullable<NonNullable<AiInferenceSpec['traffic']>['loadBalancer']>>): AiInferenceSpec => ({
+const withLb = (lb: Partial<NlbLoadBalancerOptions>): AiInferenceSpec => ({
   ...eksNlbSpec,
-  traffic: { ...eksNlbSpec.traffic, loadBalancer: { ...eksNlbSpec.traffic!.loadBalancer!, ...lb } },
+  traffic: { ...eksNlbSpec.traffic, loadBalancer: { ...(eksNlbSpec.traffic!.loadBalancer as NlbLoadBalancerOptions), ...lb } },
 });
 
 describe('a release rename (ai-inference -> chat)', () => {
