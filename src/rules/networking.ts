@@ -197,8 +197,8 @@ export const NETWORKING_RULES: readonly Rule[] = [
             if (hcTarget !== undefined && !needsPrivate.includes(hcTarget)) needsPrivate.push(hcTarget);
             for (const port of needsPrivate) {
               if (admitted(policies, w.template, port, peersAdmitPrivate)) continue;
-              const what = port === target && !preserve ? 'all traffic (no client IP preservation) and the health checks' : 'the health checks';
-              out.push({ object: svc, path, message: problem(path, p?.name ?? p?.port, `needs the NLB's private IPs admitted to port ${port} (${what} come from its subnets), but ${where} admits no private (VPC) ipBlock there; add an ingress rule from the NLB subnet CIDRs`) });
+              const what = port === target && !preserve ? 'without client IP preservation, all its traffic and its health checks come' : 'its health checks come';
+              out.push({ object: svc, path, message: problem(path, p?.name ?? p?.port, `needs the NLB's private IPs admitted to port ${port}: ${what} from its subnets, but ${where} admits no private (VPC) ipBlock there; add an ingress rule from the NLB subnet CIDRs`) });
             }
           });
         }

@@ -104,7 +104,7 @@ describe('network-policy-admits-nlb (AII-R043)', () => {
       np.spec.ingress[0].from = [{ ipBlock: { cidr: '203.0.113.0/24' } }];
     });
     expect(messages(objects, 'AII-R043')).toEqual([
-      "spec.ports[0] (\"http\") needs the NLB's private IPs admitted to port 8000 (the health checks come from its subnets), but NetworkPolicy shop/llm (selecting Deployment shop/llm) admits no private (VPC) ipBlock there; add an ingress rule from the NLB subnet CIDRs",
+      "spec.ports[0] (\"http\") needs the NLB's private IPs admitted to port 8000: its health checks come from its subnets, but NetworkPolicy shop/llm (selecting Deployment shop/llm) admits no private (VPC) ipBlock there; add an ingress rule from the NLB subnet CIDRs",
     ]);
   });
 
@@ -117,7 +117,7 @@ describe('network-policy-admits-nlb (AII-R043)', () => {
     expect(findings(objects, 'AII-R043')).toEqual([]);
     np.spec.ingress[0].from = [{ podSelector: { matchLabels: { app: 'web' } } }];
     expect(messages(objects, 'AII-R043')).toEqual([
-      "spec.ports[0] (\"http\") needs the NLB's private IPs admitted to port 8000 (all traffic (no client IP preservation) and the health checks come from its subnets), but NetworkPolicy shop/llm (selecting Deployment shop/llm) admits no private (VPC) ipBlock there; add an ingress rule from the NLB subnet CIDRs",
+      "spec.ports[0] (\"http\") needs the NLB's private IPs admitted to port 8000: without client IP preservation, all its traffic and its health checks come from its subnets, but NetworkPolicy shop/llm (selecting Deployment shop/llm) admits no private (VPC) ipBlock there; add an ingress rule from the NLB subnet CIDRs",
     ]);
   });
 
