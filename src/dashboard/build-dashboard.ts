@@ -1,50 +1,10 @@
-// The Grafana Foundation SDK is some 220 modules (about half of what `require('cdk8s-ai-inference')`
-// loaded): only its types are imported here, and grafanaSdk() requires it the first time a
-// dashboard is built, so charts with `monitoring.dashboard: false` and users of the other
-// constructs never load it. Type-only imports are erased from the emitted JavaScript.
-import type * as SdkCommon from '@grafana/grafana-foundation-sdk/common';
-import type * as SdkDashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import type { Threshold, ThresholdsConfigBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import type * as SdkPrometheus from '@grafana/grafana-foundation-sdk/prometheus';
-import type { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
-import type * as SdkStat from '@grafana/grafana-foundation-sdk/stat';
-import type { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
-import type * as SdkTimeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import type { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
-import { assertPromql } from '../metrics/promql';
 import { DashboardInput, ResolvedDashboardInput, resolveDashboardInput } from './input';
-import {
-  DashboardQuery,
-  dashboardQueries,
-  DATASOURCE_REF,
-  DATASOURCE_VARIABLE,
-  GrafanaDashboardJson,
-  renderGrafanaVariables,
-} from './model';
+import { buildGrafanaDashboard, GRID_COLUMNS, PanelSpec, RowSpec, Step } from './grafana';
+import { GrafanaDashboardJson } from './model';
 import * as q from './queries';
 
-/** The SDK modules the builder uses. */
-interface GrafanaSdk {
-  readonly common: typeof SdkCommon;
-  readonly dashboard: typeof SdkDashboard;
-  readonly prometheus: typeof SdkPrometheus;
-  readonly stat: typeof SdkStat;
-  readonly timeseries: typeof SdkTimeseries;
-}
-
-let sdk: GrafanaSdk | undefined;
-
-/** The Grafana Foundation SDK, required on first use (the package's CommonJS "exports" subpaths). */
-function grafanaSdk(): GrafanaSdk {
-  sdk ??= {
-    common: require('@grafana/grafana-foundation-sdk/common') as typeof SdkCommon,
-    dashboard: require('@grafana/grafana-foundation-sdk/dashboard') as typeof SdkDashboard,
-    prometheus: require('@grafana/grafana-foundation-sdk/prometheus') as typeof SdkPrometheus,
-    stat: require('@grafana/grafana-foundation-sdk/stat') as typeof SdkStat,
-    timeseries: require('@grafana/grafana-foundation-sdk/timeseries') as typeof SdkTimeseries,
-  };
-  return sdk;
-}
+// The SDK machinery (lazy require, panel builders, layout, PromQL checks) lives in grafana.ts.
+export { assertDashboardQuery } from './grafana';
 
 /** Titles of the dashboard's panels (stable: tests and links find panels by them). */
 export const PANEL_TITLES = {
@@ -74,34 +34,6 @@ export const ROW_TITLES = {
   tokens: 'Tokens (LLM server)',
 } as const;
 
-/** Grafana's grid is 24 columns wide. */
-const GRID_COLUMNS = 24;
-const PANEL_HEIGHT = 8;
-
-/** A threshold step above the base: from `value` upwards the colour is `color`. */
-type Step = readonly [value: number, color: string];
-
-interface PanelSpec {
-  readonly kind: 'timeseries' | 'stat';
-  readonly title: string;
-  readonly description: string;
-  readonly unit: string;
-  readonly width: number;
-  readonly queries: readonly q.PanelQuery[];
-  /** Colour below the first step. @default 'green' */
-  readonly baseColor?: string;
-  /** Threshold steps, drawn as lines on time series. @default - none, nothing drawn */
-  readonly steps?: readonly Step[];
-  readonly min?: number;
-  readonly max?: number;
-  readonly decimals?: number;
-}
-
-interface RowSpec {
-  readonly title: string;
-  readonly panels: readonly PanelSpec[];
-}
-
 /**
  * Builds the inference service's Grafana dashboard (JSON model, schemaVersion 42) with the
  * Grafana Foundation SDK. Every threshold comes from the input's SLO and autoscaler
@@ -112,33 +44,7 @@ interface RowSpec {
  */
 export function buildDashboard(input: DashboardInput): GrafanaDashboardJson {
   const resolved = resolveDashboardInput(input);
-  const { DashboardBuilder, DashboardCursorSync, DatasourceVariableBuilder, RowBuilder } = grafanaSdk().dashboard;
-  const builder = new DashboardBuilder(resolved.title)
-    .uid(resolved.uid)
-    .tags([...resolved.tags])
-    .editable()
-    .tooltip(DashboardCursorSync.Crosshair)
-    .time({ from: 'now-6h', to: 'now' })
-    .refresh(resolved.refresh)
-    .timezone('browser')
-    .annotations([])
-    .withVariable(new DatasourceVariableBuilder(DATASOURCE_VARIABLE).label('Data source').type('prometheus'));
-
-  let nextId = 1;
-  for (const row of rows(resolved)) {
-    builder.withRow(new RowBuilder(row.title).id(nextId++));
-    for (const spec of row.panels) builder.withPanel(panel(spec, nextId++));
-  }
-
-  // The SDK's objects carry helper functions; keep only the JSON model.
-  const dashboard = JSON.parse(JSON.stringify(builder.build())) as GrafanaDashboardJson;
-  for (const query of dashboardQueries(dashboard)) assertDashboardQuery(query);
-  return dashboard;
-}
-
-/** Throws, naming the panel and query, when a dashboard query is not valid PromQL. */
-export function assertDashboardQuery(query: DashboardQuery): void {
-  assertPromql(`dashboard panel "${query.panel}" query ${query.refId}`, renderGrafanaVariables(query.expr));
+  return buildGrafanaDashboard(resolved, rows(resolved));
 }
 
 function rows(input: ResolvedDashboardInput): RowSpec[] {
@@ -356,80 +262,4 @@ function tokenPanels(input: ResolvedDashboardInput): PanelSpec[] {
 /** Ascending steps with repeats dropped (equal p95/p99 objectives or min = max: one line). */
 function distinct(...steps: Step[]): Step[] {
   return steps.filter(([value], i) => i === 0 || value !== steps[i - 1][0]);
-}
-
-function thresholds(spec: PanelSpec): ThresholdsConfigBuilder {
-  const steps: Threshold[] = [
-    { value: null, color: spec.baseColor ?? 'green' },
-    ...(spec.steps ?? []).map(([value, color]) => ({ value, color })),
-  ];
-  const { ThresholdsConfigBuilder, ThresholdsMode } = grafanaSdk().dashboard;
-  return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(steps);
-}
-
-function targets(spec: PanelSpec, instant: boolean): DataqueryBuilder[] {
-  const { DataqueryBuilder } = grafanaSdk().prometheus;
-  return spec.queries.map((query, i) => {
-    const target = new DataqueryBuilder()
-      .datasource({ ...DATASOURCE_REF })
-      .refId(String.fromCharCode(65 + i))
-      .expr(query.expr)
-      .legendFormat(query.legend);
-    return instant ? target.instant() : target.range();
-  });
-}
-
-function panel(spec: PanelSpec, id: number): StatPanelBuilder | TimeseriesPanelBuilder {
-  const sdk = grafanaSdk();
-  const {
-    BigValueColorMode,
-    BigValueGraphMode,
-    GraphThresholdsStyleConfigBuilder,
-    GraphThresholdsStyleMode,
-    LegendDisplayMode,
-    LegendPlacement,
-    ReduceDataOptionsBuilder,
-    SortOrder,
-    TooltipDisplayMode,
-    VizLegendOptionsBuilder,
-    VizTooltipOptionsBuilder,
-  } = sdk.common;
-  if (spec.kind === 'stat') {
-    const stat = new sdk.stat.PanelBuilder()
-      .id(id)
-      .title(spec.title)
-      .description(spec.description)
-      .datasource({ ...DATASOURCE_REF })
-      .span(spec.width)
-      .height(PANEL_HEIGHT)
-      .unit(spec.unit)
-      .thresholds(thresholds(spec))
-      .colorMode(BigValueColorMode.Value)
-      .graphMode(BigValueGraphMode.None)
-      .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
-      .targets(targets(spec, true));
-    if (spec.decimals !== undefined) stat.decimals(spec.decimals);
-    return stat;
-  }
-  const series = new sdk.timeseries.PanelBuilder()
-    .id(id)
-    .title(spec.title)
-    .description(spec.description)
-    .datasource({ ...DATASOURCE_REF })
-    .span(spec.width)
-    .height(PANEL_HEIGHT)
-    .unit(spec.unit)
-    .thresholds(thresholds(spec))
-    .thresholdsStyle(
-      new GraphThresholdsStyleConfigBuilder().mode(spec.steps?.length ? GraphThresholdsStyleMode.Line : GraphThresholdsStyleMode.Off),
-    )
-    .lineWidth(1)
-    .fillOpacity(10)
-    .legend(new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom))
-    .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending))
-    .targets(targets(spec, false));
-  if (spec.min !== undefined) series.min(spec.min);
-  if (spec.max !== undefined) series.max(spec.max);
-  if (spec.decimals !== undefined) series.decimals(spec.decimals);
-  return series;
 }
