@@ -50,7 +50,9 @@ export const INGRESS_NGINX_ANNOTATION_PREFIX = 'nginx.ingress.kubernetes.io/';
  * - internal/ingress/annotations/backendprotocol/main.go: backend-protocol, one of HTTP, HTTPS,
  *   GRPC, GRPCS, AUTO_HTTP, FCGI (case-insensitive).
  * Each is Low or Medium risk (Medium: proxy-body-size, proxy-next-upstream), so the default
- * `annotations-risk-level` "High" (config.go) admits them all.
+ * `annotations-risk-level` "High" (config.go) admits them all; a controller set to "Low"
+ * refuses the Ingress for those two (parser/validators.go CheckAnnotationRisk: risk above the
+ * level is an error).
  */
 export const INGRESS_NGINX_ANNOTATIONS = {
   'limit-rpm': { parser: 'ratelimit/main.go', value: 'whole number of requests per minute per client address' },
