@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { memoryIo } from '../../src/cli/io';
 import { run, summary } from '../../src/cli/verify-nlb';
@@ -20,6 +21,9 @@ beforeEach(async () => {
   vi.stubEnv('AWS_SESSION_TOKEN', '');
   vi.stubEnv('AWS_PROFILE', '');
   vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+  // No shared config or credentials file of the machine running the tests takes part.
+  vi.stubEnv('AWS_CONFIG_FILE', join(manifest.dir, 'no-aws-config'));
+  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(manifest.dir, 'no-aws-credentials'));
 });
 afterEach(async () => {
   vi.unstubAllEnvs();

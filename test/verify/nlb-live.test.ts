@@ -1,5 +1,5 @@
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { compareNlb, exitCodeOf } from '../../src/verify/nlb-compare';
 import { explainAwsError } from '../../src/verify/nlb-errors';
 import { expectedNlb } from '../../src/verify/nlb-expected';
@@ -14,11 +14,15 @@ let reader: NlbReader;
 const lookup = { cluster: CLUSTER, namespace: NAMESPACE, name: SERVICE };
 
 beforeEach(async () => {
+  // No shared config file of the machine running the tests takes part (FIPS, retry settings).
+  vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/verify-nlb-test/config');
+  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/verify-nlb-test/credentials');
   server = await startElbv2Server(account(45, 41));
   client = createElbv2Client({ region: 'us-east-1', endpoint: server.url, credentials: FAKE_CREDENTIALS });
   reader = new NlbReader(client, { region: 'us-east-1', endpoint: server.url });
 });
 afterEach(async () => {
+  vi.unstubAllEnvs();
   client.destroy();
   await server.close();
 });
