@@ -20,13 +20,13 @@ import {
   traefikMiddlewares,
   traefikNotes,
   traefikObjectName,
-  traefikRouteOptionsShape,
+  traefikRouteOptionsSchema,
   traefikServersTransportSpec,
 } from '../providers/traefik';
 import { formatProblem, parseOrThrow } from '../spec/problems';
 import { zDnsLabel, zDnsSubdomain, zHttpPath, zLabelMap, zPort } from '../spec/values';
 
-export interface TraefikIngressRouteProps extends TraefikRouteOptions {
+export interface TraefikIngressRouteProps {
   /** metadata.name of the IngressRoute; the Middlewares and the ServersTransport are `<name>-<rule>`. */
   readonly name: string;
   /** Namespace of every object emitted, and of the routes' Services (Traefik refuses references to another namespace). */
@@ -43,6 +43,12 @@ export interface TraefikIngressRouteProps extends TraefikRouteOptions {
    * @default ['websecure'] (the Traefik Helm chart's TLS entry point, port 443)
    */
   readonly entryPoints?: string[];
+  /**
+   * The traffic rules around the routes (rate limit, retries, circuit breaker, passive
+   * health check, body limit, proxy timeout), as Middlewares and a ServersTransport.
+   * @default - none: Traefik's own behaviour
+   */
+  readonly traefik?: TraefikRouteOptions;
   /** Metadata labels of every object emitted. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -90,8 +96,8 @@ export const traefikIngressRoutePropsSchema = z
         });
       })
       .optional(),
+    traefik: traefikRouteOptionsSchema.optional(),
     labels: zLabelMap.optional(),
-    ...traefikRouteOptionsShape,
   })
   .strict() satisfies z.ZodType<TraefikIngressRouteProps, z.ZodTypeDef, unknown>;
 
@@ -125,7 +131,8 @@ export class TraefikIngressRoute extends Construct {
     super(scope, id);
     const p = parseOrThrow(traefikIngressRoutePropsSchema, props, `TraefikIngressRoute ${scope.node.path}/${id}`);
     const d = withDefaults(TRAEFIK_INGRESS_ROUTE_DEFAULTS, p);
-    const { name, namespace, host, tls, routes, entryPoints: _e, labels: _l, ...options } = p;
+    const { name, namespace, host, tls, routes } = p;
+    const options = p.traefik ?? {};
     const metadata = (objectName: string) => ({ name: objectName, namespace, labels: p.labels && { ...p.labels } });
     this.tlsSecretName = tls.secretName ?? ingressTlsSecretName(name);
     this.notes = traefikNotes(options);

@@ -20,6 +20,7 @@
  * | rate | rate = average / period per source; period defaults to 1 s; average 0 means no limit | pkg/middlewares/ratelimiter/rate_limiter.go `New`; pkg/config/dynamic/middlewares.go `RateLimit.SetDefaults` |
  * | burst | the bucket holds `max(burst, 1)` requests (default 1); a request that would wait longer than 1/(2·rate) (0.5 s below 1 req/s) gets 429 with Retry-After | rate_limiter.go `New`, `ServeHTTP`, `serveDelayError` |
  * | client | without a sourceCriterion (or with an empty `ipStrategy`) the source is the connection's remote address; `ipStrategy.depth` n takes the n-th address from the right of X-Forwarded-For | rate_limiter.go `New`; middlewares.go `IPStrategy.Get` |
+ * | forwarded headers | an entry point deletes the X-Forwarded-* headers of a request from an address outside its `forwardedHeaders.trustedIPs`; a depth strategy then reads an empty header and returns "" (one source for every such client) | pkg/middlewares/forwardedheaders/forwarded_header.go `ServeHTTP`; pkg/ip/strategy.go `DepthStrategy.GetIP` |
  * | buckets | in memory unless `redis` is set: one set per rate limiter instance, and the chain is built per router, so each route and each Traefik replica counts on its own | rate_limiter.go (`newInMemoryRateLimiter`, key `<middleware>:<source>`); pkg/server/router/router.go `buildHTTPHandler` (a chain per router) |
  * | retry attempts | `attempts` counts every try, the first included (attempts 1 never retries), like nginx `proxy_next_upstream_tries` | pkg/middlewares/retry/retry.go `ServeHTTP` (`attempts == r.attempts` is the last) |
  * | retry on network errors | on by default: retried when the request reached the proxy but no byte was written to the server (dial failure, refused connection), for every method | retry.go `WrapHandler`, `responseWriter.WriteHeader` |
@@ -30,7 +31,7 @@
  * | passive health check | on a route's Service (v3.6.0+): a failure is a 5xx answer or a request that never reached the server; `maxFailedAttempts` consecutive failures within `failureWindow` take that server (a pod IP: Traefik balances over the endpoints unless nativeLB) out for `failureWindow`; defaults 1 and 10 s (nginx `max_fails`/`fail_timeout`) | ingressroute.go `PassiveServerHealthCheck`; kubernetes_http.go `buildServersLB`, `loadServers`; pkg/config/dynamic/http_config.go `PassiveServerHealthCheck.SetDefaults`; pkg/healthcheck/healthcheck.go `PassiveServiceHealthChecker.WrapHandler`; commit fc0fac8543 (first in v3.6.0) |
  * | body limit | Buffering `maxRequestBodyBytes`: a larger Content-Length, or a body that grows past it, gets 413; 0 means no limit | oxy buffer/buffer.go `checkLimit`, `SizeErrHandler`; multibuf buffer.go `New` (maxBytes > 0) |
  * | buffering | the middleware reads the whole request before forwarding and the whole response before sending (beyond 1 MiB in memory, on the Traefik pod's disk); response buffering can be turned off only in code | oxy buffer/buffer.go `ServeHTTP`; traefik pkg/config/dynamic/middlewares.go `Buffering.DisableResponseBuffer` (`file:"-"`, `label:"-"`); multibuf `DefaultMemBytes` |
- * | timeouts | no timeout per IngressRoute: a ServersTransport's `forwardingTimeouts.responseHeaderTimeout` bounds the wait for the server's response headers after the request is written (default 0: none); nothing bounds the gaps while a body streams; a timed-out request gets 504 | serverstransport.go `ForwardingTimeouts`; pkg/config/dynamic/http_config.go `ForwardingTimeouts` (+`SetDefaults`: dial 30 s, idle 90 s) |
+ * | timeouts | no timeout per IngressRoute: a ServersTransport's `forwardingTimeouts.responseHeaderTimeout` bounds the wait for the server's response headers after the request is written (default 0: none); nothing bounds the gaps while a body streams; a timed-out request gets 504 | serverstransport.go `ForwardingTimeouts`; pkg/config/dynamic/http_config.go `ForwardingTimeouts` (+`SetDefaults`: dial 30 s, idle 90 s); pkg/proxy/httputil/proxy.go `ComputeStatusCode` (a net.Error timeout is 504, other network errors 502) |
  * | entry point timeouts | static configuration only: `respondingTimeouts.readTimeout` (reading the whole request, body included) defaults to 60 s, idleTimeout 180 s | pkg/config/static/entrypoints.go, static_config.go `DefaultReadTimeout`, `DefaultIdleTimeout`; chart values `ports.<name>.transport.respondingTimeouts` |
  * | durations | duration fields accept Go duration text (`300ms`, `5m`, `1h30m`; no `d`) or bare digits as seconds | CRD markers `^([0-9]+(ns\|us\|µs\|ms\|s\|m\|h)?)+$`; paerser types/duration.go `Set` |
  * | TLS | IngressRoute `tls.secretName` names a Secret in the IngressRoute's namespace; cert-manager's ingress-shim issues certificates only for Ingress and Gateway objects, so the Secret comes from an explicit `cert-manager.io/v1` Certificate | ingressroute.go `TLS`; cert-manager pkg/controller/certificate-shim/sync.go (`validateIngressLike` handles Ingress and Gateway only) |
@@ -257,8 +258,8 @@ const passiveHealthCheckSchema = z
   })
   .strict() satisfies z.ZodType<TraefikPassiveHealthCheckOptions, z.ZodTypeDef, unknown>;
 
-/** The fields of TraefikRouteOptions, for a props schema to extend. */
-export const traefikRouteOptionsShape = {
+/** The fields of TraefikRouteOptions. */
+const traefikRouteOptionsShape = {
   rateLimit: rateLimitSchema.optional(),
   retry: retrySchema.optional(),
   circuitBreaker: circuitBreakerSchema.optional(),
@@ -559,7 +560,10 @@ export function traefikNotes(options: TraefikRouteOptions): TraefikNote[] {
       id: TRAEFIK_NOTE_IDS.rateLimitPerReplica,
       message:
         `rateLimit (${o.rateLimit.average} per ${goDuration(o.rateLimit.period)}) is counted in each Traefik replica's memory and separately for each route (Traefik builds a middleware chain per router): ` +
-        'with N replicas behind the load balancer a client may reach up to N times the limit on each path; run one Traefik replica for an exact limit, or configure the RateLimit\'s redis store (one bucket per client for all replicas and routes)',
+        'with N replicas behind the load balancer a client may reach up to N times the limit on each path; run one Traefik replica for an exact limit, or configure the RateLimit\'s redis store (one bucket per client for all replicas and routes)' +
+        (o.rateLimit.clientIpDepth > 0
+          ? `; clientIpDepth ${o.rateLimit.clientIpDepth} reads X-Forwarded-For, which Traefik keeps only from the addresses in the entry point's forwardedHeaders.trustedIPs (Helm values ports.websecure.forwardedHeaders.trustedIPs): list the proxies in front of Traefik there, or every client shares one bucket`
+          : '; the client is the connection\'s source address, so Traefik\'s own Service must preserve client IPs (externalTrafficPolicy Local, or proxy protocol), or every client behind one node or load balancer address shares one bucket'),
     });
   }
   if (o.retry && o.retry.onStatus.length > 0) {

@@ -27,9 +27,11 @@ function seed003(chart: Chart, more: Partial<TraefikIngressRouteProps> = {}): Tr
       { path: '/api/v1/l2o', service: service(chart, 'l2o-optimizer-service'), port: 8000 },
       { path: '/api/v1/neural-operators', service: service(chart, 'neural-operator-service'), port: 8000 },
     ],
-    rateLimit: { average: 1000, period: Duration.minutes(1) },
-    proxyTimeout: Duration.seconds(300),
-    maxRequestBody: Size.mebibytes(100),
+    traefik: {
+      rateLimit: { average: 1000, period: Duration.minutes(1) }, // per client IP
+      proxyTimeout: Duration.seconds(300),
+      maxRequestBody: Size.mebibytes(100),
+    },
     ...more,
   });
 }
@@ -152,9 +154,11 @@ describe('TraefikIngressRoute, seed 002', () => {
         host: 'api.sutazai.example.com',
         tls: { clusterIssuer: 'letsencrypt-prod', secretName: 'sutazai-tls' },
         routes: [{ path: '/api/', service: service(chart, 'sutazai-backend', [8000], 'sutazai'), port: 8000 }],
-        retry: { attempts: 3, onStatus: [500, 502, 503], timeout: Duration.seconds(5) },
-        circuitBreaker: {},
-        passiveHealthCheck: { maxFailedAttempts: 3, failureWindow: Duration.seconds(30) },
+        traefik: {
+          retry: { attempts: 3, onStatus: [500, 502, 503], timeout: Duration.seconds(5) },
+          circuitBreaker: {},
+          passiveHealthCheck: { maxFailedAttempts: 3, failureWindow: Duration.seconds(30) },
+        },
       });
     });
     const route = only(objects, 'IngressRoute', 'sutazai-api');
@@ -279,13 +283,15 @@ describe('TraefikIngressRoute validation', () => {
     expect(build((_c, p) => ({ ...p, tls: undefined }))).toContain('tls (not set) is required; add it');
     expect(build((_c, p) => ({ ...p, tls: { clusterIssuer: 'Lets Encrypt' } }))).toContain('tls.clusterIssuer ("Lets Encrypt") must be an RFC 1123 subdomain');
     expect(build((_c, p) => ({ ...p, tls: { clusterIssuer: 'le', issuer: 'x' } }))).toContain('tls.issuer is not a field; known fields of tls: clusterIssuer, secretName');
-    expect(build((_c, p) => ({ ...p, timeouts: {} }))).toContain('timeouts is not a field; known fields:');
+    expect(build((_c, p) => ({ ...p, timeouts: {} }))).toContain('timeouts is not a field; known fields: name, namespace, host, tls, routes, entryPoints, traefik, labels');
+    expect(build((_c, p) => ({ ...p, rateLimit: { average: 10 } }))).toContain('rateLimit is not a field;');
+    expect(build((_c, p) => ({ ...p, traefik: { ratelimit: {} } }))).toContain('traefik.ratelimit is not a field; did you mean traefik.rateLimit?');
     expect(build((_c, p) => ({ ...p, namespce: NS }))).toContain('namespce is not a field; did you mean namespace?');
   });
 
   it('checks the traffic rules with their paths', () => {
-    expect(build((_c, p) => ({ ...p, rateLimit: { average: 0 } }))).toContain('rateLimit.average (0) must be within 1-1000000000 (requests per period); pick a value in range');
-    expect(build((_c, p) => ({ ...p, retry: { attempts: 3, onStatus: [404] } }))).toContain('retry.onStatus[0] (404) must be 429 or a 5xx status');
+    expect(build((_c, p) => ({ ...p, traefik: { rateLimit: { average: 0 } } }))).toContain('traefik.rateLimit.average (0) must be within 1-1000000000 (requests per period); pick a value in range');
+    expect(build((_c, p) => ({ ...p, traefik: { retry: { attempts: 3, onStatus: [404] } } }))).toContain('traefik.retry.onStatus[0] (404) must be 429 or a 5xx status');
   });
 });
 
@@ -310,7 +316,7 @@ describe('TraefikIngressRoute, any routes', () => {
               host: 'api.example.com',
               tls: { clusterIssuer: 'letsencrypt-prod' },
               routes: paths.map((p, i) => ({ path: p, service: service(chart, `svc-${i}`, [...new Set(ports)], 'apps'), port: ports[i % ports.length] })),
-              ...(withRules ? { rateLimit: { average: 10 }, retry: { attempts: 2 }, proxyTimeout: Duration.seconds(30) } : {}),
+              ...(withRules ? { traefik: { rateLimit: { average: 10 }, retry: { attempts: 2 }, proxyTimeout: Duration.seconds(30) } } : {}),
             });
           });
           const route = only(objects, 'IngressRoute');

@@ -230,6 +230,13 @@ describe('defaults', () => {
     expect(traefikNotes({})).toEqual([]);
   });
 
+  it('says where the client address comes from, and what it needs', () => {
+    expect(traefikNotes({ rateLimit: { average: 5 } })[0].message).toContain('the client is the connection\'s source address, so Traefik\'s own Service must preserve client IPs');
+    expect(traefikNotes({ rateLimit: { average: 5, clientIpDepth: 2 } })[0].message).toContain(
+      'clientIpDepth 2 reads X-Forwarded-For, which Traefik keeps only from the addresses in the entry point\'s forwardedHeaders.trustedIPs',
+    );
+  });
+
   it('reads the client from X-Forwarded-For at the depth given', () => {
     expect(traefikMiddlewares('a', { rateLimit: { average: 5, clientIpDepth: 1 } })[0].spec.rateLimit).toEqual({
       average: 5,
