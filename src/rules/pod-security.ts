@@ -59,7 +59,8 @@ export function podSecurityViolations(specPath: string, podSpec: K8sObject, podA
     if (!isObject(v)) return;
     for (const source of Object.keys(v).filter((k) => k !== 'name')) {
       if (source === 'hostPath') add('hostPathVolumes', `${specPath}.volumes[${i}].hostPath`, v.hostPath?.path, `mounts a node path (volume "${v.name}"); use a persistentVolumeClaim or an emptyDir`);
-      else if (!RESTRICTED_VOLUME_TYPES.includes(source)) add('restrictedVolumes', `${specPath}.volumes[${i}].${source}`, source, `is not a volume type of the restricted profile (volume "${v.name}"); use one of ${RESTRICTED_VOLUME_TYPES.join(', ')}`);
+      // hostPath breaks both the baseline and the restricted control, as in the admission plugin.
+      if (!RESTRICTED_VOLUME_TYPES.includes(source)) add('restrictedVolumes', `${specPath}.volumes[${i}].${source}`, source, `is not a volume type of the restricted profile (volume "${v.name}"); use one of ${RESTRICTED_VOLUME_TYPES.join(', ')}`);
     }
   });
   for (const [key, value] of Object.entries(podAnnotations)) {

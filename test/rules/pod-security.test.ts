@@ -39,6 +39,7 @@ describe('pod-security-restricted (AII-R010)', () => {
     expect(messages(objects, R)).toEqual([
       'spec.template.spec.hostNetwork (true) shares a host namespace; leave it unset or false [hostNamespaces]',
       'spec.template.spec.volumes[1].hostPath ("/dev") mounts a node path (volume "dev"); use a persistentVolumeClaim or an emptyDir [hostPathVolumes]',
+      'spec.template.spec.volumes[1].hostPath ("hostPath") is not a volume type of the restricted profile (volume "dev"); use one of configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret [restrictedVolumes]',
       'spec.template.spec.containers[0].securityContext.privileged (true) runs privileged (container "server"); leave it unset or false [privileged]',
       'spec.template.spec.containers[0].ports[0].hostPort (8000) binds a node port (container "server"); drop hostPort and reach the pod through a Service [hostPorts]',
       'spec.template.spec.containers[0].securityContext.runAsUser (0) is root (container "server"); use a non-zero UID [runAsUser]',
@@ -84,6 +85,47 @@ describe('pod-security-restricted (AII-R010)', () => {
         spec.containers[0].securityContext.capabilities.add = [cap];
         expect(podSecurityViolations('spec', spec, {}).map((v) => v.message)).toEqual([`spec.containers[0].securityContext.capabilities.add ([${cap}]) may only add NET_BIND_SERVICE (container "server") [capabilities]`]);
       }),
+    );
+  });
+});
+
+describe('pod-security-restricted against the test helper', () => {
+  it('finds the same admission checks as test/helpers/pod-security.ts on random pod specs', async () => {
+    const { podSecurityRestrictedViolations } = await import('../helpers/pod-security');
+    const checkId = (m: string) => /^\[(\w+)\]/.exec(m)?.[1] ?? /\[(\w+)\]$/.exec(m)?.[1];
+    const optional = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+    const securityContext = fc.record(
+      {
+        runAsNonRoot: optional(fc.boolean()),
+        runAsUser: optional(fc.constantFrom(0, 1000)),
+        allowPrivilegeEscalation: optional(fc.boolean()),
+        privileged: optional(fc.boolean()),
+        seccompProfile: optional(fc.record({ type: fc.constantFrom('RuntimeDefault', 'Localhost', 'Unconfined') })),
+        capabilities: optional(fc.record({ drop: optional(fc.constantFrom(['ALL'], ['NET_RAW'])), add: optional(fc.constantFrom(['NET_BIND_SERVICE'], ['SYS_ADMIN'])) })),
+        procMount: optional(fc.constantFrom('Default', 'Unmasked')),
+      },
+      { requiredKeys: [] },
+    );
+    const container = fc.record({ name: fc.constantFrom('a', 'b'), image: fc.constant('x:1'), securityContext: optional(securityContext), ports: optional(fc.constantFrom([{ containerPort: 80 }], [{ containerPort: 80, hostPort: 80 }])) }, { requiredKeys: ['name', 'image'] });
+    const pod = fc.record(
+      {
+        hostNetwork: optional(fc.boolean()),
+        hostPID: optional(fc.boolean()),
+        securityContext: optional(fc.record({ runAsNonRoot: optional(fc.boolean()), seccompProfile: optional(fc.record({ type: fc.constantFrom('RuntimeDefault', 'Unconfined') })), sysctls: optional(fc.constantFrom([{ name: 'kernel.msgmax', value: '1' }], [{ name: 'net.ipv4.tcp_syncookies', value: '1' }])) }, { requiredKeys: [] })),
+        containers: fc.array(container, { minLength: 1, maxLength: 2 }),
+        initContainers: optional(fc.array(container, { maxLength: 1 })),
+        volumes: optional(fc.constantFrom([{ name: 'v', emptyDir: {} }], [{ name: 'h', hostPath: { path: '/' } }], [{ name: 'n', nfs: { server: 's', path: '/' } }])),
+      },
+      { requiredKeys: ['containers'] },
+    );
+    fc.assert(
+      fc.property(pod, (spec) => {
+        const clean = JSON.parse(JSON.stringify(spec));
+        const ours = podSecurityViolations('spec', clean, {}).map((v) => checkId(v.message)).sort();
+        const theirs = podSecurityRestrictedViolations(clean, {}).map(checkId).sort();
+        expect(ours).toEqual(theirs);
+      }),
+      { numRuns: 300 },
     );
   });
 });
