@@ -83,11 +83,14 @@ export function resourceSignals(scaler: K8sObject): string[] {
 
 /**
  * The resources a VPA sets on pods: none with updateMode Off; else, per container policy not
- * in mode Off, its controlledResources (default cpu and memory, VPA v1 API); containers no
- * policy names keep the defaults unless a `*` policy speaks for them.
+ * in mode Off, its controlledResources (default cpu and memory); containers no policy names
+ * keep the defaults unless a `*` policy speaks for them. An unset updateMode is not Off: the
+ * v1 API's default is Recreate (Auto before; crds/vpa-v1-crd-gen.yaml, kubernetes/autoscaler
+ * tag vertical-pod-autoscaler/v1.7.1, PodUpdatePolicy.updateMode and
+ * ContainerResourcePolicy.controlledResources).
  */
 export function vpaControlledResources(vpa: K8sObject): string[] {
-  const mode = vpa.spec?.updatePolicy?.updateMode ?? 'Auto';
+  const mode = vpa.spec?.updatePolicy?.updateMode ?? VPA_DEFAULT_UPDATE_MODE;
   if (mode === 'Off') return [];
   const policies: K8sObject[] = (Array.isArray(vpa.spec?.resourcePolicy?.containerPolicies) ? vpa.spec.resourcePolicy.containerPolicies : []).filter(isObject);
   const out = new Set<string>();
@@ -97,6 +100,9 @@ export function vpaControlledResources(vpa: K8sObject): string[] {
   for (const p of policies.filter((q) => q.containerName !== '*')) for (const r of resourcesOf(p)) out.add(r);
   return [...out].filter((r) => r === 'cpu' || r === 'memory');
 }
+
+/** The VPA v1 updateMode when none is given (see vpaControlledResources). */
+const VPA_DEFAULT_UPDATE_MODE = 'Recreate';
 
 /** Names under which the library's prometheus-adapter rules serve the p95 latency. */
 const LATENCY_P95_METRICS: ReadonlySet<string> = new Set(Object.values(ADAPTER_METRIC_NAMES.presets).map((p) => p.latencyP95));
@@ -186,7 +192,7 @@ export const AUTOSCALING_RULES: readonly Rule[] = [
           out.push({
             object: vpa,
             path: 'spec.updatePolicy.updateMode',
-            message: problem('spec.updatePolicy.updateMode', mode ?? new DefaultedValue('Auto'), `updates ${shared.join(' and ')} of ${describeObject(target)}, which ${describeObject(scaler)} scales on: the two fight; set updateMode "Off" or scale on other signals`),
+            message: problem('spec.updatePolicy.updateMode', mode ?? new DefaultedValue(VPA_DEFAULT_UPDATE_MODE), `updates ${shared.join(' and ')} of ${describeObject(target)}, which ${describeObject(scaler)} scales on: the two fight; set updateMode "Off" or scale on other signals`),
           });
         }
       }

@@ -82,14 +82,22 @@ function ann(svc: K8sObject, suffix: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** A LoadBalancer Service the AWS Load Balancer Controller provisions an NLB for. */
+/**
+ * A LoadBalancer Service the AWS Load Balancer Controller provisions an NLB for: its
+ * loadBalancerClass when it has one (the controller's default class), else the type
+ * annotation `nlb-ip`, or `external` with a target type of ip or instance
+ * (pkg/service/service_utils.go, IsServiceSupported and checkAWSLoadBalancerTypeAnnotation,
+ * at the commit named above).
+ */
 export function isAwsNlbService(svc: K8sObject): boolean {
   if (svc.kind !== 'Service' || svc.spec?.type !== 'LoadBalancer') return false;
+  if (typeof svc.spec?.loadBalancerClass === 'string') return svc.spec.loadBalancerClass === AWS_NLB_CLASS;
   const type = ann(svc, 'aws-load-balancer-type');
-  return svc.spec?.loadBalancerClass === AWS_NLB_CLASS || type === 'external' || type === 'nlb-ip';
+  const target = ann(svc, 'aws-load-balancer-nlb-target-type');
+  return type === 'nlb-ip' || (type === 'external' && (target === 'ip' || target === 'instance'));
 }
 
-/** `ip` or `instance` (the controller's default; the legacy type `nlb-ip` means ip). */
+/** `ip` or `instance` (the default; the legacy type `nlb-ip` means ip: pkg/service/model_build_target_group.go, buildTargetType). */
 export function nlbTargetType(svc: K8sObject): string {
   return ann(svc, 'aws-load-balancer-nlb-target-type') ?? (ann(svc, 'aws-load-balancer-type') === 'nlb-ip' ? 'ip' : 'instance');
 }

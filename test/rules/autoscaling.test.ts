@@ -67,12 +67,12 @@ describe('vpa-hpa-conflict (AII-R031)', () => {
     expect(findings(service(), 'AII-R031')).toEqual([]);
   });
 
-  it('refuses a VPA left on its default mode (Auto) controlling cpu while the HPA scales on cpu', () => {
+  it('refuses a VPA left on its default mode (Recreate) controlling cpu while the HPA scales on cpu', () => {
     const objects = withChanged('VerticalPodAutoscaler', (v) => {
       delete v.spec.updatePolicy;
     });
     expect(messages(objects, 'AII-R031')).toEqual([
-      'spec.updatePolicy.updateMode ("Auto" by default) updates cpu of Deployment shop/llm, which HorizontalPodAutoscaler shop/llm scales on: the two fight; set updateMode "Off" or scale on other signals',
+      'spec.updatePolicy.updateMode ("Recreate" by default) updates cpu of Deployment shop/llm, which HorizontalPodAutoscaler shop/llm scales on: the two fight; set updateMode "Off" or scale on other signals',
     ]);
   });
 

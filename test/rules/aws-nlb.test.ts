@@ -109,3 +109,15 @@ describe('nlb-readiness-gate-namespace (AII-R062)', () => {
     expect(suppressed(objects, 'AII-R062').map((f) => f.reason)).toEqual(['the label is set by the platform namespace controller']);
   });
 });
+
+describe('which Services the AWS Load Balancer Controller owns', () => {
+  it('takes the legacy type nlb-ip, and external only with a target type', async () => {
+    const { isAwsNlbService, nlbTargetType } = await import('../../src/rules/aws-nlb');
+    const svc = (annotations: Record<string, string>, loadBalancerClass?: string) => ({ kind: 'Service', metadata: { name: 's', annotations }, spec: { type: 'LoadBalancer', loadBalancerClass } });
+    expect(isAwsNlbService(svc({ [`${A}aws-load-balancer-type`]: 'nlb-ip' }))).toBe(true);
+    expect(nlbTargetType(svc({ [`${A}aws-load-balancer-type`]: 'nlb-ip' }))).toBe('ip');
+    expect(isAwsNlbService(svc({ [`${A}aws-load-balancer-type`]: 'external' }))).toBe(false);
+    expect(isAwsNlbService(svc({ [`${A}aws-load-balancer-type`]: 'external', [`${A}aws-load-balancer-nlb-target-type`]: 'instance' }))).toBe(true);
+    expect(isAwsNlbService(svc({ [`${A}aws-load-balancer-type`]: 'nlb-ip' }, 'example.com/other'))).toBe(false);
+  });
+});
