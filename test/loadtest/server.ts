@@ -54,15 +54,23 @@ export async function startServer(behaviour: Behaviour): Promise<TestServer> {
 
 /**
  * The distribution the accuracy tests use, per 50 consecutive requests: 45 (90 %) wait 20 ms,
- * 4 (8 %) wait 60 ms, 1 (2 %) waits 150 ms; every 20th request (5 %) answers 500. Over a
- * multiple of 100 requests the truth is p50 = 20 ms, p95 = 60 ms (the 90-98 % band),
- * p99 = 150 ms (above 98 %), error rate 5 %.
+ * 4 (8 %) wait 200 ms, 1 (2 %) waits 600 ms; every 20th request (5 %) answers 500. Over a
+ * multiple of 100 requests the truth is p50 = 20 ms, p95 = 200 ms (the 90-98 % band),
+ * p99 = 600 ms (above 98 %), error rate 5 %.
+ *
+ * Tolerance of a measured percentile: [truth - 1 ms, truth + 90 ms]. The delays are timer
+ * lower bounds (a Node timer fires at most its 1 ms granularity early); loopback, HTTP parsing
+ * and late timers only add, and with the server and autocannon sharing one event loop on a
+ * busy 2-core host they added up to about 45 ms in practice. The bands are far enough apart
+ * (20 / 200 / 600 ms) that a percentile in the wrong band misses the tolerance by at least
+ * 90 ms either way, so the check still proves the right rank was taken.
  */
 export const KNOWN = {
   delayMs: (k: number) => {
     const m = k % 50;
-    return m < 45 ? 20 : m < 49 ? 60 : 150;
+    return m < 45 ? 20 : m < 49 ? 200 : 600;
   },
   status: (k: number) => (k % 20 === 0 ? 500 : 200),
-  truth: { p50: 20, p95: 60, p99: 150, errorRate: 0.05 },
+  truth: { p50: 20, p95: 200, p99: 600, errorRate: 0.05 },
+  toleranceMs: 90,
 } as const;
