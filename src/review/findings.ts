@@ -125,7 +125,7 @@ export const DIFF_RULES: readonly DiffRule[] = [
     rule: 'pvc-deleted',
     level: 'destructive',
     why: 'Deleting a PersistentVolumeClaim releases its volume; with the reclaim policy Delete (the default of dynamically provisioned volumes) the volume and its data are deleted. A renamed claim is a new, empty claim: the model cache and data start from nothing.',
-    fix: 'Keep the claim\'s name (keep the release name, or set the old name explicitly); if the move is intended, copy the data first and set the PersistentVolume\'s persistentVolumeReclaimPolicy to Retain before applying.',
+    fix: 'Keep the release name. If the rename is intended, point the new release at the old claim (storage.models / storage.data: { existingClaim: \'<old name>\' }) and keep your deploy tool from pruning it, or copy the data first and set the PersistentVolume\'s persistentVolumeReclaimPolicy to Retain.',
     check: (d) => (gone(d) && is(d.base?.object, '', 'PersistentVolumeClaim') ? [{ message: goneMessage(d, 'the claim and (reclaim policy Delete) its data are deleted') }] : []),
   },
   {

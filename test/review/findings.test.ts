@@ -10,7 +10,7 @@ function findings(base: K8sObject[], head: K8sObject[]): string[] {
   return reviewManifests(set('base', base), set('head', head)).findings.map((f) => `${f.id} ${f.level}${f.path ? ` ${f.path}` : ''}${f.old !== undefined || f.new !== undefined ? ` ${JSON.stringify(f.old)}->${JSON.stringify(f.new)}` : ''}`);
 }
 const meta = (name: string, extra: K8sObject = {}) => ({ name, namespace: 'prod', ...extra });
-const obj = (apiVersion: string, kind: string, name: string, spec: K8sObject, metadata: K8sObject = {}) => ({ apiVersion, kind, metadata: meta(name, metadata), spec });
+const obj = (apiVersion: string, kind: string, name: string, spec: K8sObject, metadata: K8sObject = {}): K8sObject => ({ apiVersion, kind, metadata: meta(name, metadata), spec });
 const lbSvc = (annotations: Record<string, string> = {}, spec: K8sObject = {}) =>
   obj('v1', 'Service', 'lb', { type: 'LoadBalancer', loadBalancerClass: 'service.k8s.aws/nlb', ports: [{ name: 'https', port: 443, protocol: 'TCP' }], ...spec }, { annotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal', ...annotations } });
 

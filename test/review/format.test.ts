@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { formatReview, MARKDOWN_BUDGET, MAX_VALUE_LINES } from '../../src/review/format';
+import { objectId } from '../../src/review/load';
+import { reviewManifests } from '../../src/review/review';
+import { K8sObject, ManifestSet } from '../../src/review/types';
+
+const set = (side: 'base' | 'head', objects: K8sObject[]): ManifestSet => ({ side, source: `${side}/`, objects: objects.map((object) => ({ id: objectId(object), object, file: 'x.yaml', line: 1 })), skipped: [] });
+const cm = (name: string, data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'prod' }, data });
+
+describe('formatReview', () => {
+  it('shows a multi-line string change as a line diff with two lines of context', () => {
+    const base = Array.from({ length: 12 }, (_, i) => `line ${i}`).join('\n');
+    const head = base.replace('line 6', 'line six');
+    const text = formatReview(reviewManifests(set('base', [cm('c', { f: base })]), set('head', [cm('c', { f: head })])), 'text');
+    expect(text).toContain(['    ~ data.f', '          …', '          line 4', '          line 5', '        - line 6', '        + line six', '          line 7', '          line 8', '          …'].join('\n'));
+  });
+
+  it(`cuts an added or removed value after ${MAX_VALUE_LINES} lines`, () => {
+    const big = Array.from({ length: 40 }, (_, i) => `l${i}`).join('\n');
+    const text = formatReview(reviewManifests(set('base', [cm('c', {})]), set('head', [cm('c', { f: big })])), 'text');
+    expect(text).toContain(`        + … (${40 - MAX_VALUE_LINES} more lines)`);
+  });
+
+  it('says so when nothing differs', () => {
+    const r = reviewManifests(set('base', [cm('c', { a: '1' })]), set('head', [cm('c', { a: '1' })]));
+    expect(formatReview(r, 'text')).toBe('cdk8s-ai-inference diff: base base/ (1 objects) -> head head/ (1 objects)\nObjects: 1 unchanged\nFindings: no findings\n');
+    expect(formatReview(r, 'markdown')).toBe('### cdk8s-ai-inference diff\n\n**base** `base/` (1 objects) → **head** `head/` (1 objects): 1 unchanged.\nFindings: no findings.\n\nNo object differs.\n');
+  });
+
+  it('keeps a Markdown comment under the size GitHub accepts, saying what it left out', () => {
+    const n = 80;
+    const base = Array.from({ length: n }, (_, i) => cm(`c${i}`, { f: Array.from({ length: 60 }, (_, j) => `value ${j} of ${i} ${'x'.repeat(40)}`).join('\n') }));
+    const head = base.map((o) => cm(o.metadata.name, { f: o.data.f.replace(/value (\d+)/g, 'v$1') }));
+    const md = formatReview(reviewManifests(set('base', base), set('head', head)), 'markdown');
+    expect(md.length).toBeLessThan(MARKDOWN_BUDGET + 1000);
+    expect(md).toMatch(/_\d+ more objects left out to stay within the comment size limit; run `cdk8s-ai-inference diff` with --format text for all\._/);
+  });
+
+  it('escapes table cells and fences in Markdown', () => {
+    const r = reviewManifests(set('base', [cm('c', { a: '```' })]), set('head', [cm('c', { a: '````|' })]));
+    const md = formatReview(r, 'markdown');
+    expect(md).toContain('\n`````diff\n@@ data.a (changed)\n- "```"\n+ "````|"\n`````');
+  });
+});
