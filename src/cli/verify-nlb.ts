@@ -173,7 +173,9 @@ export async function verifyNlb(argv: readonly string[], io: CliIo, clientOption
     }
   } catch (e) {
     if (e instanceof Error) {
-      io.err(`verify-nlb: ${(e as Error).message}`);
+      io.err(`verify-nlb: ${e.message}`);
+      // CI reading --format json gets an object on stdout in every case.
+      if (o.format === 'json') io.out(JSON.stringify({ service: serviceId, cluster: o.cluster, region: o.region, error: e.message, exitCode: 2 }, null, 2));
       return 2;
     }
     throw e;

@@ -172,6 +172,14 @@ describe('verify-nlb against a loopback ELBv2 endpoint (the real SDK client)', (
     expect(server.callsOf('DescribeTags')).toHaveLength(1);
   });
 
+  it('writes the error as JSON on stdout too with --format json', async () => {
+    server.failNext('DescribeLoadBalancers', { status: 403, code: 'AccessDenied', message: 'not authorized' });
+    const { code, report } = await verifyJson();
+    expect(code).toBe(2);
+    expect(report).toMatchObject({ service: `${NAMESPACE}/${SERVICE}`, cluster: CLUSTER, region: 'us-east-1', exitCode: 2 });
+    expect(report.error).toMatch(/^AWS refused DescribeLoadBalancers: AccessDenied: not authorized/);
+  });
+
   it('lets the SDK retry a throttled call (standard retry mode) and then succeeds', async () => {
     server.failNext('DescribeLoadBalancers', { status: 400, code: 'Throttling', message: 'Rate exceeded' }, 1, (p) => p.Marker === 'page-10');
     const { code } = await verify();
