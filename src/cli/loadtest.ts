@@ -210,7 +210,7 @@ function parse(argv: readonly string[], io: CliIo): { help: true } | { problems:
   }
   let slo: readonly Threshold[] = [];
   if (values.slo !== undefined) {
-    const text = readText(io, problems, 'slo', values.slo, 64 * 1024 * 1024);
+    const text = readText(io, problems, 'slo', values.slo, LIMITS.maxSloBytes);
     if (text !== undefined) {
       try {
         slo = sloFromManifests(text, values.slo).thresholds;

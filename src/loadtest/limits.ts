@@ -24,6 +24,8 @@ export const LIMITS = {
   maxTimeoutSeconds: 10 * 60,
   /** Largest --body file. */
   maxBodyBytes: 1024 * 1024,
+  /** Largest --slo file (a platform chart's manifests run to a few MB). */
+  maxSloBytes: 64 * 1024 * 1024,
 } as const;
 
 /** HTTP methods --method accepts. */

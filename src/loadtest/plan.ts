@@ -51,7 +51,8 @@ export function planRun(url: string, scenario: Scenario, o: LoadtestOverrides): 
     method,
     ...(body !== undefined ? { body } : {}),
     headers: body !== undefined ? scenario.headers : {},
-    connections: o.users ?? scenario.connections,
+    // autocannon opens no more connections than the rate (lib/run.js, 9.0.0): say so in the plan.
+    connections: Math.min(o.users ?? scenario.connections, rate ?? Infinity),
     amount: amount !== undefined && amount <= o.maxRequests ? amount : o.maxRequests,
     amountIs: amount !== undefined && amount <= o.maxRequests ? 'amount' : 'request cap',
     durationSeconds: duration !== undefined && duration <= o.maxDurationSeconds ? duration : o.maxDurationSeconds,

@@ -40,6 +40,9 @@ describe('planRun', () => {
     const plan = planRun('http://h', SCENARIOS.baseline, { ...caps, users: 3, amount: 30, durationSeconds: 5, rate: 7, method: 'GET', timeoutSeconds: 2 });
     expect(plan).toEqual({ url: 'http://h/api/v1/inference', method: 'GET', headers: {}, connections: 3, amount: 30, amountIs: 'amount', durationSeconds: 5, durationIs: 'duration', overallRate: 7, timeoutSeconds: 2 });
   });
+  it('opens no more connections than the rate, as autocannon does', () => {
+    expect(planRun('http://h', SCENARIOS.sustained, { ...caps, rate: 20 }).connections).toBe(20);
+  });
   it('replaces the body with --body', () => {
     expect(planRun('http://h', SCENARIOS.baseline, { ...caps, body: '{"a":1}' })).toMatchObject({ body: '{"a":1}', headers: { 'content-type': 'application/json' } });
   });
