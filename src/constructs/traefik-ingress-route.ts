@@ -56,8 +56,12 @@ export interface TraefikIngressRouteProps {
 /** Defaults of a TraefikIngressRoute (the rules' own defaults are resolveTraefikOptions'). */
 export const TRAEFIK_INGRESS_ROUTE_DEFAULTS: Required<Pick<TraefikIngressRouteProps, 'entryPoints'>> = { entryPoints: [TRAEFIK.websecure] };
 
-/** A path Traefik's rule parser can take: an HTTP path without backquotes (they delimit the rule's strings). */
-const zRoutePath = zHttpPath.refine((p) => !/[`"\\]/.test(p), { message: 'must not contain a backquote, double quote or backslash (they end the string in a Traefik rule); remove them' });
+/**
+ * A path Traefik's rule parser can take: the rule writes it as a Go raw string (between
+ * backquotes: traefik v3.7.9 pkg/rules/parser.go parses rules with vulcand/predicate, Go
+ * expression syntax), which cannot hold a backquote.
+ */
+const zRoutePath = zHttpPath.refine((p) => !p.includes('`'), { message: 'must not contain a backquote (it would end the path\'s string in the Traefik rule); remove it' });
 
 const zKubeService = z.custom<k8s.KubeService>((v) => v instanceof ApiObject && v.kind === 'Service' && v.apiVersion === 'v1', {
   message: 'must be a Kubernetes Service object (a cdk8s k8s.KubeService, e.g. NlbService.internal); pass the Service, not its name',

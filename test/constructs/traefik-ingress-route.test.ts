@@ -239,7 +239,7 @@ describe('TraefikIngressRoute validation', () => {
       'routes[0].path ("api/v1") must be an absolute HTTP path starting with "/", without spaces, query or fragment; e.g. /health',
     );
     expect(build((_c, p) => ({ ...p, routes: [{ ...p.routes[0], path: '/a`b' }] }))).toContain(
-      'routes[0].path ("/a`b") must not contain a backquote, double quote or backslash (they end the string in a Traefik rule); remove them',
+      'routes[0].path ("/a`b") must not contain a backquote (it would end the path\'s string in the Traefik rule); remove it',
     );
   });
 
