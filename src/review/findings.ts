@@ -450,6 +450,32 @@ export const DIFF_RULES: readonly DiffRule[] = [
       return [...a.keys()].filter((k) => !b.has(k)).map((k) => ({ path: `spec.groups[name=${a.get(k)!.group}].rules[rule=alert:${k}]`, old: a.get(k)!.rule.expr, message: `alert ${k} is removed` }));
     },
   },
+  {
+    id: 'AII-D053',
+    rule: 'recording-rule-changed',
+    level: 'notice',
+    why: 'A recording rule is removed or computes something else: the alerts and dashboards that read its series (the SLI ratios, the burn-rate windows) go silent or see other values, without their own expressions changing.',
+    fix: 'Check which alerts and panels read the series (grep the record name) and that they still mean what they say.',
+    check: (d) => {
+      if (!changed(d) || !is(d.base.object, 'monitoring.coreos.com', 'PrometheusRule')) return [];
+      const records = (o: K8sObject) => {
+        const out = new Map<string, { group: string; expr: unknown }>();
+        for (const g of (getPath(o, 'spec', 'groups') ?? []) as K8sObject[]) {
+          for (const r of (g?.rules ?? []) as K8sObject[]) if (typeof r?.record === 'string' && !out.has(r.record)) out.set(r.record, { group: String(g.name), expr: r.expr });
+        }
+        return out;
+      };
+      const a = records(d.base.object);
+      const b = records(d.head.object);
+      const hits: Hit[] = [];
+      for (const [name, ra] of a) {
+        const rb = b.get(name);
+        if (!rb) hits.push({ path: `spec.groups[name=${ra.group}].rules[rule=record:${name}]`, old: ra.expr, message: `recording rule ${name} is removed` });
+        else if (!deepEqual(ra.expr, rb.expr)) hits.push(fieldHit(`spec.groups[name=${rb.group}].rules[rule=record:${name}].expr`, ra.expr, rb.expr, `recording rule ${name}: expr changes`));
+      }
+      return hits;
+    },
+  },
 ];
 
 function storageSizes(d: ObjectDiff): { old: unknown; new: unknown; oldSize: number; newSize: number } | undefined {

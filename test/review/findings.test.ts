@@ -82,11 +82,16 @@ describe('diff rules', () => {
     expect(findings([pdb({ minAvailable: 2 })], [pdb({ maxUnavailable: 1 })])).toEqual(['AII-D045 notice spec {"minAvailable":2}->{"maxUnavailable":1}']);
   });
 
-  it('AII-D051/AII-D052: a changed `for` of a plain alert is a notice, a removed alert too', () => {
+  it('AII-D051/AII-D052/AII-D053: a changed `for` of a plain alert, a removed alert and a removed or changed recording rule are notices', () => {
     const rules = (r: K8sObject[]) => obj('monitoring.coreos.com/v1', 'PrometheusRule', 'r', { groups: [{ name: 'g', rules: r }] });
     const a = { alert: 'QueueDeep', expr: 'q > 10', for: '5m', annotations: { summary: 'queue is deep' } };
     expect(findings([rules([a])], [rules([{ ...a, for: '15m' }])])).toEqual(['AII-D051 notice spec.groups[name=g].rules[rule=alert:QueueDeep].for "5m"->"15m"']);
     expect(findings([rules([a])], [rules([])])).toEqual(['AII-D052 notice spec.groups[name=g].rules[rule=alert:QueueDeep] "q > 10"->undefined']);
+    const rec = { record: 'job:errors:ratio_rate5m', expr: 'sum(rate(e[5m])) / sum(rate(r[5m]))' };
+    expect(findings([rules([rec, a])], [rules([a])])).toEqual(['AII-D053 notice spec.groups[name=g].rules[rule=record:job:errors:ratio_rate5m] "sum(rate(e[5m])) / sum(rate(r[5m]))"->undefined']);
+    expect(findings([rules([rec])], [rules([{ ...rec, expr: 'sum(rate(e[1m])) / sum(rate(r[1m]))' }])])).toEqual([
+      'AII-D053 notice spec.groups[name=g].rules[rule=record:job:errors:ratio_rate5m].expr "sum(rate(e[5m])) / sum(rate(r[5m]))"->"sum(rate(e[1m])) / sum(rate(r[1m]))"',
+    ]);
     // A hand-written alert whose texts speak of the SLO counts as an SLO alert.
     const slo = { alert: 'ApiSlow', expr: 'p95 > 1', annotations: { summary: 'p95 above the SLO' } };
     expect(findings([rules([slo])], [rules([{ ...slo, expr: 'p95 > 2' }])])).toEqual(['AII-D050 notice spec.groups[name=g].rules[rule=alert:ApiSlow].expr "p95 > 1"->"p95 > 2"']);
