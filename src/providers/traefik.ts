@@ -68,7 +68,8 @@ export interface TraefikRateLimitOptions {
   /**
    * How many requests a client may make at once (the bucket size). Traefik's own default, 1,
    * refuses a second request sent within 1/(2·rate) of the first, which breaks clients that
-   * send a few requests in parallel; a period's allowance lets them spend it at once.
+   * send a few requests in parallel; a period's allowance lets them spend it at once (so a
+   * client that starts with a full bucket may get up to twice `average` in its first period).
    * @default - `average` (one period's allowance)
    */
   readonly burst?: number;
