@@ -68,7 +68,9 @@ export const NLB_LOAD_BALANCER_CLASS = 'service.k8s.aws/nlb';
  * (Build: the defaultModelBuildTask fields) and pkg/config/controller_config.go (flag defaults),
  * v3.5.0. `scheme`, `targetType` and `sslPolicy` are controller flags
  * (--default-load-balancer-scheme, --default-target-type, --default-ssl-policy); the values
- * here are the flags' defaults.
+ * here are the flags' defaults. The health check timeout and success codes annotations act
+ * only with the feature gate NLBHealthCheckAdvancedConfig, on by default
+ * (pkg/config/feature_gates.go, v3.5.0); verify-nlb assumes it is on.
  */
 export const CONTROLLER_DEFAULTS = {
   scheme: 'internal',
