@@ -103,7 +103,7 @@ function readText(side: Side, arg: string, path: string): string {
   }
 }
 
-/** Runs git in `cwd`; resolves to stdout, or undefined with the error text in `fail`. */
+/** Runs git in `cwd` (no shell): its stdout, or the first line of its error. */
 function git(cwd: string, args: string[]): { ok: true; out: string } | { ok: false; err: string } {
   try {
     const out = execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
