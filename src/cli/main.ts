@@ -6,12 +6,12 @@
  */
 import { CliIo, processIo } from './io';
 
-/** Subcommand -> module (loaded on use, so `--help` of one command loads nothing heavy). */
-const COMMANDS: Record<string, string> = {
-  check: './check',
-  diff: './diff',
-  'verify-nlb': './verify-nlb',
-  loadtest: './loadtest',
+/** Subcommand -> module, imported on use so `--help` of one command loads nothing heavy. */
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  check: () => import('./check'),
+  diff: () => import('./diff'),
+  'verify-nlb': () => import('./verify-nlb'),
+  loadtest: () => import('./loadtest'),
 };
 
 export interface CommandModule {
@@ -20,21 +20,14 @@ export interface CommandModule {
   run(argv: readonly string[], io: CliIo): Promise<number>;
 }
 
-function loadCommand(name: string): CommandModule | undefined {
-  const path = COMMANDS[name];
-  if (!path) return undefined;
-  try {
-    return require(path) as CommandModule;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((e as Error).message).includes(path.slice(2))) return undefined;
-    throw e;
-  }
+async function loadCommand(name: string): Promise<CommandModule | undefined> {
+  return Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name]() : undefined;
 }
 
-function usage(): string {
+async function usage(): Promise<string> {
   const lines = ['Usage: cdk8s-ai-inference <command> [options]', '', 'Commands:'];
   for (const name of Object.keys(COMMANDS)) {
-    const mod = loadCommand(name);
+    const mod = await loadCommand(name);
     if (mod) lines.push(`  ${name.padEnd(12)} ${mod.summary}`);
   }
   lines.push('', 'Run `cdk8s-ai-inference <command> --help` for the options of a command.');
@@ -45,12 +38,12 @@ function usage(): string {
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(usage());
+    io.out(await usage());
     return name === undefined ? 2 : 0;
   }
-  const mod = loadCommand(name);
+  const mod = await loadCommand(name);
   if (!mod) {
-    io.err(`cdk8s-ai-inference: unknown command "${name}"\n\n${usage()}`);
+    io.err(`cdk8s-ai-inference: unknown command "${name}"\n\n${await usage()}`);
     return 2;
   }
   try {
