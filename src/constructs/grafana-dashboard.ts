@@ -12,13 +12,15 @@ export interface SidecarLabel {
   readonly value: string;
 }
 
-export interface GrafanaDashboardProps {
+/**
+ * Where and how a dashboard ConfigMap is written: everything but the dashboard itself.
+ * Shared by GrafanaDashboard (one service) and PlatformOverviewDashboard (the platform).
+ */
+export interface DashboardConfigMapProps {
   /** Name of the ConfigMap. */
   readonly name: string;
   /** Namespace of the ConfigMap: one the Grafana sidecar watches. */
   readonly namespace: string;
-  /** The dashboard: title, uid, metric scope, SLO and autoscaler values. */
-  readonly dashboard: DashboardInput;
   /**
    * Labels of the ConfigMap, besides the sidecar label.
    * @default - none
@@ -42,11 +44,16 @@ export interface GrafanaDashboardProps {
   readonly folderAnnotation?: string;
 }
 
+export interface GrafanaDashboardProps extends DashboardConfigMapProps {
+  /** The dashboard: title, uid, metric scope, SLO and autoscaler values. */
+  readonly dashboard: DashboardInput;
+}
+
 /**
  * Defaults of a GrafanaDashboard: the grafana chart's dashboard sidecar (its label is the
  * monitoring section's, DASHBOARD_DEFAULTS). The props schema fills them in when it parses.
  */
-export const GRAFANA_DASHBOARD_DEFAULTS: Required<Pick<GrafanaDashboardProps, 'labels' | 'sidecarLabel' | 'folderAnnotation'>> = {
+export const GRAFANA_DASHBOARD_DEFAULTS: Required<Pick<DashboardConfigMapProps, 'labels' | 'sidecarLabel' | 'folderAnnotation'>> = {
   labels: {},
   sidecarLabel: DASHBOARD_DEFAULTS.sidecarLabel,
   folderAnnotation: 'grafana_folder',
@@ -71,50 +78,80 @@ export class GrafanaDashboard extends Construct {
     const p = parseOrThrow(grafanaDashboardPropsSchema, props, `GrafanaDashboard ${this.node.path}`);
 
     this.dashboard = buildDashboard(props.dashboard);
-    this.fileName = `${this.dashboard.uid}.json`;
-    this.json = dashboardToJson(this.dashboard);
-
-    this.configMap = new k8s.KubeConfigMap(this, 'Resource', {
-      metadata: {
-        name: p.name,
-        namespace: p.namespace,
-        labels: { ...p.labels, [p.sidecarLabel.key]: p.sidecarLabel.value },
-        ...(p.folder !== undefined ? { annotations: { [p.folderAnnotation]: p.folder } } : {}),
-      },
-      data: { [this.fileName]: this.json },
-    });
+    ({ configMap: this.configMap, fileName: this.fileName, json: this.json } = dashboardConfigMap(this, p, this.dashboard));
   }
 }
 
+/** The ConfigMap a dashboard construct writes, its one key and the text under it. */
+export interface DashboardConfigMap {
+  readonly configMap: k8s.KubeConfigMap;
+  /** `<uid>.json`. */
+  readonly fileName: string;
+  /** The dashboard JSON, keys sorted. */
+  readonly json: string;
+}
+
+/**
+ * Writes `dashboard` into a ConfigMap (construct id `Resource` under `scope`) the sidecar
+ * loads: the sidecar label beside the given labels, the folder annotation when a folder is
+ * set, one key `<uid>.json` holding the dashboard with sorted keys.
+ */
+export function dashboardConfigMap(scope: Construct, p: ResolvedDashboardConfigMapProps, dashboard: GrafanaDashboardJson): DashboardConfigMap {
+  const fileName = `${dashboard.uid}.json`;
+  const json = dashboardToJson(dashboard);
+  const configMap = new k8s.KubeConfigMap(scope, 'Resource', {
+    metadata: {
+      name: p.name,
+      namespace: p.namespace,
+      labels: { ...p.labels, [p.sidecarLabel.key]: p.sidecarLabel.value },
+      ...(p.folder !== undefined ? { annotations: { [p.folderAnnotation]: p.folder } } : {}),
+    },
+    data: { [fileName]: json },
+  });
+  return { configMap, fileName, json };
+}
+
+/** DashboardConfigMapProps with defaults filled in. */
+export type ResolvedDashboardConfigMapProps = Required<Omit<DashboardConfigMapProps, 'folder'>> & Pick<DashboardConfigMapProps, 'folder'>;
 
 /** GrafanaDashboardProps with defaults filled in. */
-type ResolvedGrafanaDashboardProps = Required<Omit<GrafanaDashboardProps, 'folder'>> & Pick<GrafanaDashboardProps, 'folder'>;
+type ResolvedGrafanaDashboardProps = ResolvedDashboardConfigMapProps & Pick<GrafanaDashboardProps, 'dashboard'>;
 
-export const grafanaDashboardPropsSchema = z
-  .object({
-    name: zDnsSubdomain,
-    namespace: zDnsLabel,
-    dashboard: z.custom<DashboardInput>((v) => v !== null && typeof v === 'object', {
-      message: 'must be a DashboardInput object; pass the dashboard description',
-    }),
-    labels: z.record(zLabelValue).default(GRAFANA_DASHBOARD_DEFAULTS.labels),
-    sidecarLabel: z.object({ key: zLabelKey, value: zLabelValue }).default(GRAFANA_DASHBOARD_DEFAULTS.sidecarLabel),
-    folder: z.string().min(1, 'must not be empty; omit it for the default folder').optional(),
-    folderAnnotation: zLabelKey.default(GRAFANA_DASHBOARD_DEFAULTS.folderAnnotation),
-  })
-  .superRefine((props, ctx) => {
-    for (const key of Object.keys(props.labels)) {
-      const parsed = zLabelKey.safeParse(key);
-      if (!parsed.success) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['labels', key], message: parsed.error.issues[0].message });
+/**
+ * The props schema of a dashboard construct: the ConfigMap fields with their defaults and
+ * rules, and `dashboard` checked by the given schema (the builder validates its content).
+ */
+export function dashboardConfigMapPropsSchema<D extends z.ZodTypeAny>(dashboard: D) {
+  return z
+    .object({
+      name: zDnsSubdomain,
+      namespace: zDnsLabel,
+      dashboard,
+      labels: z.record(zLabelValue).default(GRAFANA_DASHBOARD_DEFAULTS.labels),
+      sidecarLabel: z.object({ key: zLabelKey, value: zLabelValue }).default(GRAFANA_DASHBOARD_DEFAULTS.sidecarLabel),
+      folder: z.string().min(1, 'must not be empty; omit it for the default folder').optional(),
+      folderAnnotation: zLabelKey.default(GRAFANA_DASHBOARD_DEFAULTS.folderAnnotation),
+    })
+    .superRefine((props, ctx) => {
+      for (const key of Object.keys(props.labels)) {
+        const parsed = zLabelKey.safeParse(key);
+        if (!parsed.success) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['labels', key], message: parsed.error.issues[0].message });
+        }
       }
-    }
-    const { key, value } = props.sidecarLabel;
-    if (key in props.labels && props.labels[key] !== value) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['labels', key],
-        message: `conflicts with the sidecar label ${key}=${value}; set it through sidecarLabel or remove it from labels`,
-      });
-    }
-  }) satisfies z.ZodType<ResolvedGrafanaDashboardProps, z.ZodTypeDef, GrafanaDashboardProps>;
+      const { key, value } = props.sidecarLabel;
+      if (key in props.labels && props.labels[key] !== value) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['labels', key],
+          message: `conflicts with the sidecar label ${key}=${value}; set it through sidecarLabel or remove it from labels`,
+        });
+      }
+    });
+}
+
+export const grafanaDashboardPropsSchema = dashboardConfigMapPropsSchema(
+  z.custom<DashboardInput>((v) => v !== null && typeof v === 'object', {
+    message: 'must be a DashboardInput object; pass the dashboard description',
+  }),
+) satisfies z.ZodType<ResolvedGrafanaDashboardProps, z.ZodTypeDef, GrafanaDashboardProps>;
