@@ -5,8 +5,8 @@
 import { ADAPTER_METRIC_NAMES, RULE_IDS } from '../conventions';
 import { DefaultedValue } from '../spec/problems';
 import { problem } from './message';
-import { describeObject, findTarget, isObject, nameOf, namespaceOf, quantityValue, SCALABLE_KINDS, selectorMatches, workloadsIn } from './objects';
-import { K8sObject, RawFinding, Rule } from './types';
+import { describeObject, findTarget, isObject, nameOf, namespaceOf, quantityValue, SCALABLE_KINDS, selectorMatches } from './objects';
+import { K8sObject, RawFinding, Rule, RuleContext } from './types';
 
 /** The fewest replicas a workload runs, and what sets that floor. */
 export interface ReplicaFloor {
@@ -28,20 +28,20 @@ function kedaTarget(so: K8sObject): K8sObject | undefined {
 }
 
 /** The autoscalers (HPAs and KEDA ScaledObjects) that scale `workload`. */
-export function autoscalersOf(objects: readonly K8sObject[], workload: K8sObject): K8sObject[] {
+export function autoscalersOf(ctx: RuleContext, workload: K8sObject): K8sObject[] {
   // By kind and name, not by object: the same workload may appear in several files of the
   // input (alternatives of one service), and each copy is scaled by the autoscalers of either.
   const ns = namespaceOf(workload);
   const names = (ref: K8sObject | undefined) => isObject(ref) && ref.kind === workload.kind && ref.name === nameOf(workload);
-  return objects.filter((o) => namespaceOf(o) === ns && ((isHpa(o) && names(o.spec?.scaleTargetRef)) || (isScaledObject(o) && names(kedaTarget(o)))));
+  return [...ctx.inNamespace('HorizontalPodAutoscaler', ns).filter((o) => names(o.spec?.scaleTargetRef)), ...ctx.inNamespace('ScaledObject', ns).filter((o) => isScaledObject(o) && names(kedaTarget(o)))];
 }
 
 /**
  * The replica floor: an HPA's minReplicas (default 1, autoscaling/v2), a ScaledObject's
  * minReplicaCount (default 0, KEDA), else spec.replicas (default 1).
  */
-export function replicaFloor(objects: readonly K8sObject[], workload: K8sObject): ReplicaFloor {
-  const scalers = autoscalersOf(objects, workload);
+export function replicaFloor(ctx: RuleContext, workload: K8sObject): ReplicaFloor {
+  const scalers = autoscalersOf(ctx, workload);
   const floors = scalers.map((s) =>
     isHpa(s)
       ? { replicas: typeof s.spec?.minReplicas === 'number' ? s.spec.minReplicas : 1, source: `${describeObject(s)} spec.minReplicas` }
@@ -118,9 +118,8 @@ export function parseQuantileQuery(expr: string): { quantile: number; histogram:
 }
 
 /** The p95 latency objective (seconds) the PrometheusRules of a namespace alert on for a Deployment. */
-export function latencySlo(objects: readonly K8sObject[], namespace: string, deployment: string): { seconds: number; histogram: string; source: string } | undefined {
-  for (const pr of objects) {
-    if (pr.kind !== 'PrometheusRule' || namespaceOf(pr) !== namespace) continue;
+export function latencySlo(ctx: RuleContext, namespace: string, deployment: string): { seconds: number; histogram: string; source: string } | undefined {
+  for (const pr of ctx.inNamespace('PrometheusRule', namespace)) {
     for (const g of Array.isArray(pr.spec?.groups) ? pr.spec.groups : []) {
       for (const r of Array.isArray(g?.rules) ? g.rules : []) {
         if (r?.alert !== LATENCY_SLO_ALERT || typeof r.expr !== 'string') continue;
@@ -146,9 +145,9 @@ export const AUTOSCALING_RULES: readonly Rule[] = [
       const out: RawFinding[] = [];
       for (const pdb of ctx.ofKind('PodDisruptionBudget')) {
         const ns = namespaceOf(pdb);
-        const selected = workloadsIn(ctx.objects, ns).filter((w) => SCALABLE_KINDS.has(w.object.kind) && selectorMatches(pdb.spec?.selector ?? {}, w.template.metadata.labels ?? {}));
+        const selected = ctx.workloadsIn(ns).filter((w) => SCALABLE_KINDS.has(w.object.kind) && selectorMatches(pdb.spec?.selector ?? {}, w.template.metadata.labels ?? {}));
         for (const w of selected) {
-          const floor = replicaFloor(ctx.objects, w.object);
+          const floor = replicaFloor(ctx, w.object);
           if (floor.replicas < 1) continue; // scaled to zero: no pod to drain
           const spec = pdb.spec ?? {};
           if (spec.maxUnavailable !== undefined) {
@@ -183,9 +182,9 @@ export const AUTOSCALING_RULES: readonly Rule[] = [
       for (const vpa of ctx.ofKind('VerticalPodAutoscaler')) {
         const controlled = vpaControlledResources(vpa);
         if (!controlled.length) continue;
-        const target = findTarget(ctx.objects, namespaceOf(vpa), vpa.spec?.targetRef);
+        const target = findTarget(ctx, namespaceOf(vpa), vpa.spec?.targetRef);
         if (!target) continue;
-        for (const scaler of autoscalersOf(ctx.objects, target)) {
+        for (const scaler of autoscalersOf(ctx, target)) {
           const shared = resourceSignals(scaler).filter((r) => controlled.includes(r));
           if (!shared.length) continue;
           const mode = vpa.spec?.updatePolicy?.updateMode;
@@ -210,9 +209,9 @@ export const AUTOSCALING_RULES: readonly Rule[] = [
     check(ctx) {
       const out: RawFinding[] = [];
       for (const hpa of ctx.ofKind('HorizontalPodAutoscaler')) {
-        const target = findTarget(ctx.objects, namespaceOf(hpa), hpa.spec?.scaleTargetRef);
+        const target = findTarget(ctx, namespaceOf(hpa), hpa.spec?.scaleTargetRef);
         if (!target) continue;
-        const slo = latencySlo(ctx.objects, namespaceOf(hpa), nameOf(target));
+        const slo = latencySlo(ctx, namespaceOf(hpa), nameOf(target));
         if (!slo) continue;
         (Array.isArray(hpa.spec?.metrics) ? hpa.spec.metrics : []).forEach((m: K8sObject, i: number) => {
           const source = m?.object ?? m?.pods ?? m?.external;
@@ -224,10 +223,10 @@ export const AUTOSCALING_RULES: readonly Rule[] = [
           out.push({ object: hpa, path, message: problem(path, source.target[field], `is ${value} s, not below the p95 latency objective of ${slo.seconds} s (${slo.source}): pods are added only after the SLO is breached; lower the target, e.g. to ${round(slo.seconds * 0.75)}`) });
         });
       }
-      for (const so of ctx.objects.filter(isScaledObject)) {
-        const target = findTarget(ctx.objects, namespaceOf(so), kedaTarget(so));
+      for (const so of ctx.ofKind('ScaledObject').filter(isScaledObject)) {
+        const target = findTarget(ctx, namespaceOf(so), kedaTarget(so));
         if (!target) continue;
-        const slo = latencySlo(ctx.objects, namespaceOf(so), nameOf(target));
+        const slo = latencySlo(ctx, namespaceOf(so), nameOf(target));
         if (!slo) continue;
         (Array.isArray(so.spec?.triggers) ? so.spec.triggers : []).forEach((t: K8sObject, i: number) => {
           if (t?.type !== 'prometheus' || typeof t.metadata?.query !== 'string') return;

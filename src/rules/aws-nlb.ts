@@ -15,7 +15,7 @@ import { POD_READINESS_GATE_LABEL, RULE_IDS } from '../conventions';
 import { NLB_ANNOTATION_PREFIX, NLB_LIMITS } from '../providers/aws-nlb';
 import { nearest } from '../spec/problems';
 import { problem } from './message';
-import { annotationsOf, describeObject, keyPath, labelsOf, mapSelectorMatches, nameOf, namespaceOf, workloadsIn } from './objects';
+import { annotationsOf, describeObject, keyPath, labelsOf, mapSelectorMatches, nameOf, namespaceOf } from './objects';
 import { K8sObject, RawFinding, Rule } from './types';
 
 /** Suffixes (after `service.beta.kubernetes.io/`) the controller reads on a Service. */
@@ -255,7 +255,7 @@ export const AWS_NLB_RULES: readonly Rule[] = [
         const namespace = ctx.ofKind('Namespace').find((n) => nameOf(n) === ns);
         if (!namespace) continue;
         const selector = svc.spec?.selector ?? {};
-        if (!workloadsIn(ctx.objects, ns).some((w) => mapSelectorMatches(selector, labelsOf(w.template.metadata)))) continue;
+        if (!ctx.workloadsIn(ns).some((w) => mapSelectorMatches(selector, labelsOf(w.template.metadata)))) continue;
         if (labelsOf(namespace.metadata)[POD_READINESS_GATE_LABEL] === 'enabled') continue;
         flagged.add(ns);
         const path = keyPath('metadata.labels', POD_READINESS_GATE_LABEL);

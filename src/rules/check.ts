@@ -4,7 +4,7 @@
  * and the `check` command.
  */
 import { RULES, isPackName, PACKS } from './catalogue';
-import { nameOf, namespaceOf } from './objects';
+import { nameOf, namespaceOf, ruleContext } from './objects';
 import { parseSuppressions } from './suppressions';
 import { Finding, K8sObject, PackName, Rule, RuleContext, SourceLocation, SuppressedFinding } from './types';
 
@@ -62,9 +62,7 @@ export function checkObjects(objects: readonly unknown[], options: CheckOptions 
     manifests.push(o);
     indexOf.set(o, i);
   });
-  const byKind = new Map<string, K8sObject[]>();
-  for (const o of manifests) byKind.set(o.kind, [...(byKind.get(o.kind) ?? []), o]);
-  const ctx: RuleContext = { objects: manifests, ofKind: (kind) => byKind.get(kind) ?? [] };
+  const ctx: RuleContext = ruleContext(manifests);
 
   const ids = new Set(RULES.map((r) => r.id));
   const suppressionsOf = new Map<K8sObject, Map<string, string>>();

@@ -24,7 +24,17 @@ function parseV6(ip: string): bigint | undefined {
   return all.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
 }
 
+/** Parsed blocks by text: a policy's blocks are compared against every source range. */
+const parsed = new Map<string, Block | undefined>();
+
 export function parseCidr(cidr: string): Block | undefined {
+  if (parsed.has(cidr)) return parsed.get(cidr);
+  const block = parseUncached(cidr);
+  if (parsed.size < 10_000) parsed.set(cidr, block);
+  return block;
+}
+
+function parseUncached(cidr: string): Block | undefined {
   const [ip, len] = cidr.trim().split('/');
   const v6 = ip.includes(':');
   const width = v6 ? 128 : 32;

@@ -8,17 +8,17 @@
 import { RULE_IDS } from '../conventions';
 import { problem } from './message';
 import { describeObject, isObject, labelsOf, namespaceOf, selectorMatches } from './objects';
-import { K8sObject, RawFinding, Rule } from './types';
+import { K8sObject, RawFinding, Rule, RuleContext } from './types';
 
 function isServiceMonitor(o: K8sObject): boolean {
   return o.kind === 'ServiceMonitor' && String(o.apiVersion ?? '').startsWith('monitoring.coreos.com/');
 }
 
 /** The Services of the input in the namespaces a ServiceMonitor looks in, and those its selector selects. */
-export function servicesOfMonitor(objects: readonly K8sObject[], sm: K8sObject): { candidates: K8sObject[]; selected: K8sObject[] } {
+export function servicesOfMonitor(ctx: RuleContext, sm: K8sObject): { candidates: K8sObject[]; selected: K8sObject[] } {
   const nsSel = isObject(sm.spec?.namespaceSelector) ? sm.spec.namespaceSelector : {};
   const names: string[] | undefined = nsSel.any === true ? undefined : Array.isArray(nsSel.matchNames) && nsSel.matchNames.length ? nsSel.matchNames : [namespaceOf(sm)];
-  const candidates = objects.filter((o) => o.kind === 'Service' && (names === undefined || names.includes(namespaceOf(o))));
+  const candidates = names === undefined ? ctx.ofKind('Service') : names.flatMap((n) => ctx.inNamespace('Service', n));
   const selected = candidates.filter((s) => selectorMatches(sm.spec?.selector ?? {}, labelsOf(s.metadata)));
   return { candidates, selected };
 }
@@ -34,8 +34,8 @@ export const MONITORING_RULES: readonly Rule[] = [
     fix: "Make spec.selector match the labels of the Service to scrape (the library's internal Service carries ai-inference.cdk8s.io/service-role: internal), and spec.namespaceSelector name its namespace.",
     check(ctx) {
       const out: RawFinding[] = [];
-      for (const sm of ctx.objects.filter(isServiceMonitor)) {
-        const { candidates, selected } = servicesOfMonitor(ctx.objects, sm);
+      for (const sm of ctx.ofKind('ServiceMonitor').filter(isServiceMonitor)) {
+        const { candidates, selected } = servicesOfMonitor(ctx, sm);
         if (candidates.length === 0 || selected.length > 0) continue;
         out.push({ object: sm, path: 'spec.selector', message: `spec.selector selects none of the Services it can see (${candidates.map(describeObject).join(', ')}); match the labels of the Service to scrape` });
       }
@@ -52,8 +52,8 @@ export const MONITORING_RULES: readonly Rule[] = [
     fix: 'Name the Service port (e.g. metrics) and use that name in spec.endpoints[].port.',
     check(ctx) {
       const out: RawFinding[] = [];
-      for (const sm of ctx.objects.filter(isServiceMonitor)) {
-        const { selected } = servicesOfMonitor(ctx.objects, sm);
+      for (const sm of ctx.ofKind('ServiceMonitor').filter(isServiceMonitor)) {
+        const { selected } = servicesOfMonitor(ctx, sm);
         (Array.isArray(sm.spec?.endpoints) ? sm.spec.endpoints : []).forEach((e: K8sObject, i: number) => {
           if (typeof e?.port !== 'string') return;
           for (const svc of selected) {

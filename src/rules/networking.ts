@@ -15,16 +15,16 @@ import { RULE_IDS } from '../conventions';
 import { healthCheckPort, isAwsNlbService, nlbTargetType, preservesClientIp } from './aws-nlb';
 import { cidrContains, cidrOverlaps, isPrivateCidr, PRIVATE_RANGES } from './cidr';
 import { problem } from './message';
-import { containerPorts, describeObject, isObject, labelsOf, mapSelectorMatches, namespaceOf, PodTemplate, selectorMatches, Workload, workloadsIn } from './objects';
-import { K8sObject, RawFinding, Rule } from './types';
+import { containerPorts, describeObject, isObject, labelsOf, mapSelectorMatches, namespaceOf, PodTemplate, selectorMatches, Workload } from './objects';
+import { K8sObject, RawFinding, Rule, RuleContext } from './types';
 
 /** Kinds whose `spec.selector` must select their own template (Jobs get theirs generated). */
 const SELECTOR_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
 
 /** The workloads a Service's map selector selects. */
-export function podsOfService(objects: readonly K8sObject[], svc: K8sObject): Workload[] {
+export function podsOfService(ctx: RuleContext, svc: K8sObject): Workload[] {
   const selector = isObject(svc.spec?.selector) ? svc.spec.selector : {};
-  return workloadsIn(objects, namespaceOf(svc)).filter((w) => mapSelectorMatches(selector, labelsOf(w.template.metadata)));
+  return ctx.workloadsIn(namespaceOf(svc)).filter((w) => mapSelectorMatches(selector, labelsOf(w.template.metadata)));
 }
 
 /** A Service port's target (`targetPort`, defaulting to `port`), resolved on a pod template to a number. */
@@ -62,9 +62,8 @@ function peersAdmitPrivate(peers: unknown): boolean {
 }
 
 /** The policies that restrict ingress to pods of this template. */
-function ingressPolicies(objects: readonly K8sObject[], namespace: string, t: PodTemplate): K8sObject[] {
-  return objects.filter((np) => {
-    if (np.kind !== 'NetworkPolicy' || namespaceOf(np) !== namespace) return false;
+function ingressPolicies(ctx: RuleContext, namespace: string, t: PodTemplate): K8sObject[] {
+  return ctx.inNamespace('NetworkPolicy', namespace).filter((np) => {
     const types: unknown[] = Array.isArray(np.spec?.policyTypes) ? np.spec.policyTypes : ['Ingress'];
     return types.includes('Ingress') && selectorMatches(np.spec?.podSelector ?? {}, labelsOf(t.metadata));
   });
@@ -126,7 +125,7 @@ export const NETWORKING_RULES: readonly Rule[] = [
           path = 'spec.podSelector';
         }
         if (!matches) continue;
-        const workloads = workloadsIn(ctx.objects, ns);
+        const workloads = ctx.workloadsIn(ns);
         if (workloads.length === 0) continue;
         if (workloads.some((w) => matches!(labelsOf(w.template.metadata)))) continue;
         out.push({ object: o, path, message: `${path} selects no pod template of the input in namespace ${ns || '(none)'} (workloads: ${workloads.map((w) => describeObject(w.object)).join(', ')}); match the pod template labels` });
@@ -146,7 +145,7 @@ export const NETWORKING_RULES: readonly Rule[] = [
       const out: RawFinding[] = [];
       for (const svc of ctx.ofKind('Service')) {
         if (svc.spec?.type === 'ExternalName') continue;
-        const pods = podsOfService(ctx.objects, svc);
+        const pods = podsOfService(ctx, svc);
         (Array.isArray(svc.spec?.ports) ? svc.spec.ports : []).forEach((p: K8sObject, i: number) => {
           const target = p?.targetPort ?? p?.port;
           for (const w of pods) {
@@ -178,8 +177,8 @@ export const NETWORKING_RULES: readonly Rule[] = [
         const preserve = preservesClientIp(svc);
         const ranges: string[] = Array.isArray(svc.spec?.loadBalancerSourceRanges) && svc.spec.loadBalancerSourceRanges.length ? svc.spec.loadBalancerSourceRanges : ['0.0.0.0/0'];
         const hcPort = healthCheckPort(svc);
-        for (const w of podsOfService(ctx.objects, svc)) {
-          const policies = ingressPolicies(ctx.objects, ns, w.template);
+        for (const w of podsOfService(ctx, svc)) {
+          const policies = ingressPolicies(ctx, ns, w.template);
           if (!policies.length) continue;
           const where = `${policies.map(describeObject).join(', ')} (selecting ${describeObject(w.object)})`;
           (Array.isArray(svc.spec?.ports) ? svc.spec.ports : []).forEach((p: K8sObject, i: number) => {

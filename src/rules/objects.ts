@@ -3,7 +3,7 @@
  * quantities, the workload an autoscaler or budget points at. Shared by the rules; no rule
  * logic here.
  */
-import { K8sObject } from './types';
+import { K8sObject, RuleContext } from './types';
 
 /** Kinds whose pods are described by `spec.template` (CronJob: `spec.jobTemplate.spec.template`). */
 const TEMPLATE_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController']);
@@ -147,15 +147,35 @@ export function workloadsOf(objects: readonly K8sObject[]): Workload[] {
   return out;
 }
 
-/** The workloads of one namespace. */
-export function workloadsIn(objects: readonly K8sObject[], namespace: string): Workload[] {
-  return workloadsOf(objects).filter((w) => namespaceOf(w.object) === namespace);
+/** The lookups of a RuleContext over these objects, each index built once. */
+export function ruleContext(objects: readonly K8sObject[]): RuleContext {
+  portsOf = new WeakMap();
+  const byKind = new Map<string, K8sObject[]>();
+  const byKindNs = new Map<string, K8sObject[]>();
+  const workloads = new Map<string, Workload[]>();
+  const push = <T>(m: Map<string, T[]>, key: string, v: T) => {
+    const list = m.get(key);
+    if (list) list.push(v);
+    else m.set(key, [v]);
+  };
+  for (const o of objects) {
+    push(byKind, o.kind, o);
+    push(byKindNs, `${o.kind}\u0000${namespaceOf(o)}`, o);
+    const template = podTemplateOf(o);
+    if (template) push(workloads, namespaceOf(o), { object: o, template });
+  }
+  return {
+    objects,
+    ofKind: (kind) => byKind.get(kind) ?? [],
+    inNamespace: (kind, namespace) => byKindNs.get(`${kind}\u0000${namespace}`) ?? [],
+    workloadsIn: (namespace) => workloads.get(namespace) ?? [],
+  };
 }
 
 /** The workload a `scaleTargetRef` / `targetRef` (kind, name, apiVersion) names in a namespace. */
-export function findTarget(objects: readonly K8sObject[], namespace: string, ref: K8sObject | undefined): K8sObject | undefined {
-  if (!isObject(ref)) return undefined;
-  return objects.find((o) => o.kind === ref.kind && nameOf(o) === ref.name && namespaceOf(o) === namespace && podTemplateOf(o) !== undefined);
+export function findTarget(ctx: RuleContext, namespace: string, ref: K8sObject | undefined): K8sObject | undefined {
+  if (!isObject(ref) || typeof ref.kind !== 'string') return undefined;
+  return ctx.inNamespace(ref.kind, namespace).find((o) => nameOf(o) === ref.name && podTemplateOf(o) !== undefined);
 }
 
 const DECIMAL: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
@@ -200,7 +220,27 @@ export function usesAccelerator(t: PodTemplate): boolean {
 }
 
 /** The container ports of a pod template, by name and by number. */
-export function containerPorts(t: PodTemplate): { names: Map<string, number>; numbers: Set<number>; declared: boolean } {
+export function containerPorts(t: PodTemplate): ContainerPorts {
+  const known = portsOf.get(t.spec);
+  if (known) return known;
+  const ports = collectPorts(t);
+  portsOf.set(t.spec, ports);
+  return ports;
+}
+
+export interface ContainerPorts {
+  readonly names: Map<string, number>;
+  readonly numbers: Set<number>;
+  readonly declared: boolean;
+}
+
+/**
+ * Ports by pod spec object: the rules ask for the same template's ports once per Service port
+ * and policy. Renewed by ruleContext, so it lives for one check (objects may change between checks).
+ */
+let portsOf = new WeakMap<K8sObject, ContainerPorts>();
+
+function collectPorts(t: PodTemplate): ContainerPorts {
   const names = new Map<string, number>();
   const numbers = new Set<number>();
   let declared = false;

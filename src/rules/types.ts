@@ -5,6 +5,8 @@
  * object (with a reason) can silence it.
  */
 
+import type { Workload } from './objects';
+
 /** A Kubernetes object as plain JSON (what `cdk8s synth` writes, or a hand-written manifest). */
 export type K8sObject = Record<string, any>;
 
@@ -48,11 +50,15 @@ export interface Rule {
   check(ctx: RuleContext): RawFinding[];
 }
 
-/** The input of every rule: all the objects, with lookups they share. */
+/** The input of every rule: all the objects, with lookups they share (indexed once per check). */
 export interface RuleContext {
   readonly objects: readonly K8sObject[];
   /** The objects of one kind (`Deployment`, `Service`, ...). */
   ofKind(kind: string): K8sObject[];
+  /** The objects of one kind in one namespace ('' for objects that name none). */
+  inNamespace(kind: string, namespace: string): K8sObject[];
+  /** The objects that run pods in one namespace, with their templates. */
+  workloadsIn(namespace: string): Workload[];
 }
 
 /** A finding with its rule's id and level and the object's identity. */
