@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { run, summary } from '../../src/cli/check';
@@ -34,7 +35,9 @@ describe('cdk8s-ai-inference check', () => {
   it('runs from the package bin through the dispatcher, with its exit code', () => {
     const dir = folder({ 'app.yaml': [bad()] });
     const root = join(__dirname, '../..');
-    const cli = (...args: string[]) => spawnSync(process.execPath, ['--require', join(root, 'node_modules/tsx/dist/cjs/index.cjs'), join(root, 'src/cli/main.ts'), ...args], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    // tsx's loader (ESM and CommonJS hooks): the dispatcher imports each command with import().
+    const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+    const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', tsx, join(root, 'src/cli/main.ts'), ...args], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
     const help = cli('--help');
     expect(help.stdout).toContain(`check        ${summary}`);
     const failed = cli('check', 'app.yaml');
