@@ -582,6 +582,7 @@ export function findChanges(objects: readonly ObjectDiff[], rules: readonly Diff
           rule: rule.rule,
           level: rule.level,
           object: describeId(subject.id),
+          file: subject.file,
           message: hit.message,
           why: rule.why,
           fix: rule.fix,

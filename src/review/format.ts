@@ -115,11 +115,20 @@ function changeLines(c: FieldChange): string[] {
   return [...capped(a, '-'), ...capped(b, '+')];
 }
 
+/** Skipped documents, once when both sides skip the same one. */
+function skippedLines(review: Review): string[] {
+  const key = (x: { file: string; line: number; reason: string }) => `${x.file}:${x.line}: ${x.reason}`;
+  const base = review.base.skipped.map(key);
+  const head = review.head.skipped.map(key);
+  return [
+    ...base.map((k) => `Skipped (${head.includes(k) ? 'both sides' : 'base'}) ${k}`),
+    ...head.filter((k) => !base.includes(k)).map((k) => `Skipped (head) ${k}`),
+  ];
+}
+
 function formatText(review: Review): string {
   const out: string[] = [`cdk8s-ai-inference diff: ${sideLine(review)}`, `Objects: ${counts(review)}`, `Findings: ${findingCounts(review.findings)}`];
-  for (const s of [...review.base.skipped.map((x) => ({ side: 'base', ...x })), ...review.head.skipped.map((x) => ({ side: 'head', ...x }))]) {
-    out.push(`Skipped (${s.side}) ${s.file}:${s.line}: ${s.reason}`);
-  }
+  for (const s of skippedLines(review)) out.push(s);
   if (review.findings.length > 0) {
     out.push('');
     for (const f of review.findings) {
@@ -156,8 +165,9 @@ function worstLevel(d: ObjectDiff, findings: readonly DiffFinding[]): number {
   return mine.length === 0 ? FINDING_LEVELS.length : Math.min(...mine.map((f) => FINDING_LEVELS.indexOf(f.level)));
 }
 function findingsOf(d: ObjectDiff, findings: readonly DiffFinding[]): DiffFinding[] {
-  const name = describeId((d.base ?? d.head)!.id);
-  return findings.filter((f) => f.object === name);
+  const subject = (d.base ?? d.head)!;
+  const name = describeId(subject.id);
+  return findings.filter((f) => f.object === name && f.file === subject.file);
 }
 const LEVEL_LABEL: Record<FindingLevel, string> = { destructive: '**destructive**', interrupting: 'interrupting', notice: 'notice' };
 

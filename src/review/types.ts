@@ -103,6 +103,8 @@ export interface DiffFinding {
   readonly level: FindingLevel;
   /** The object as `Kind namespace/name` (the base name for removals and renames). */
   readonly object: string;
+  /** The file the object was read from (base side, or head for an added object). */
+  readonly file: string;
   /** The field the finding is about, when it is about one field. */
   readonly path?: string;
   readonly old?: unknown;

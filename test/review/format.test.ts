@@ -42,3 +42,20 @@ describe('formatReview', () => {
     expect(md).toContain('\n`````diff\n@@ data.a (changed)\n- "```"\n+ "````|"\n`````');
   });
 });
+
+describe('formatReview with one identity in two files', () => {
+  it('keeps each file\'s findings on its own row, and lists a document both sides skip once', () => {
+    const pvc = (size: string) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'prod' }, spec: { resources: { requests: { storage: size } } } });
+    const side = (s: 'base' | 'head', sizes: [string, string]): ManifestSet => ({
+      side: s,
+      source: s,
+      objects: sizes.map((size, i) => ({ id: objectId(pvc(size)), object: pvc(size), file: `chart${i}.yaml`, line: 1 })),
+      skipped: [{ file: 'helm/values.yaml', line: 1, reason: 'not a Kubernetes object (no apiVersion and kind)' }],
+    });
+    const r = reviewManifests(side('base', ['10Gi', '10Gi']), side('head', ['5Gi', '20Gi']));
+    expect(r.findings.map((f) => `${f.id} ${f.file}`)).toEqual(['AII-D021 chart0.yaml', 'AII-D022 chart1.yaml']);
+    const md = formatReview(r, 'markdown');
+    expect(md).toContain('| PersistentVolumeClaim prod/data | changed, 1 field | destructive AII-D021 |\n| PersistentVolumeClaim prod/data | changed, 1 field | notice AII-D022 |');
+    expect(formatReview(r, 'text')).toContain('Findings: 1 destructive, 0 interrupting, 1 notice\nSkipped (both sides) helm/values.yaml:1: not a Kubernetes object (no apiVersion and kind)\n');
+  });
+});
