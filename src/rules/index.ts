@@ -5,7 +5,7 @@ export { RULES, PACKS, ruleById } from './catalogue';
 export { AiInferenceValidation } from './cdk8s-plugin';
 export type { AiInferenceValidationProperties } from './cdk8s-plugin';
 export { parseManifests, ManifestParseError } from './manifests';
-export { formatText, toJsonReport } from './report';
+export { formatFinding, formatText, toJsonReport } from './report';
 export { toSarif } from './sarif';
 export { rulesMarkdown } from './docs';
 export { parseSuppressions } from './suppressions';

@@ -8,6 +8,15 @@ function where(f: Finding): string {
   return `${at}${f.object.kind} ${ns}${f.object.name}`;
 }
 
+/**
+ * One finding on one line, `AII-R020 image-pinned: Deployment shop/llm: <message>`: what a
+ * chart hands `node.addValidation` when it runs the pack at synth.
+ */
+export function formatFinding(f: Finding): string {
+  const ns = f.object.namespace ? `${f.object.namespace}/` : '';
+  return `${f.ruleId} ${f.ruleName}: ${f.object.kind} ${ns}${f.object.name}: ${f.message}`;
+}
+
 /** The text report: one block per finding, then the suppressed findings with their reasons, then a summary line. */
 export function formatText(result: CheckResult): string {
   const lines: string[] = [];

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -168,5 +168,17 @@ describe('cdk8s-ai-inference check', () => {
     const { code, out } = await check(folder({}), '--help');
     expect(code).toBe(0);
     expect(out).toContain('Exit codes: 0 no unsuppressed error, 1 an unsuppressed error, 2 bad arguments or unreadable input.');
+  });
+});
+
+describe('the check example of the README draft (docs-draft/check.md)', () => {
+  it('prints exactly the output the draft shows for its hand-written manifest, with exit code 1', async () => {
+    const doc = readFileSync(join(__dirname, '../../docs-draft/check.md'), 'utf8');
+    const manifest = /A hand-written manifest, `k8s\/llm\.yaml`:\n\n```yaml\n([\s\S]*?)```/.exec(doc)![1];
+    const shown = /prints \(exit code 1\):\n\n```\n([\s\S]*?)\n```/.exec(doc)![1];
+    const dir = folder({ 'k8s/llm.yaml': manifest });
+    const { code, out } = await check(dir, 'k8s/');
+    expect(out).toBe(shown);
+    expect(code).toBe(1);
   });
 });

@@ -62,3 +62,13 @@ describe('checkObjects', () => {
     expect(r.findings).toEqual([]);
   });
 });
+
+describe('formatFinding', () => {
+  it('puts the rule, the object and the message on one line', async () => {
+    const { formatFinding } = await import('../../src/rules/report');
+    const objects = set('[]');
+    expect(checkObjects(objects).findings.map(formatFinding)).toEqual([
+      'AII-R020 image-pinned: Deployment shop/llm: spec.template.spec.containers[0].image ("nginx") has no tag, so it means :latest (container "server"); pin a release tag or a digest',
+    ]);
+  });
+});
