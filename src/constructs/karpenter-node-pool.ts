@@ -1,3 +1,4 @@
+import { INSTANCE_TYPE_LABEL, preferredInstanceTypesTerm } from '../pod/affinity';
 import { ApiObject, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Cpu, k8s } from 'cdk8s-plus-28';
@@ -68,7 +69,7 @@ export const KARPENTER = {
  * kubelet and the cloud provider set them on every node; the seed's `instance-type` is not
  * a label any node carries (the old `beta.kubernetes.io/instance-type` is deprecated).
  */
-export const INSTANCE_TYPE_LABEL = 'node.kubernetes.io/instance-type';
+export { INSTANCE_TYPE_LABEL } from '../pod/affinity';
 export const ARCH_LABEL = 'kubernetes.io/arch';
 
 /**
@@ -537,7 +538,7 @@ export function clusterNodeCountNote(cluster: { readonly minNodes: number; reado
  */
 export function preferredInstanceTypes(types: readonly string[], weight = 100): k8s.PreferredSchedulingTerm {
   const input = parseOrThrow(preferredInstanceTypesSchema, { types, weight }, 'preferredInstanceTypes');
-  return { weight: input.weight, preference: { matchExpressions: [{ key: INSTANCE_TYPE_LABEL, operator: 'In', values: [...input.types] }] } };
+  return preferredInstanceTypesTerm(input.types, input.weight);
 }
 
 const preferredInstanceTypesSchema = z

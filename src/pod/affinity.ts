@@ -44,10 +44,23 @@ export function hostAntiAffinity(mode: ResolvedScheduling['hostAntiAffinity'], s
   }
 }
 
-/** The pod's affinity: GPU nodes (of the GPU's product, when `gpu` names one) and the host anti-affinity of the pods `selector` picks. */
+/** Well-known node label holding the node's instance type (kubelet sets it from the cloud provider). */
+export const INSTANCE_TYPE_LABEL = 'node.kubernetes.io/instance-type';
+
+/** A preferred node-affinity term for nodes of these instance types, weight 1-100. */
+export function preferredInstanceTypesTerm(types: readonly string[], weight = PREFERRED_WEIGHT): k8s.PreferredSchedulingTerm {
+  return { weight, preference: { matchExpressions: [{ key: INSTANCE_TYPE_LABEL, operator: 'In', values: [...types] }] } };
+}
+
+/**
+ * The pod's affinity: GPU nodes (of the GPU's product, when `gpu` names one), the preferred
+ * instance types, and the host anti-affinity of the pods `selector` picks.
+ */
 export function podAffinity(scheduling: ResolvedScheduling, selector: Record<string, string>, gpu?: Pick<ResolvedGpu, 'productSelector'>): k8s.Affinity {
+  const required = gpuNodeAffinity(scheduling.nodeLabels, gpu?.productSelector);
+  const preferred = scheduling.preferredInstanceTypes.length > 0 ? [preferredInstanceTypesTerm(scheduling.preferredInstanceTypes)] : undefined;
   return {
-    nodeAffinity: gpuNodeAffinity(scheduling.nodeLabels, gpu?.productSelector),
+    nodeAffinity: required || preferred ? { ...required, ...(preferred ? { preferredDuringSchedulingIgnoredDuringExecution: preferred } : {}) } : undefined,
     podAntiAffinity: hostAntiAffinity(scheduling.hostAntiAffinity, selector),
   };
 }

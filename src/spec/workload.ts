@@ -109,6 +109,14 @@ export interface GpuScheduling {
   /** Pod priority class. @default - none */
   readonly priorityClassName?: string;
   /**
+   * Instance types the pods prefer (seed 003: GPU p3.8xlarge, p3.16xlarge, p4d.24xlarge; CPU
+   * c5.4xlarge, ...): a preferred node affinity, weight 100, on the well-known label
+   * `node.kubernetes.io/instance-type`. The scheduler scores those nodes higher and takes
+   * others when none fits; Karpenter first provisions as if it were required.
+   * @default - no preference
+   */
+  readonly preferredInstanceTypes?: string[];
+  /**
    * The pods' RuntimeClass (`runtimeClassName`), e.g. `nvidia` where the NVIDIA container
    * runtime is not the node's default.
    * @default - the node's default runtime
@@ -440,6 +448,8 @@ export interface ResolvedScheduling {
   readonly zoneSpread: NonNullable<GpuScheduling['zoneSpread']>;
   /** Undefined: no priority class (there is no default one). */
   readonly priorityClassName?: string;
+  /** Empty: no preference. */
+  readonly preferredInstanceTypes: readonly string[];
   /** Undefined: the node's default runtime. */
   readonly runtimeClassName?: string;
   readonly rollout: ResolvedRollout;
@@ -552,6 +562,7 @@ export function resolveWorkload(p: WorkloadFields): ResolvedWorkload {
       hostAntiAffinity: scheduling.hostAntiAffinity ?? d.hostAntiAffinity,
       zoneSpread: scheduling.zoneSpread ?? d.zoneSpread,
       priorityClassName: scheduling.priorityClassName,
+      preferredInstanceTypes: scheduling.preferredInstanceTypes ?? [],
       runtimeClassName: scheduling.runtimeClassName,
       rollout: {
         strategy: scheduling.rollout?.strategy ?? d.rolloutStrategy,
@@ -701,6 +712,11 @@ export const schedulingSchema = z
     hostAntiAffinity: z.enum(['required', 'preferred', 'none']).optional(),
     zoneSpread: z.enum(['DoNotSchedule', 'ScheduleAnyway', 'none']).optional(),
     priorityClassName: zDnsSubdomain.optional(),
+    preferredInstanceTypes: z
+      .array(zLabelValue.refine((t) => t.length > 0, 'must name an instance type such as p4d.24xlarge; fix the value'))
+      .min(1, 'must name at least one instance type; leave preferredInstanceTypes out for no preference')
+      .refine((list) => new Set(list).size === list.length, 'names an instance type twice; keep one')
+      .optional(),
     runtimeClassName: zDnsSubdomain.optional(),
     rollout: z
       .object({

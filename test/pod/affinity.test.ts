@@ -67,3 +67,26 @@ describe('taintTolerations', () => {
     expect(taintTolerations([])).toEqual([]);
   });
 });
+
+describe('preferred instance types (scheduling.preferredInstanceTypes)', () => {
+  it('add a preferred node-affinity term on node.kubernetes.io/instance-type beside the required GPU term', async () => {
+    const { podAffinity } = await import('../../src/pod/affinity');
+    const { resolveWorkload } = await import('../../src/spec/workload');
+    const { eksNlbSpec } = await import('../../examples/eks-nlb/spec');
+    const w = resolveWorkload({ resources: eksNlbSpec.resources, scheduling: { preferredInstanceTypes: ['p3.8xlarge', 'p3.16xlarge', 'p4d.24xlarge'] } } as any);
+    const a = podAffinity(w.scheduling, { app: 'x' });
+    expect(a.nodeAffinity!.preferredDuringSchedulingIgnoredDuringExecution).toEqual([
+      { weight: 100, preference: { matchExpressions: [{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['p3.8xlarge', 'p3.16xlarge', 'p4d.24xlarge'] }] } },
+    ]);
+    expect(a.nodeAffinity!.requiredDuringSchedulingIgnoredDuringExecution!.nodeSelectorTerms[0].matchExpressions).toEqual([{ key: 'node-type', operator: 'In', values: ['gpu-inference'] }]);
+  });
+
+  it('are refused empty or repeated', async () => {
+    const { validateSpec } = await import('../../src');
+    const { eksNlbSpec } = await import('../../examples/eks-nlb/spec');
+    expect(validateSpec({ ...eksNlbSpec, scheduling: { ...eksNlbSpec.scheduling, preferredInstanceTypes: [] } })).toEqual([
+      'scheduling.preferredInstanceTypes (an empty list) must name at least one instance type; leave preferredInstanceTypes out for no preference',
+    ]);
+    expect(validateSpec({ ...eksNlbSpec, scheduling: { ...eksNlbSpec.scheduling, preferredInstanceTypes: ['c5.4xlarge', 'c5.4xlarge'] } })[0]).toMatch(/^scheduling\.preferredInstanceTypes \(a list of 2\) names an instance type twice; keep one$/);
+  });
+});

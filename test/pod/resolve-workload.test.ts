@@ -18,6 +18,7 @@ describe('resolveWorkload', () => {
       hostAntiAffinity: 'preferred',
       zoneSpread: 'ScheduleAnyway',
       priorityClassName: undefined,
+      preferredInstanceTypes: [],
       rollout: { strategy: 'surge', spareGpuCapacity: undefined, nodeProvisioning: Duration.minutes(5), imagePull: Duration.minutes(5) },
     });
     expect(w.probes.path).toBe('/api/v1/health');
@@ -67,6 +68,7 @@ describe('resolveWorkload', () => {
         hostAntiAffinity: 'required',
         zoneSpread: 'DoNotSchedule',
         priorityClassName: 'gpu-high',
+        preferredInstanceTypes: ['g6.xlarge'],
         rollout: { strategy: 'replace', spareGpuCapacity: false, nodeProvisioning: Duration.minutes(2), imagePull: Duration.seconds(30) },
       },
       probes: {
@@ -106,6 +108,7 @@ describe('resolveWorkload', () => {
       hostAntiAffinity: 'required',
       zoneSpread: 'DoNotSchedule',
       priorityClassName: 'gpu-high',
+      preferredInstanceTypes: ['g6.xlarge'],
       rollout: { strategy: 'replace', spareGpuCapacity: false, nodeProvisioning: Duration.minutes(2), imagePull: Duration.seconds(30) },
     });
     expect([w.probes.path, w.probes.livenessPath, w.probes.readinessPath]).toEqual(['/health', '/live', '/ready']);
