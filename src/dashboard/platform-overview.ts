@@ -185,7 +185,8 @@ export const platformOverviewInputSchema = z
     dcgm: dcgmConfigSchema.default(DEFAULT_DCGM),
     gpuResourceName: z
       .string()
-      .regex(GPU_RESOURCE, 'must be an extended resource name such as nvidia.com/gpu (a domain, "/", a name), without "requests."; fix the name')
+      .regex(GPU_RESOURCE, 'must be an extended resource name such as nvidia.com/gpu (a domain, "/", a name); fix the name')
+      .refine((name) => !name.startsWith(PLATFORM_QUOTA_KEYS.requestsPrefix), 'must be the resource name without "requests." (the quota key adds it); e.g. nvidia.com/gpu')
       .default(PLATFORM_QUOTA_KEYS.defaultGpuResource),
     tags: z.array(z.string().min(1, 'must not be empty; remove the tag')).default([MANAGED_BY]),
     refresh: z.string().regex(GRAFANA_INTERVAL, 'must be a Grafana interval like "30s" or "1m"; fix the value').default('30s'),
