@@ -50,6 +50,10 @@ describe('diff rules', () => {
     expect(findings([obj('v1', 'Service', 's', { ports: [{ port: 80 }] })], [obj('v1', 'Service', 's', { type: 'NodePort', ports: [{ port: 80 }] })])).toEqual(['AII-D015 notice spec.type undefined->"NodePort"']);
   });
 
+  it('AII-D016: a new LoadBalancer Service is a notice naming its scheme', () => {
+    expect(reviewManifests(set('base', []), set('head', [lbSvc()])).findings.map((f) => `${f.id} ${f.level} ${f.message}`)).toEqual(['AII-D016 notice a new load balancer is created (scheme internal)']);
+  });
+
   it('AII-D030: removing the scheme annotation keeps the NLB; internet-facing -> internal replaces it', () => {
     expect(findings([lbSvc({ 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing' })], [lbSvc()])).toEqual([
       'AII-D030 destructive metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] "internet-facing"->"internal"',
