@@ -22,7 +22,9 @@ export interface PlatformWorkload {
   readonly deploymentName: string;
   /**
    * Name of its HorizontalPodAutoscaler (kube-state-metrics `horizontalpodautoscaler`
-   * label). KEDA writes the HPA of a ScaledObject as `keda-hpa-<scaledobject name>`.
+   * label). KEDA names the HPA of a ScaledObject `keda-hpa-<scaledobject name>`, or
+   * `spec.advanced.horizontalPodAutoscalerConfig.name` when that is set (kedacore/keda
+   * controllers/keda/hpa.go getHPAName).
    * @default - no autoscaler: the stat shows the Deployment's spec replicas beside the available ones
    */
   readonly hpaName?: string;
