@@ -2,7 +2,7 @@
  * Pack `autoscaling`: the disruption budget against the replica floor, the VPA against the
  * HPA (or KEDA), and the latency the autoscaler aims at against the SLO the alerts promise.
  */
-import { ADAPTER_METRIC_NAMES, RULE_IDS } from '../conventions';
+import { ADAPTER_METRIC_NAMES, AlertName, RULE_IDS } from '../conventions';
 import { DefaultedValue } from '../spec/problems';
 import { problem } from './message';
 import { describeObject, findTarget, isObject, nameOf, namespaceOf, quantityValue, SCALABLE_KINDS, selectorMatches } from './objects';
@@ -107,8 +107,8 @@ const VPA_DEFAULT_UPDATE_MODE = 'Recreate';
 /** Names under which the library's prometheus-adapter rules serve the p95 latency. */
 const LATENCY_P95_METRICS: ReadonlySet<string> = new Set(Object.values(ADAPTER_METRIC_NAMES.presets).map((p) => p.latencyP95));
 
-/** The SLO alert the library writes for the p95 latency objective (src/alerts/catalogue.ts). */
-export const LATENCY_SLO_ALERT = 'InferenceLatencyP95SLOBreach';
+/** The SLO alert the library writes for the p95 latency objective (src/alerts/catalogue.ts; typed against ALERT_NAMES). */
+export const LATENCY_SLO_ALERT: AlertName = 'InferenceLatencyP95SLOBreach';
 
 /** `histogram_quantile(q, ... <name>_bucket ...)` (and a trailing `> N`): the quantile, the histogram and the threshold. */
 export function parseQuantileQuery(expr: string): { quantile: number; histogram: string; threshold?: number } | undefined {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SUPPRESS_RULES_ANNOTATION } from '../../src/conventions';
 import { checkObjects } from '../../src/rules/check';
@@ -70,5 +71,25 @@ describe('formatFinding', () => {
     expect(checkObjects(objects).findings.map(formatFinding)).toEqual([
       'AII-R020 image-pinned: Deployment shop/llm: spec.template.spec.containers[0].image ("nginx") has no tag, so it means :latest (container "server"); pin a release tag or a digest',
     ]);
+  });
+});
+
+describe('checkObjects on arbitrary input', () => {
+  it('never throws, whatever the fields of objects of the kinds the rules read hold', () => {
+    const kinds = fc.constantFrom('Deployment', 'Pod', 'CronJob', 'Service', 'PodDisruptionBudget', 'NetworkPolicy', 'HorizontalPodAutoscaler', 'ScaledObject', 'VerticalPodAutoscaler', 'ServiceMonitor', 'PrometheusRule', 'Namespace');
+    const junk = fc.anything({ maxDepth: 4, withNullPrototype: false });
+    const object = fc.record({
+      apiVersion: fc.constantFrom('apps/v1', 'v1', 'keda.sh/v1alpha1', 'monitoring.coreos.com/v1', 'autoscaling.k8s.io/v1'),
+      kind: kinds,
+      metadata: fc.oneof(junk, fc.record({ name: fc.constantFrom('a', 'b'), namespace: fc.constantFrom('x', undefined), annotations: fc.oneof(junk, fc.constant({ [SUPPRESS_RULES_ANNOTATION]: '[{"id":"AII-R020"}]' })) })),
+      spec: fc.oneof(junk, fc.record({ template: fc.oneof(junk, fc.record({ metadata: junk, spec: fc.record({ containers: fc.oneof(junk, fc.array(junk)) }) })), selector: junk, ports: junk, metrics: junk, triggers: junk })),
+    });
+    fc.assert(
+      fc.property(fc.array(object, { maxLength: 8 }), (objects) => {
+        const r = checkObjects(objects);
+        expect(r.objectCount).toBe(objects.length);
+      }),
+      { numRuns: 400 },
+    );
   });
 });
