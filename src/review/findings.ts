@@ -383,45 +383,6 @@ export const DIFF_RULES: readonly DiffRule[] = [
     },
   },
   {
-    id: 'AII-D034',
-    rule: 'pod-template-changed',
-    level: 'notice',
-    why: 'A change of the pod template replaces every pod by a rolling update: each new GPU pod is scheduled, pulls the image and loads the model (minutes), and the rollout holds surge capacity while it runs.',
-    fix: 'Roll out when the spare GPU capacity allows a surge pod; watch the rollout (kubectl rollout status) and the readiness of the new pods.',
-    check: (d) => {
-      if (!changed(d) || !WORKLOADS.some((k) => is(d.base.object, 'apps', k))) return [];
-      const n = d.changes.filter((c) => c.pathText.startsWith('spec.template.')).length;
-      return n === 0 ? [] : [{ path: 'spec.template', message: `the pod template changes (${n} field${n === 1 ? '' : 's'}): every pod is replaced` }];
-    },
-  },
-  {
-    id: 'AII-D035',
-    rule: 'config-change-not-rolled-out',
-    level: 'notice',
-    why: 'Environment variables from a ConfigMap or Secret are read when a container starts: changing the data does not change running pods, which keep the old values until they restart (a mounted volume is refreshed by the kubelet, environment variables never).',
-    fix: 'Restart the workload after applying (kubectl rollout restart), or make the pod template change with the data (a hash of it in a pod annotation).',
-    check: (d, all) => {
-      if (!changed(d) || !is(d.base.object, '', 'ConfigMap', 'Secret')) return [];
-      if (deepEqual(d.base.object.data, d.head.object.data) && deepEqual(d.base.object.stringData, d.head.object.stringData)) return [];
-      const { kind, namespace, name } = d.head.id;
-      const refKey = kind === 'ConfigMap' ? 'configMapRef' : 'secretRef';
-      const keyRef = kind === 'ConfigMap' ? 'configMapKeyRef' : 'secretKeyRef';
-      const hits: Hit[] = [];
-      for (const w of all) {
-        const o = w.head?.object;
-        if (!w.head || w.head.id.namespace !== namespace || !WORKLOADS.some((k) => is(o, 'apps', k))) continue;
-        if (w.status === 'changed' && w.changes.some((c) => c.pathText.startsWith('spec.template.'))) continue;
-        const pod = getPath(o, 'spec', 'template', 'spec') as K8sObject | undefined;
-        const containers = [...((pod?.containers ?? []) as K8sObject[]), ...((pod?.initContainers ?? []) as K8sObject[])];
-        const uses = containers.some(
-          (c) => ((c.envFrom ?? []) as K8sObject[]).some((e) => e?.[refKey]?.name === name) || ((c.env ?? []) as K8sObject[]).some((e) => e?.valueFrom?.[keyRef]?.name === name),
-        );
-        if (uses) hits.push({ message: `${describeId(w.head.id)} reads it as environment variables and its pod template is unchanged: its pods keep the old values` });
-      }
-      return hits;
-    },
-  },
-  {
     id: 'AII-D040',
     rule: 'max-replicas-lowered',
     level: 'interrupting',
@@ -525,6 +486,45 @@ export const DIFF_RULES: readonly DiffRule[] = [
         const rb = b.get(name);
         if (!rb) hits.push({ path: `spec.groups[name=${ra.group}].rules[rule=record:${name}]`, old: ra.expr, message: `recording rule ${name} is removed` });
         else if (!deepEqual(ra.expr, rb.expr)) hits.push(fieldHit(`spec.groups[name=${rb.group}].rules[rule=record:${name}].expr`, ra.expr, rb.expr, `recording rule ${name}: expr changes`));
+      }
+      return hits;
+    },
+  },
+  {
+    id: 'AII-D060',
+    rule: 'pod-template-changed',
+    level: 'notice',
+    why: 'A change of the pod template replaces every pod by a rolling update: each new GPU pod is scheduled, pulls the image and loads the model (minutes), and the rollout holds surge capacity while it runs.',
+    fix: 'Roll out when the spare GPU capacity allows a surge pod; watch the rollout (kubectl rollout status) and the readiness of the new pods.',
+    check: (d) => {
+      if (!changed(d) || !WORKLOADS.some((k) => is(d.base.object, 'apps', k))) return [];
+      const n = d.changes.filter((c) => c.pathText.startsWith('spec.template.')).length;
+      return n === 0 ? [] : [{ path: 'spec.template', message: `the pod template changes (${n} field${n === 1 ? '' : 's'}): every pod is replaced` }];
+    },
+  },
+  {
+    id: 'AII-D061',
+    rule: 'config-change-not-rolled-out',
+    level: 'notice',
+    why: 'Environment variables from a ConfigMap or Secret are read when a container starts: changing the data does not change running pods, which keep the old values until they restart (a mounted volume is refreshed by the kubelet, environment variables never).',
+    fix: 'Restart the workload after applying (kubectl rollout restart), or make the pod template change with the data (a hash of it in a pod annotation).',
+    check: (d, all) => {
+      if (!changed(d) || !is(d.base.object, '', 'ConfigMap', 'Secret')) return [];
+      if (deepEqual(d.base.object.data, d.head.object.data) && deepEqual(d.base.object.stringData, d.head.object.stringData)) return [];
+      const { kind, namespace, name } = d.head.id;
+      const refKey = kind === 'ConfigMap' ? 'configMapRef' : 'secretRef';
+      const keyRef = kind === 'ConfigMap' ? 'configMapKeyRef' : 'secretKeyRef';
+      const hits: Hit[] = [];
+      for (const w of all) {
+        const o = w.head?.object;
+        if (!w.head || w.head.id.namespace !== namespace || !WORKLOADS.some((k) => is(o, 'apps', k))) continue;
+        if (w.status === 'changed' && w.changes.some((c) => c.pathText.startsWith('spec.template.'))) continue;
+        const pod = getPath(o, 'spec', 'template', 'spec') as K8sObject | undefined;
+        const containers = [...((pod?.containers ?? []) as K8sObject[]), ...((pod?.initContainers ?? []) as K8sObject[])];
+        const uses = containers.some(
+          (c) => ((c.envFrom ?? []) as K8sObject[]).some((e) => e?.[refKey]?.name === name) || ((c.env ?? []) as K8sObject[]).some((e) => e?.valueFrom?.[keyRef]?.name === name),
+        );
+        if (uses) hits.push({ message: `${describeId(w.head.id)} reads it as environment variables and its pod template is unchanged: its pods keep the old values` });
       }
       return hits;
     },

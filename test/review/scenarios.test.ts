@@ -199,7 +199,7 @@ describe('in-place changes', () => {
   it('reports a config change as a rollout (the checksum annotation changes the pod template), not as a stale config', () => {
     const head = { ...eksNlbSpec, config: { ...eksNlbSpec.config!, performance: { ...eksNlbSpec.config!.performance!, maxBatchSize: 16 } } };
     const r = review(repoOf(eksNlbSpec, head));
-    expect(r.findings.map((f) => [f.id, f.object, f.message])).toEqual([['AII-D034', 'Deployment pixelated-prod/ai-inference', 'the pod template changes (1 field): every pod is replaced']]);
+    expect(r.findings.map((f) => [f.id, f.object, f.message])).toEqual([['AII-D060', 'Deployment pixelated-prod/ai-inference', 'the pod template changes (1 field): every pod is replaced']]);
   });
 
   it('flags a ConfigMap edited by hand, without a pod template change, as not reaching the running pods', () => {
@@ -211,7 +211,7 @@ describe('in-place changes', () => {
       ),
     );
     expect(r.findings.map((f) => [f.id, f.object, f.message])).toEqual([
-      ['AII-D035', 'ConfigMap pixelated-prod/ai-inference-config', 'Deployment pixelated-prod/ai-inference reads it as environment variables and its pod template is unchanged: its pods keep the old values'],
+      ['AII-D061', 'ConfigMap pixelated-prod/ai-inference-config', 'Deployment pixelated-prod/ai-inference reads it as environment variables and its pod template is unchanged: its pods keep the old values'],
     ]);
   });
 
