@@ -6,6 +6,7 @@ import { diffValues } from './diff';
 import { findChanges } from './findings';
 import { describeId } from './load';
 import { matchObjects, nameMapping } from './match';
+import { redactChange, redactFinding } from './redact';
 import { ManifestSet, ObjectDiff, Review } from './types';
 
 const STATUS_ORDER: Record<ObjectDiff['status'], number> = { removed: 0, renamed: 1, changed: 2, added: 3, unchanged: 4 };
@@ -24,7 +25,13 @@ export function reviewManifests(base: ManifestSet, head: ManifestSet): Review {
     return p.base ? { status: 'removed', base: p.base, changes: [] } : { status: 'added', head: p.head, changes: [] };
   });
   objects.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || label(a).localeCompare(label(b)));
-  return { base, head, objects, findings: findChanges(objects) };
+  // Rules read the real values; what is printed never holds a Secret's data or a credential.
+  const findings = findChanges(objects).map((f) => {
+    const d = objects.find((o) => describeId((o.base ?? o.head)!.id) === f.object && (o.base ?? o.head)!.file === f.file);
+    return redactFinding(f, (d?.base ?? d?.head)?.object.kind === 'Secret');
+  });
+  const shown = objects.map((d) => (d.changes.length === 0 ? d : { ...d, changes: d.changes.map((c) => redactChange(c, d.base?.object, d.head?.object)) }));
+  return { base, head, objects: shown, findings };
 }
 
 function label(d: ObjectDiff): string {

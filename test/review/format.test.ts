@@ -59,3 +59,25 @@ describe('formatReview with one identity in two files', () => {
     expect(formatReview(r, 'text')).toContain('Findings: 1 destructive, 0 interrupting, 1 notice\nSkipped (both sides) helm/values.yaml:1: not a Kubernetes object (no apiVersion and kind)\n');
   });
 });
+
+describe('secrets in the diff', () => {
+  it('never prints a Secret\'s data, nor a value that looks like a credential', () => {
+    const secret = (v: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'prod' }, data: { token: v } });
+    const dep = (env: { name: string; value: string }[], url: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd', namespace: 'prod' },
+      spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { annotations: { url } }, spec: { containers: [{ name: 'c', env }] } } },
+    });
+    const r = reviewManifests(
+      set('base', [secret('c2VjcmV0LW9uZQ=='), dep([{ name: 'DB_PASSWORD', value: 'hunter2-old' }], 'postgres://app:oldpass@db:5432/x')]),
+      set('head', [secret('c2VjcmV0LXR3bw=='), dep([{ name: 'DB_PASSWORD', value: 'hunter2-new' }, { name: 'API_TOKEN', value: 'tok-abc-123' }], 'postgres://app:newpass@db:5432/x')]),
+    );
+    for (const format of ['text', 'markdown', 'json'] as const) {
+      const out = formatReview(r, format);
+      for (const leak of ['c2VjcmV0', 'hunter2', 'tok-abc', 'oldpass', 'newpass']) expect(out).not.toContain(leak);
+      expect(out).toContain('(value hidden)');
+    }
+    expect(r.objects.find((o) => o.base?.id.kind === 'Secret')!.changes).toEqual([expect.objectContaining({ pathText: 'data.token', old: '(value hidden)', new: '(value hidden)' })]);
+  });
+});
