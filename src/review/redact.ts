@@ -49,7 +49,13 @@ export function redactFinding(f: DiffFinding, secret: boolean): DiffFinding {
   const key = /([A-Za-z0-9_.-]+)"?\]?$/.exec(f.path ?? '')?.[1] ?? '';
   const hide = (v: unknown) => (secret ? HIDDEN_VALUE : hideCredentials(v, key));
   const out: { -readonly [K in keyof DiffFinding]: DiffFinding[K] } = { ...f };
-  if (f.old !== undefined) out.old = hide(f.old);
-  if (f.new !== undefined) out.new = hide(f.new);
+  for (const side of ['old', 'new'] as const) {
+    const raw = f[side];
+    if (raw === undefined) continue;
+    const hidden = hide(raw);
+    out[side] = hidden;
+    // A message that quotes a hidden value quotes the placeholder instead.
+    if (hidden !== raw) for (const text of [typeof raw === 'string' ? raw : JSON.stringify(raw)]) if (text) out.message = out.message.split(text).join(HIDDEN_VALUE);
+  }
   return out;
 }

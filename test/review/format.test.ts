@@ -78,6 +78,12 @@ describe('secrets in the diff', () => {
       for (const leak of ['c2VjcmV0', 'hunter2', 'tok-abc', 'oldpass', 'newpass']) expect(out).not.toContain(leak);
       expect(out).toContain('(value hidden)');
     }
+    // A rule message quoting a value quotes the placeholder.
+    const annotated = (v: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'lb', namespace: 'prod', annotations: { 'service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol': v } }, spec: { type: 'LoadBalancer', loadBalancerClass: 'service.k8s.aws/nlb' } });
+    const hc = reviewManifests(set('base', [annotated('http')]), set('head', [annotated('postgres://u:pw-secret@h/db')]));
+    expect(hc.findings.map((f) => [f.id, f.new, f.message])).toEqual([
+      ['AII-D033', '(value hidden)', 'metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol"]: http -> (value hidden)'],
+    ]);
     expect(r.objects.find((o) => o.base?.id.kind === 'Secret')!.changes).toEqual([expect.objectContaining({ pathText: 'data.token', old: '(value hidden)', new: '(value hidden)' })]);
   });
 });
