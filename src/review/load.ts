@@ -161,13 +161,19 @@ function parseManifest(side: Side, arg: string, file: string, text: string, obje
       const at = first.linePos?.[0]?.line ?? line;
       throw new ReviewInputError(side, arg, `${file}:${at} is not valid YAML (${first.message.split('\n')[0]})`);
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
+      throw new ReviewInputError(side, arg, `${file}:${line} cannot be read (${(e as Error).message.split('\n')[0]})`);
+    }
     if (value === null || value === undefined) continue;
     if (!isObject(value) || typeof value.kind !== 'string' || typeof value.apiVersion !== 'string') {
       skipped.push({ file, line, reason: 'not a Kubernetes object (no apiVersion and kind)' });
       continue;
     }
-    const items = value.kind === 'List' || (value.kind.endsWith('List') && Array.isArray(value.items)) ? (value.items as unknown[]) : [value];
+    const isList = value.kind.endsWith('List') && (value.kind === 'List' || Array.isArray(value.items));
+    const items: unknown[] = isList ? (Array.isArray(value.items) ? value.items : []) : [value];
     for (const item of items) {
       if (!isObject(item) || typeof item.kind !== 'string' || typeof item.apiVersion !== 'string') {
         skipped.push({ file, line, reason: 'a List item that is not a Kubernetes object (no apiVersion and kind)' });

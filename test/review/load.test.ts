@@ -81,7 +81,7 @@ describe('loadSource from the filesystem', () => {
     dirs.push(dir);
     writeRepoFile(dir, 'dist/a.yaml', `${cm('a')}---\n# empty\n---\nrules: []\n`);
     writeRepoFile(dir, 'dist/helm/values.yaml', 'rules:\n  custom: []\n');
-    writeRepoFile(dir, 'dist/list.yaml', 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Secret\n    metadata: { name: s }\n');
+    writeRepoFile(dir, 'dist/list.yaml', 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Secret\n    metadata: { name: s }\n---\napiVersion: v1\nkind: List\n');
     const set = loadSource('head', 'dist', dir);
     expect(set.objects.map((o) => `${o.id.kind} ${o.id.name}`)).toEqual(['ConfigMap a', 'Secret s']);
     expect(set.skipped).toEqual([
