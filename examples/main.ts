@@ -7,6 +7,8 @@ import { eksNlb } from './eks-nlb/app';
 import { eksNlbKeda } from './eks-nlb-keda/app';
 import { eksVllm } from './eks-vllm/app';
 import { gkeL4 } from './gke-l4/app';
+import { opifex } from './opifex/app';
+import { sutazai } from './sutazai/app';
 
 /**
  * Every example, one file per chart: dist/<chart>.k8s.yaml. The output folder comes from
@@ -18,6 +20,8 @@ export function buildApp(): App {
   eksNlbKeda(app);
   eksVllm(app);
   gkeL4(app);
+  opifex(app);
+  sutazai(app);
   return app;
 }
 

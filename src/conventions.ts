@@ -388,6 +388,33 @@ export type RuleId = (typeof RULE_IDS)[keyof typeof RULE_IDS];
 
 // ---- end of the policy rule pack block ----------------------------------------------------
 
+// ---- ingress-nginx (NginxIngress, IngressControllerServiceMonitor) --------------------
+
+/**
+ * Ids of the notes the ingress-nginx provider returns where the controller cannot do per
+ * Ingress what the options ask, and what holds instead (`ingressNginxNotes`). Same form as
+ * WARNING_IDS, so the chart can print them as synth warnings (AII-W070 onwards, apart from
+ * the platform's W05x and Traefik's W06x). Never reuse a retired id.
+ */
+export const INGRESS_NGINX_NOTE_IDS = {
+  /** loadBalancing 'least-connections': the controller has no least_conn; ewma is written. */
+  leastConnections: 'AII-W070',
+  /** passiveHealthCheck (max_fails/fail_timeout): no such controller setting; retries and readiness hold. */
+  passiveHealthCheck: 'AII-W071',
+  /** upstreamKeepaliveConnections: a controller ConfigMap setting shared by every backend, not per Ingress. */
+  upstreamKeepalive: 'AII-W072',
+  /** A rate limit: per client address and per controller replica, rejected with 503 unless the controller says otherwise. */
+  rateLimitScope: 'AII-W073',
+} as const;
+
+export type IngressNginxNoteId = (typeof INGRESS_NGINX_NOTE_IDS)[keyof typeof INGRESS_NGINX_NOTE_IDS];
+
+/** The Secret cert-manager writes an Ingress's certificate into, when the TLS options name none. */
+export function ingressTlsSecretName(ingressName: string): string {
+  return `${ingressName}-tls`;
+}
+
+// ---- end of the ingress-nginx block -----------------------------------------------------
 
 // ---- platform scheduling, quota and node pools (issue 12) -------------------------------
 // Names the platform-level constructs invent (PriorityClasses, PlatformResourceQuota,
@@ -479,30 +506,67 @@ export const TRAEFIK_NOTE_IDS = {
 
 export type TraefikNoteId = (typeof TRAEFIK_NOTE_IDS)[keyof typeof TRAEFIK_NOTE_IDS];
 
-// ---- ingress-nginx (NginxIngress, IngressControllerServiceMonitor) --------------------
+// ---- the platform chart (InferencePlatformChart, issue 12) --------------------------------
 
 /**
- * Ids of the notes the ingress-nginx provider returns where the controller cannot do per
- * Ingress what the options ask, and what holds instead (`ingressNginxNotes`). Same form as
- * WARNING_IDS, so the chart can print them as synth warnings (AII-W070 onwards, apart from
- * the platform's W05x and Traefik's W06x). Never reuse a retired id.
+ * Ids of the platform chart's own checks between workloads. Errors: a platform with one of
+ * them synthesizes nothing.
  */
-export const INGRESS_NGINX_NOTE_IDS = {
-  /** loadBalancing 'least-connections': the controller has no least_conn; ewma is written. */
-  leastConnections: 'AII-W070',
-  /** passiveHealthCheck (max_fails/fail_timeout): no such controller setting; retries and readiness hold. */
-  passiveHealthCheck: 'AII-W071',
-  /** upstreamKeepaliveConnections: a controller ConfigMap setting shared by every backend, not per Ingress. */
-  upstreamKeepalive: 'AII-W072',
-  /** A rate limit: per client address and per controller replica, rejected with 503 unless the controller says otherwise. */
-  rateLimitScope: 'AII-W073',
+export const PLATFORM_CHECK_IDS = {
+  duplicateRelease: 'AII-P001',
+  foreignNamespace: 'AII-P002',
+  workloadCreatesNamespace: 'AII-P003',
+  unknownPriorityClass: 'AII-P004',
+  adapterMetricConflict: 'AII-P005',
+  routeToUnknownWorkload: 'AII-P006',
+  duplicateRoutePath: 'AII-P007',
+  routeWithoutService: 'AII-P008',
+  nodePoolUnknownInstance: 'AII-P009',
+  ingressBlockedByNetworkPolicy: 'AII-P010',
 } as const;
 
-export type IngressNginxNoteId = (typeof INGRESS_NGINX_NOTE_IDS)[keyof typeof INGRESS_NGINX_NOTE_IDS];
+/** Platform warnings of the chart itself (the constructs' notes have their own ids). */
+export const PLATFORM_CHART_WARNING_IDS = {
+  /** An ingress without TLS: the routes are served in plain HTTP. */
+  ingressWithoutTls: 'AII-W058',
+  /** least-connections asked of Traefik, which balances by weighted round robin only. */
+  traefikLeastConnections: 'AII-W066',
+} as const;
 
-/** The Secret cert-manager writes an Ingress's certificate into, when the TLS options name none. */
-export function ingressTlsSecretName(ingressName: string): string {
-  return `${ingressName}-tls`;
+/** app.kubernetes.io/component of the platform's ingress objects. */
+export const PLATFORM_INGRESS_COMPONENT = 'ingress';
+/** app.kubernetes.io/component of the platform overview dashboard. */
+export const PLATFORM_OVERVIEW_COMPONENT = 'monitoring';
+
+/** The platform overview dashboard's ConfigMap: `<platform>-overview-dashboard`. */
+export function platformObjectNames(platform: string) {
+  return {
+    overviewDashboard: `${platform}-overview-dashboard`,
+    ingress: `${platform}-ingress`,
+    quota: `${platform}-quota`,
+    ingressControllerMonitor: `${platform}-ingress-controller`,
+  } as const;
 }
+// Pod names, as the Kubernetes controllers derive them from the Deployment's name.
+/**
+ * Pods of a Deployment are named `<replicaset>-<5 random alphanumerics>`, the ReplicaSet
+ * `<deployment>-<pod-template hash>` (kubernetes/kubernetes pkg/controller/deployment/sync.go
+ * getNewReplicaSet; the hash is a safe-encoded FNV-32 of the template, at most 10
+ * characters). The generated base `<replicaset>-` is cut to 58 characters
+ * (staging/src/k8s.io/apiserver/pkg/storage/names/generate.go, MaxGeneratedNameLength).
+ */
+const POD_NAME = { maxGeneratedBase: 58, maxHashLength: 10 } as const;
 
-// ---- end of the ingress-nginx block -----------------------------------------------------
+/**
+ * A regex matching the pods of `deployment` only, so that `llm` does not take in the pods
+ * of `llm-small` in the same namespace: `<deployment>-<hash>-<suffix>`. When the name is
+ * too long for the hash to survive the cut, the prefix that survives (then a neighbour with
+ * the same 47+ character prefix would match too).
+ */
+export function deploymentPodRegex(deployment: string): string {
+  const escaped = (s: string) => s.replace(/\./g, '\\\\.');
+  if (deployment.length + 1 + POD_NAME.maxHashLength + 1 <= POD_NAME.maxGeneratedBase) return `${escaped(deployment)}-[a-z0-9]+-[a-z0-9]+`;
+  if (deployment.length + 1 <= POD_NAME.maxGeneratedBase) return `${escaped(deployment)}-.*`;
+  return `${escaped(deployment.slice(0, POD_NAME.maxGeneratedBase))}.*`;
+}
+// ---- end of the platform chart block ------------------------------------------------------

@@ -4,6 +4,11 @@
 
 // The chart and the spec.
 export { AiInferenceChart, AiInferenceChartProps } from './chart/ai-inference-chart';
+export { InferencePlatformChart, InferencePlatformChartProps, SuppressedPlatformWarning } from './chart/platform-chart';
+export { validatePlatformSpec } from './chart/platform-validate';
+export type { InferenceServiceConstructs } from './chart/build-service';
+export type { PlatformSpec, PlatformIngress, PlatformIngressRoute, PlatformIngressRetries, PlatformRetryCondition, PlatformNodePool, PlatformPriorityClass, PlatformQuota, PlatformChartWarningId } from './spec/platform';
+export { INGRESS_CONTROLLER_DEFAULTS, SYSTEM_PRIORITY_CLASSES } from './spec/platform';
 export { validateSpec } from './chart/validate';
 export type { AiInferenceSpec, DisruptionSpec, ModelSpec, SloSpec, WarningsSpec, WarningSuppression } from './spec/spec';
 export type { Warning } from './chart/findings/types';
@@ -30,7 +35,7 @@ export type {
   VpaUpdateMode,
 } from './spec/scaling';
 export type { ScalingBehavior, ScalingPolicy, ScalingRules, ResolvedScalingBehavior, ResolvedScalingRules } from './spec/behavior';
-export { SEED_BEHAVIOR } from './spec/behavior';
+export { SCALING_PROFILES, SEED_BEHAVIOR } from './spec/behavior';
 export type {
   AverageValueTarget,
   CustomSignalName,

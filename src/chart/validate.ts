@@ -13,13 +13,14 @@ export function validateSpec(spec: unknown): string[] {
   return checkSpec(spec).problems;
 }
 
-interface SpecCheck {
+export interface SpecCheck {
   readonly problems: string[];
   /** Present when there is no problem. */
   readonly checked?: { readonly spec: AiInferenceSpec; readonly wirings: ChartWirings; readonly findings: Findings };
 }
 
-function checkSpec(spec: unknown): SpecCheck {
+/** Every problem of one service spec, and (when there is none) its wirings and findings. */
+export function checkSpec(spec: unknown): SpecCheck {
   const shape = specProblems(spec);
   if (shape.length > 0) return { problems: shape };
   const s = spec as AiInferenceSpec;

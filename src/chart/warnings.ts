@@ -13,14 +13,20 @@ export interface SuppressedWarning extends Warning {
   readonly reason: string;
 }
 
+/** Any finding with an id and a message: a service's Warning, or a platform's note. */
+export interface IdentifiedWarning {
+  readonly id: string;
+  readonly message: string;
+}
+
 /** The warnings to print, and the ones the spec suppresses (in finding order). */
-export function applySuppressions(
-  warnings: readonly Warning[],
-  suppressions: readonly WarningSuppression[] = [],
-): { readonly shown: Warning[]; readonly suppressed: SuppressedWarning[] } {
-  const reasons = new Map(suppressions.map((s) => [s.id, s.reason] as const));
-  const shown: Warning[] = [];
-  const suppressed: SuppressedWarning[] = [];
+export function applySuppressions<W extends IdentifiedWarning = Warning>(
+  warnings: readonly W[],
+  suppressions: readonly { readonly id: string; readonly reason: string }[] = [],
+): { readonly shown: W[]; readonly suppressed: (W & { readonly reason: string })[] } {
+  const reasons = new Map<string, string>(suppressions.map((s) => [s.id, s.reason] as const));
+  const shown: W[] = [];
+  const suppressed: (W & { readonly reason: string })[] = [];
   for (const w of warnings) {
     const reason = reasons.get(w.id);
     if (reason === undefined) shown.push(w);
@@ -38,7 +44,7 @@ export function suppressionAnnotation(suppressions: readonly WarningSuppression[
 }
 
 /** The text of one printed warning: `<construct path>: <id> <message>`. */
-export function warningText(path: string, w: Warning): string {
+export function warningText(path: string, w: IdentifiedWarning): string {
   return `${path}: ${w.id} ${w.message} (to accept it, add { id: '${w.id}', reason } to the spec's warnings.suppress)`;
 }
 
@@ -53,7 +59,7 @@ export function warningText(path: string, w: Warning): string {
  * nothing new to say. A chart that is never synthesized prints nothing (its `warnings`
  * still lists them).
  */
-export function printOnceAtSynth(scope: Construct, warnings: readonly Warning[]): void {
+export function printOnceAtSynth(scope: Construct, warnings: readonly IdentifiedWarning[]): void {
   if (warnings.length === 0) return;
   let printed = false;
   scope.node.addValidation({

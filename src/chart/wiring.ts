@@ -25,7 +25,7 @@ import { GmpPodMonitoringProps, gmpPodMonitoringPropsSchema } from '../construct
 import { dashboardUid } from '../dashboard/input';
 import { METRIC_PRESETS, MetricScope } from '../metrics/presets';
 import type { MetricPreset, MetricPresetName } from '../spec/metrics';
-import { COMPONENT, HTTP_PORT_NAME, INFERENCE_CONTAINER, commonLabels, objectNames, AlertName } from '../conventions';
+import { COMPONENT, HTTP_PORT_NAME, INFERENCE_CONTAINER, commonLabels, deploymentPodRegex, objectNames, AlertName } from '../conventions';
 import { recordedProblems } from '../spec/problems';
 
 /**
@@ -403,7 +403,7 @@ export function monitoringWirings(spec: AiInferenceSpec, resolved: ResolvedSpec)
   const written: MonitoringSpec = spec.monitoring || {};
   const names = objectNames(spec.release);
   const backend = m.backend;
-  const scope: MetricScope = { namespace: spec.namespace, job: metricJob(spec, resolved), podRegex: `${names.deployment}-.*` };
+  const scope: MetricScope = { namespace: spec.namespace, job: metricJob(spec, resolved), podRegex: deploymentPodRegex(names.deployment) };
   const named = metricPreset(resolved);
   const preset = typeof named === 'string' ? METRIC_PRESETS[named] : named;
   const { dcgm } = resolved.metrics;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ScaledObject, ScaledObjectSpecFallbackBehavior, ScaledObjectSpecTriggers } from '../../imports/keda-keda.sh';
 import { ResolvedScalingBehavior, ScalingBehavior, resolveBehavior, scalingBehaviorSchema } from '../spec/behavior';
 import { autoscalingLabels, gpuSignalProblems, replicaBoundsIssue, zDcgm, zIdentity, zMaxReplicas, zPreset } from '../autoscaling/common';
-import { objectNames } from '../conventions';
+import { deploymentPodRegex, objectNames } from '../conventions';
 import { DcgmConfig, MetricPreset, MetricPresetName, MetricScope } from '../metrics/presets';
 import { CustomSignalName, ScalingSignals, SignalName, scalingSignalsSchema, targetNumber, usedSignals } from '../spec/signals';
 import { DEFAULT_RATE_WINDOW_SECONDS, addSignalPresetIssues, decimalText, kedaQuery, resolvePreset } from '../metrics/signals';
@@ -67,7 +67,7 @@ export interface KedaScaledObjectProps {
   /**
    * Where the service's series live: `job` scopes the service's own series (the scraped
    * Service's name), `podRegex` the dcgm-exporter series.
-   * @default - namespace: `namespace`; job: objectNames(name).internal; podRegex: `<workload name>-.*`
+   * @default - namespace: `namespace`; job: objectNames(name).internal; podRegex: deploymentPodRegex(workload name), `<name>-<hash>-<suffix>`
    */
   readonly scope?: Partial<MetricScope>;
   /** Window of rate() in the request-rate and p95 queries. @default Duration.minutes(2) */
@@ -242,7 +242,7 @@ export class KedaScaledObject extends Construct {
     this.signals = p.signals;
     this.behavior = resolveBehavior(p.behavior);
     // The scope's defaults derive from the other props and the workload.
-    this.scope = withDefaults<MetricScope>({ namespace: p.namespace, job: names.internal, podRegex: `${workload.name}-.*` }, p.scope);
+    this.scope = withDefaults<MetricScope>({ namespace: p.namespace, job: names.internal, podRegex: deploymentPodRegex(workload.name) }, p.scope);
     const options = {
       preset: resolvePreset(p.preset),
       dcgm: p.dcgm,

@@ -115,13 +115,8 @@ export class PrometheusAdapterRules extends Construct {
 
   constructor(scope: Construct, id: string, props: PrometheusAdapterRulesProps) {
     super(scope, id);
-    const p = parseOrThrow(prometheusAdapterRulesPropsSchema, props, `PrometheusAdapterRules ${scope.node.path}/${id}`);
-    this.release = p.name;
-    this.rules = adapterRules(p.signals, {
-      preset: p.preset,
-      dcgm: p.dcgm,
-      rateWindowSeconds: p.rateWindow ? seconds(p.rateWindow) : DEFAULT_RATE_WINDOW_SECONDS,
-    });
+    this.release = props.name;
+    this.rules = adapterRulesOf(props, `PrometheusAdapterRules ${scope.node.path}/${id}`);
   }
 
   /** The metric names this service's rules serve, as its HPA references them. */
@@ -191,6 +186,19 @@ export class PrometheusAdapterRules extends Construct {
       data: { [ADAPTER_CONFIG_KEY]: PrometheusAdapterRules.configYamlFor(props.sources) },
     });
   }
+}
+
+/**
+ * The rules a PrometheusAdapterRules with these props serves, without building it (the
+ * platform chart checks that its workloads' rules fit in one adapter before it builds any).
+ */
+export function adapterRulesOf(props: PrometheusAdapterRulesProps, subject = 'PrometheusAdapterRules'): SignalAdapterRule[] {
+  const p = parseOrThrow(prometheusAdapterRulesPropsSchema, props, subject);
+  return adapterRules(p.signals, {
+    preset: p.preset,
+    dcgm: p.dcgm,
+    rateWindowSeconds: p.rateWindow ? seconds(p.rateWindow) : DEFAULT_RATE_WINDOW_SECONDS,
+  });
 }
 
 function mergedRules(sources: readonly PrometheusAdapterRules[]): AdapterRule[] {

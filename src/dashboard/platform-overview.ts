@@ -4,6 +4,7 @@
  * workload, replicas against the autoscaler's ceiling, request rate and p95 latency, GPU
  * utilization, and the namespace's ResourceQuota usage. Pure: input in, JSON model out.
  */
+import { deploymentPodRegex } from '../conventions';
 import { z } from 'zod';
 import { MANAGED_BY } from '../conventions';
 import { DcgmConfig, DEFAULT_DCGM, METRIC_PRESETS, MetricPreset, MetricPresetName, MetricScope, selector } from '../metrics/presets';
@@ -134,28 +135,6 @@ export const PLATFORM_QUOTA_KEYS = {
   memory: 'requests.memory',
   defaultGpuResource: 'nvidia.com/gpu',
 } as const;
-
-/**
- * Pods of a Deployment are named `<replicaset>-<5 random alphanumerics>`, the ReplicaSet
- * `<deployment>-<pod-template hash>` (kubernetes/kubernetes pkg/controller/deployment/sync.go
- * getNewReplicaSet; the hash is a safe-encoded FNV-32 of the template, at most 10
- * characters). The generated base `<replicaset>-` is cut to 58 characters
- * (staging/src/k8s.io/apiserver/pkg/storage/names/generate.go, MaxGeneratedNameLength).
- */
-const POD_NAME = { maxGeneratedBase: 58, maxHashLength: 10 } as const;
-
-/**
- * A regex matching the pods of `deployment` only, so that `llm` does not take in the pods
- * of `llm-small` in the same namespace: `<deployment>-<hash>-<suffix>`. When the name is
- * too long for the hash to survive the cut, the prefix that survives (then a neighbour with
- * the same 47+ character prefix would match too).
- */
-export function deploymentPodRegex(deployment: string): string {
-  const escaped = (s: string) => s.replace(/\./g, '\\\\.');
-  if (deployment.length + 1 + POD_NAME.maxHashLength + 1 <= POD_NAME.maxGeneratedBase) return `${escaped(deployment)}-[a-z0-9]+-[a-z0-9]+`;
-  if (deployment.length + 1 <= POD_NAME.maxGeneratedBase) return `${escaped(deployment)}-.*`;
-  return `${escaped(deployment.slice(0, POD_NAME.maxGeneratedBase))}.*`;
-}
 
 // A value embedded in a PromQL string literal: no quotes, backslashes or newlines.
 const zPromLabelValue = z.string().min(1, 'must not be empty; set the name').refine((v) => !/["\\\n]/.test(v), {

@@ -67,6 +67,20 @@ export const SEED_BEHAVIOR: ResolvedScalingBehavior = {
 };
 
 /**
+ * Seed 002's two threshold profiles as far as an HPA can express them. The seed's cooldowns
+ * (aggressive: up 30 s, down 120 s; conservative: up 60 s, down 300 s) are the HPA's
+ * stabilization windows: it acts on the most conservative recommendation of the window. Its
+ * separate up and down thresholds (CPU up 60/70/80 %, down 20/30/40 %) have no HPA
+ * counterpart: an HPA holds ONE target per metric and scales both ways around it (with a
+ * 10 % tolerance), so pick the scale-up threshold as the target; the pods it adds bring the
+ * utilization back under it. The policies keep the library's defaults.
+ */
+export const SCALING_PROFILES = {
+  aggressive: { scaleUp: { stabilizationWindowSeconds: 30 }, scaleDown: { stabilizationWindowSeconds: 120 } },
+  conservative: { scaleUp: { stabilizationWindowSeconds: 60 }, scaleDown: { stabilizationWindowSeconds: 300 } },
+} as const satisfies Record<string, ScalingBehavior>;
+
+/**
  * Field ranges of autoscaling/v2 HPAScalingRules and HPAScalingPolicy, as the API server
  * validates them (Kubernetes API reference, HorizontalPodAutoscaler v2; REFERENCE.md).
  */

@@ -331,18 +331,20 @@ export const modelSchema = z
 
 const warningIds = Object.values(WARNING_IDS) as [WarningId, ...WarningId[]];
 
-export const warningsSchema = z
+/** The schema of a `warnings` section whose suppressions may name any of `ids`. */
+export function warningsSchemaOf<I extends string>(ids: readonly [I, ...I[]]) {
+  return z
   .object({
     suppress: z
       .array(
         z
           .object({
-            id: z.enum(warningIds, {
+            id: z.enum(ids as [I, ...I[]], {
               errorMap: (issue, ctx) => {
                 if (issue.code !== z.ZodIssueCode.invalid_enum_value) return { message: ctx.defaultError };
-                const near = nearest(String(issue.received), warningIds);
+                const near = nearest(String(issue.received), ids);
                 return {
-                  message: `names no warning of this library; the ids are ${warningIds.map((id) => JSON.stringify(id)).join(', ')}${near ? `; did you mean ${JSON.stringify(near)}?` : '; copy the id the printed warning starts with'}`,
+                  message: `names no warning of this library; the ids are ${ids.map((id) => JSON.stringify(id)).join(', ')}${near ? `; did you mean ${JSON.stringify(near)}?` : '; copy the id the printed warning starts with'}`,
                 };
               },
             }),
@@ -364,7 +366,10 @@ export const warningsSchema = z
       })
       .optional(),
   })
-  .strict() satisfies z.ZodType<WarningsSpec>;
+  .strict();
+}
+
+export const warningsSchema = warningsSchemaOf(warningIds) satisfies z.ZodType<WarningsSpec>;
 
 /** The shape of the whole spec, section by section. */
 export const specShapeSchema = z

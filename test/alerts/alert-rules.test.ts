@@ -143,8 +143,8 @@ describe('alert rules of the seed service (99.9 %, p95 2 s, p99 3 s, 1 %, 1000 r
     const rule = ruleOf(seedGroups, 'InferenceModelLoadFailed');
     expect(rule.for).toBeUndefined();
     expect(rule.expr).toContain('increase(inference_model_load_failures_total{namespace="pixelated-prod",job="ai-inference-internal"}[15m])) > 0');
-    expect(rule.expr).toContain('changes(kube_pod_container_status_restarts_total{namespace="pixelated-prod",pod=~"ai-inference-.*"}[15m])) >= 2');
-    expect(rule.expr).toContain('max by (namespace, pod) (kube_pod_container_status_ready{namespace="pixelated-prod",pod=~"ai-inference-.*"}) == 0');
+    expect(rule.expr).toContain('changes(kube_pod_container_status_restarts_total{namespace="pixelated-prod",pod=~"ai-inference-[a-z0-9]+-[a-z0-9]+"}[15m])) >= 2');
+    expect(rule.expr).toContain('max by (namespace, pod) (kube_pod_container_status_ready{namespace="pixelated-prod",pod=~"ai-inference-[a-z0-9]+-[a-z0-9]+"}) == 0');
   });
 
   it('reports the resolved thresholds and for of every alert', () => {
@@ -271,7 +271,7 @@ describe('alert rules of the seed service (99.9 %, p95 2 s, p99 3 s, 1 %, 1000 r
       record: 'inference:kube_pod_owner:deployment',
       expr: [
         'max by (namespace, pod, deployment) (',
-        '  label_replace(kube_pod_owner{namespace="pixelated-prod",pod=~"ai-inference-.*",owner_kind="ReplicaSet"}, "replicaset", "$1", "owner_name", "(.*)")',
+        '  label_replace(kube_pod_owner{namespace="pixelated-prod",pod=~"ai-inference-[a-z0-9]+-[a-z0-9]+",owner_kind="ReplicaSet"}, "replicaset", "$1", "owner_name", "(.*)")',
         '  * on (namespace, replicaset) group_left (deployment)',
         '  max by (namespace, replicaset, deployment) (label_replace(kube_replicaset_owner{namespace="pixelated-prod",owner_kind="Deployment",owner_name="ai-inference"}, "deployment", "$1", "owner_name", "(.*)"))',
         ')',
@@ -334,7 +334,7 @@ describe('selection by namespace and job', () => {
         expect(matchers, what).toMatch(/(^|,)(exported_)?namespace="pixelated-prod"/);
         if (metric.startsWith('DCGM_')) {
           // The pod regex pre-filters; the join to the Deployment's pods selects.
-          expect(matchers, what).toContain('exported_pod=~"ai-inference-.*"');
+          expect(matchers, what).toContain('exported_pod=~"ai-inference-[a-z0-9]+-[a-z0-9]+"');
           expect(oneLine(rule.expr), what).toContain(`and on (exported_namespace, exported_pod) label_replace(label_replace(${OWN_PODS}`);
         } else if (metric.startsWith('kube_horizontalpodautoscaler_')) {
           expect(matchers, what).toContain('horizontalpodautoscaler="ai-inference-hpa"');
@@ -345,7 +345,7 @@ describe('selection by namespace and job', () => {
         } else if (metric === 'inference:kube_pod_owner:deployment') {
           expect(matchers, what).toContain('deployment="ai-inference"');
         } else if (metric.startsWith('kube_') || metric.startsWith('container_')) {
-          expect(matchers, what).toContain('pod=~"ai-inference-.*"');
+          expect(matchers, what).toContain('pod=~"ai-inference-[a-z0-9]+-[a-z0-9]+"');
           if (!isAlertingRule(rule)) expect(rule.record).toBe('inference:kube_pod_owner:deployment');
           else expect(rule.expr, what).toContain(OWN_PODS);
         } else {
@@ -370,10 +370,10 @@ describe('selection by namespace and job', () => {
       seedInput({ dcgm: { utilizationMetric: 'DCGM_FI_DEV_GPU_UTIL', memoryUsedMetric: 'DCGM_FI_DEV_FB_USED', memoryFreeMetric: 'DCGM_FI_DEV_FB_FREE', podLabel: 'pod', namespaceLabel: 'namespace' } }),
     );
     expect(ruleOf(groups, 'InferenceGpuUtilizationHigh').expr).toBe(
-      'avg(\n  DCGM_FI_DEV_GPU_UTIL{namespace="pixelated-prod",pod=~"ai-inference-.*"}\n  and on (namespace, pod)\n  inference:kube_pod_owner:deployment{namespace="pixelated-prod",deployment="ai-inference"}\n) > 95',
+      'avg(\n  DCGM_FI_DEV_GPU_UTIL{namespace="pixelated-prod",pod=~"ai-inference-[a-z0-9]+-[a-z0-9]+"}\n  and on (namespace, pod)\n  inference:kube_pod_owner:deployment{namespace="pixelated-prod",deployment="ai-inference"}\n) > 95',
     );
     expect(ruleOf(seedGroups, 'InferenceGpuUtilizationHigh').expr).toBe(
-      'avg(\n  DCGM_FI_DEV_GPU_UTIL{exported_namespace="pixelated-prod",exported_pod=~"ai-inference-.*"}\n  and on (exported_namespace, exported_pod)\n  label_replace(label_replace(inference:kube_pod_owner:deployment{namespace="pixelated-prod",deployment="ai-inference"}, "exported_pod", "$1", "pod", "(.*)"), "exported_namespace", "$1", "namespace", "(.*)")\n) > 95',
+      'avg(\n  DCGM_FI_DEV_GPU_UTIL{exported_namespace="pixelated-prod",exported_pod=~"ai-inference-[a-z0-9]+-[a-z0-9]+"}\n  and on (exported_namespace, exported_pod)\n  label_replace(label_replace(inference:kube_pod_owner:deployment{namespace="pixelated-prod",deployment="ai-inference"}, "exported_pod", "$1", "pod", "(.*)"), "exported_namespace", "$1", "namespace", "(.*)")\n) > 95',
     );
   });
 
@@ -444,10 +444,10 @@ describe('alerts that page for the right reason', () => {
   it('ignores a pod that is not Ready inside its startup grace: probes.startupBudget + 5m from when it started, or was created', () => {
     const rule = ruleOf(seedGroups, 'InferencePodNotReady');
     expect(oneLine(rule.expr)).toBe(
-      '( time() - ( max by (namespace, pod) (kube_pod_start_time{namespace="pixelated-prod",pod=~"ai-inference-.*"}) or max by (namespace, pod) (kube_pod_created{namespace="pixelated-prod",pod=~"ai-inference-.*"}) ) ) > 600 ' +
+      '( time() - ( max by (namespace, pod) (kube_pod_start_time{namespace="pixelated-prod",pod=~"ai-inference-[a-z0-9]+-[a-z0-9]+"}) or max by (namespace, pod) (kube_pod_created{namespace="pixelated-prod",pod=~"ai-inference-[a-z0-9]+-[a-z0-9]+"}) ) ) > 600 ' +
         'and on (namespace, pod) ( inference:kube_pod_owner:deployment{namespace="pixelated-prod",deployment="ai-inference"} ' +
-        'unless on (namespace, pod) (kube_pod_status_ready{namespace="pixelated-prod",pod=~"ai-inference-.*",condition="true"} == 1) ' +
-        'unless on (namespace, pod) (kube_pod_status_phase{namespace="pixelated-prod",pod=~"ai-inference-.*",phase=~"Succeeded|Failed"} == 1) )',
+        'unless on (namespace, pod) (kube_pod_status_ready{namespace="pixelated-prod",pod=~"ai-inference-[a-z0-9]+-[a-z0-9]+",condition="true"} == 1) ' +
+        'unless on (namespace, pod) (kube_pod_status_phase{namespace="pixelated-prod",pod=~"ai-inference-[a-z0-9]+-[a-z0-9]+",phase=~"Succeeded|Failed"} == 1) )',
     );
     expect(rule.for).toBe('5m');
     expect(rule.annotations.description).toContain('past its startup grace of 10m (startup allowance 5m + 5m for image pull and target registration)');

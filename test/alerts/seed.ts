@@ -7,7 +7,7 @@ export const SEED = {
   namespace: 'pixelated-prod',
   deployment: 'ai-inference',
   job: 'ai-inference-internal',
-  podRegex: 'ai-inference-.*',
+  podRegex: 'ai-inference-[a-z0-9]+-[a-z0-9]+',
   hpa: 'ai-inference-hpa',
   runbook: 'https://github.com/example/cdk8s-ai-inference/blob/main/README.md',
 } as const;

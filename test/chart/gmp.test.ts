@@ -69,7 +69,7 @@ describe('monitoring.backend gmp (Google Cloud Managed Service for Prometheus)',
 
   it('reads dcgm-exporter series by their own pod and namespace labels, which GMP keeps', () => {
     const gpu = rules(synthSpec(withGmp()).objects).find((x: any) => x.alert === 'InferenceGpuUtilizationHigh');
-    expect(gpu.expr).toContain('DCGM_FI_DEV_GPU_UTIL{namespace="pixelated-prod",pod=~"ai-inference-.*"}');
+    expect(gpu.expr).toContain('DCGM_FI_DEV_GPU_UTIL{namespace="pixelated-prod",pod=~"ai-inference-[a-z0-9]+-[a-z0-9]+"}');
     expect(gpu.expr).not.toContain('exported_');
     // The default backend keeps the exported_* labels.
     const po = only(synthSpec(eksNlbSpec).objects, 'PrometheusRule').spec.groups.flatMap((g: any) => g.rules).find((x: any) => x.alert === 'InferenceGpuUtilizationHigh');

@@ -64,7 +64,7 @@ describe('KedaScaledObject', () => {
       metricType: 'AverageValue',
       metadata: {
         serverAddress: PROMETHEUS,
-        query: 'sum(avg by (exported_pod) (DCGM_FI_DEV_GPU_UTIL{exported_namespace="pixelated-prod",exported_pod=~"ai-inference-.*"}))',
+        query: 'sum(avg by (exported_pod) (DCGM_FI_DEV_GPU_UTIL{exported_namespace="pixelated-prod",exported_pod=~"ai-inference-[a-z0-9]+-[a-z0-9]+"}))',
         threshold: '70',
       },
     });
@@ -226,7 +226,7 @@ describe('KedaScaledObject', () => {
   it('scales the workload it is given and scopes the GPU query to its pods', () => {
     const so = scaledObjectOf({ workload: { ...SEED_WORKLOAD, kind: 'StatefulSet', name: 'llm' } });
     expect(so.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'llm' });
-    expect(trigger(so, 'gpu').metadata.query).toContain('exported_pod=~"llm-.*"');
+    expect(trigger(so, 'gpu').metadata.query).toContain('exported_pod=~"llm-[a-z0-9]+-[a-z0-9]+"');
   });
 
   it('fails synth on the GPU signal of a workload without a GPU', () => {

@@ -278,6 +278,9 @@ describe('PrometheusAdapterRules', () => {
         'inference_request_rate',
         'inference_response_time_p95_seconds',
         'inference_queue_depth_per_pod',
+        // Opifex's l2o-optimizer and SutazAI's backend scale on queue gauges of their own.
+        'opifex_l2o_queue_length_per_pod',
+        'ai_agent_queue_depth_per_pod',
       ]);
     });
   });

@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dashboardQueries, dashboardThresholds, dashboardToJson, GrafanaDashboardJson, GrafanaPanelJson, renderGrafanaVariables } from '../../src/dashboard';
 import { refId } from '../../src/dashboard/grafana';
+import { deploymentPodRegex } from '../../src/conventions';
 import {
   buildPlatformOverview,
-  deploymentPodRegex,
   PLATFORM_PANEL_TITLES,
   PLATFORM_ROW_TITLES,
   PlatformOverviewInput,

@@ -38,13 +38,15 @@ describe('examples', () => {
     for (const f of files(fresh)) expect(readFileSync(join(again, f), 'utf8')).toBe(readFileSync(join(fresh, f), 'utf8'));
   });
 
-  it('produces the eks-nlb example, its KEDA twin, the vLLM example and the GKE example, each with exactly one autoscaler', () => {
-    expect(files(dist)).toEqual(['eks-nlb-keda.k8s.yaml', 'eks-nlb.k8s.yaml', 'eks-vllm.k8s.yaml', 'gke-l4.k8s.yaml']);
+  it('produces the eks-nlb example, its KEDA twin, the vLLM example, the GKE example and the three platforms, each service with exactly one autoscaler', () => {
+    expect(files(dist)).toEqual(['eks-nlb-keda.k8s.yaml', 'eks-nlb.k8s.yaml', 'eks-vllm.k8s.yaml', 'gke-l4.k8s.yaml', 'opifex.k8s.yaml', 'sutazai-traefik.k8s.yaml', 'sutazai.k8s.yaml']);
     const kinds = (f: string) => load(join(dist, f)).map((o) => o.kind);
     expect(kinds('eks-nlb.k8s.yaml').filter((k) => k === 'HorizontalPodAutoscaler' || k === 'ScaledObject')).toEqual(['HorizontalPodAutoscaler']);
     expect(kinds('eks-nlb-keda.k8s.yaml').filter((k) => k === 'HorizontalPodAutoscaler' || k === 'ScaledObject')).toEqual(['ScaledObject']);
     expect(kinds('eks-vllm.k8s.yaml').filter((k) => k === 'HorizontalPodAutoscaler' || k === 'ScaledObject')).toEqual(['ScaledObject']);
     expect(kinds('gke-l4.k8s.yaml').filter((k) => k === 'HorizontalPodAutoscaler' || k === 'ScaledObject')).toEqual(['HorizontalPodAutoscaler']);
+    expect(kinds('opifex.k8s.yaml').filter((k) => k === 'HorizontalPodAutoscaler' || k === 'ScaledObject')).toEqual(Array(4).fill('HorizontalPodAutoscaler'));
+    for (const f of ['sutazai.k8s.yaml', 'sutazai-traefik.k8s.yaml']) expect(kinds(f).filter((k) => k === 'HorizontalPodAutoscaler' || k === 'ScaledObject')).toEqual(['HorizontalPodAutoscaler']);
   });
 
   it('validates every object against the Kubernetes 1.28 and CRD schemas', () => {
@@ -74,7 +76,8 @@ describe('examples', () => {
         checked++;
       }
     }
-    expect(checked).toBe(4);
+    // One per service: four examples, four Opifex workloads, the SutazAI backend twice.
+    expect(checked).toBe(10);
   });
 
   it('never writes a Secret or a credential value', () => {
