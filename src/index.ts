@@ -118,3 +118,79 @@ export { buildDashboard, PANEL_TITLES, ROW_TITLES } from './dashboard/build-dash
 export { dashboardToJson, dashboardThresholds } from './dashboard/model';
 export type { GrafanaDashboardJson, GrafanaPanelJson } from './dashboard/model';
 export type { DashboardInput, DashboardSlo } from './dashboard/input';
+
+// Platform constructs (the platform chart's shared objects; usable alone).
+export { PriorityClasses, PriorityClassesProps, PriorityClassEntry, PreemptionPolicy, SEED_PRIORITY_CLASSES, PRIORITY_CLASS_FACTS, priorityClassesProblems, priorityClassNotes } from './constructs/priority-classes';
+export {
+  PlatformResourceQuota,
+  PlatformResourceQuotaProps,
+  QuotaHardLimits,
+  QUOTA_FACTS,
+  SEED_QUOTA,
+  gpuQuotaKey,
+  quotaShortfalls,
+  quotaShortfallNote,
+  QuotaShortfall,
+  QuotaWorkload,
+  QuotaContribution,
+  PodRequests,
+} from './constructs/resource-quota';
+export {
+  KarpenterNodePool,
+  KarpenterNodePoolProps,
+  NodePoolLimits,
+  NodePoolTaint,
+  NodePoolDisruption,
+  CapacityType,
+  ConsolidationPolicy,
+  KARPENTER,
+  ARCH_LABEL,
+  GPU_NODE_TAINT,
+  KNOWN_INSTANCES,
+  InstanceCapacity,
+  findInstance,
+  limitsForNodeCount,
+  NodeCountInput,
+  NodeCountLimits,
+  clusterNodeCountNote,
+  preferredInstanceTypes,
+  karpenterDuration,
+} from './constructs/karpenter-node-pool';
+export { INSTANCE_TYPE_LABEL, preferredInstanceTypesTerm } from './pod/affinity';
+export { NginxIngress, NginxIngressProps, CERT_MANAGER_CLUSTER_ISSUER_ANNOTATION } from './constructs/nginx-ingress';
+export { IngressControllerServiceMonitor, IngressControllerServiceMonitorProps, INGRESS_CONTROLLER_MONITOR_DEFAULTS } from './constructs/ingress-controller-monitor';
+export type {
+  IngressNginxOptions,
+  IngressNginxRateLimit,
+  IngressNginxTimeouts,
+  IngressNginxRetry,
+  IngressNginxPassiveHealthCheck,
+  IngressNginxLoadBalancing,
+  NextUpstreamCondition,
+  ResolvedIngressNginxOptions,
+  IngressNginxNote,
+  IngressNginxControllerMetric,
+} from './providers/ingress-nginx';
+export {
+  resolveIngressNginxOptions,
+  ingressNginxAnnotations,
+  ingressNginxNotes,
+  ingressNginxControllerConfig,
+  ingressNginxHelmValues,
+  ingressNginxKeepRegex,
+  INGRESS_NGINX_DEFAULTS,
+  SEED_CONTROLLER_METRICS,
+} from './providers/ingress-nginx';
+export { TraefikIngressRoute, TraefikIngressRouteProps, TRAEFIK_INGRESS_ROUTE_DEFAULTS } from './constructs/traefik-ingress-route';
+export type { TraefikRouteOptions, TraefikRateLimitOptions, TraefikRetryOptions, TraefikCircuitBreakerOptions, TraefikPassiveHealthCheckOptions, TraefikNote } from './providers/traefik';
+export { TRAEFIK, CERT_MANAGER, resolveTraefikOptions, traefikNotes } from './providers/traefik';
+export type { IngressRoute, IngressTls } from './providers/ingress-routes';
+export { PlatformOverviewDashboard, PlatformOverviewDashboardProps } from './constructs/platform-dashboard';
+export { buildPlatformOverview, PLATFORM_PANEL_TITLES, PLATFORM_ROW_TITLES } from './dashboard/platform-overview';
+export type { PlatformOverviewInput, PlatformWorkload } from './dashboard/platform-overview';
+export { PLATFORM_WARNING_IDS, PLATFORM_CHECK_IDS, PLATFORM_CHART_WARNING_IDS, INGRESS_NGINX_NOTE_IDS, TRAEFIK_NOTE_IDS, RULE_IDS, deploymentPodRegex } from './conventions';
+export type { PlatformWarningId, PlatformNote, RuleId } from './conventions';
+
+// The policy rule pack (check): the same rules at synth, as a cdk8s validation plugin and from the CLI.
+export { checkObjects, selectRules, RULES, PACKS, ruleById, AiInferenceValidation, parseManifests, ManifestParseError, formatFinding, formatText, toJsonReport, toSarif, rulesMarkdown, PACK_NAMES } from './rules';
+export type { CheckOptions, CheckResult, AiInferenceValidationProperties, Finding, K8sObject, PackName, Rule as PolicyRule, RuleLevel, SourceLocation, SuppressedFinding } from './rules';
