@@ -89,9 +89,10 @@ export function secretEnv(vars: readonly SecretEnvVar[]): k8s.EnvVar[] {
 }
 
 /**
- * CPU and memory requests and limits. The GPU is a limit, set only when the count is above
- * 0; a GPU request is written only when one is given (validation makes it equal the limit:
- * extended resources cannot be overcommitted).
+ * CPU and memory requests and limits. The GPU, when the count is above 0, is written as both
+ * a request and an equal limit: extended resources cannot be overcommitted, and the API
+ * server would copy the limit into the request anyway; writing it keeps the manifest saying
+ * what the scheduler and a ResourceQuota (requests.nvidia.com/gpu) count.
  */
 export function containerResources(resources: ResolvedResources): k8s.ResourceRequirements {
   const { cpu, memory, gpu } = resources;
@@ -99,7 +100,7 @@ export function containerResources(resources: ResolvedResources): k8s.ResourceRe
   const requests: Record<string, k8s.Quantity> = { cpu: k8s.Quantity.fromString(cpu.request.amount), memory: sizeQuantity(memory.request) };
   if (gpu.count > 0) {
     limits[gpu.resourceName] = k8s.Quantity.fromNumber(gpu.count);
-    if (gpu.request !== undefined) requests[gpu.resourceName] = k8s.Quantity.fromNumber(gpu.request);
+    requests[gpu.resourceName] = k8s.Quantity.fromNumber(gpu.count);
   }
   return { requests, limits };
 }

@@ -89,15 +89,19 @@ export function resourceSignals(scaler: K8sObject): string[] {
  * tag vertical-pod-autoscaler/v1.7.1, PodUpdatePolicy.updateMode and
  * ContainerResourcePolicy.controlledResources).
  */
-export function vpaControlledResources(vpa: K8sObject): string[] {
+export function vpaControlledResources(vpa: K8sObject, containers?: readonly string[]): string[] {
   const mode = vpa.spec?.updatePolicy?.updateMode ?? VPA_DEFAULT_UPDATE_MODE;
   if (mode === 'Off') return [];
   const policies: K8sObject[] = (Array.isArray(vpa.spec?.resourcePolicy?.containerPolicies) ? vpa.spec.resourcePolicy.containerPolicies : []).filter(isObject);
   const out = new Set<string>();
   const resourcesOf = (p: K8sObject) => (p.mode === 'Off' ? [] : Array.isArray(p.controlledResources) ? p.controlledResources : ['cpu', 'memory']);
   const star = policies.find((p) => p.containerName === '*');
-  for (const r of star ? resourcesOf(star) : ['cpu', 'memory']) out.add(r);
-  for (const p of policies.filter((q) => q.containerName !== '*')) for (const r of resourcesOf(p)) out.add(r);
+  const named = policies.filter((q) => q.containerName !== '*');
+  // A container without a policy of its own gets the '*' policy, or the VPA's default (cpu
+  // and memory). With the target's containers known, only those without one count.
+  const uncovered = containers === undefined || containers.some((c) => !named.some((p) => p.containerName === c));
+  if (uncovered) for (const r of star ? resourcesOf(star) : ['cpu', 'memory']) out.add(r);
+  for (const p of named) if (containers === undefined || containers.includes(p.containerName)) for (const r of resourcesOf(p)) out.add(r);
   return [...out].filter((r) => r === 'cpu' || r === 'memory');
 }
 
@@ -180,10 +184,11 @@ export const AUTOSCALING_RULES: readonly Rule[] = [
     check(ctx) {
       const out: RawFinding[] = [];
       for (const vpa of ctx.ofKind('VerticalPodAutoscaler')) {
-        const controlled = vpaControlledResources(vpa);
-        if (!controlled.length) continue;
         const target = findTarget(ctx, namespaceOf(vpa), vpa.spec?.targetRef);
         if (!target) continue;
+        const containers = target.spec?.template?.spec?.containers;
+        const controlled = vpaControlledResources(vpa, Array.isArray(containers) ? containers.filter(isObject).map((c: K8sObject) => String(c.name)) : undefined);
+        if (!controlled.length) continue;
         for (const scaler of autoscalersOf(ctx, target)) {
           const shared = resourceSignals(scaler).filter((r) => controlled.includes(r));
           if (!shared.length) continue;

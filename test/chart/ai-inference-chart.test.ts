@@ -65,7 +65,7 @@ describe('AiInferenceChart', () => {
     const d = only(synthSpec(eksNlbSpec), 'Deployment');
     const c = d.spec.template.spec.containers[0];
     expect(d.spec).not.toHaveProperty('replicas');
-    expect(c.resources.requests).toEqual({ cpu: '2', memory: '8Gi' });
+    expect(c.resources.requests).toEqual({ cpu: '2', memory: '8Gi', 'nvidia.com/gpu': 1 });
     expect(c.resources.limits).toEqual({ cpu: '4', memory: '16Gi', 'nvidia.com/gpu': 1 });
     expect(c.livenessProbe.periodSeconds).toBe(30);
     expect(c.readinessProbe.periodSeconds).toBe(10);

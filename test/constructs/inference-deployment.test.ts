@@ -23,10 +23,10 @@ function build(overrides: Partial<InferenceDeploymentProps> = {}) {
 }
 
 describe('InferenceDeployment', () => {
-  it('sets cpu and memory requests and limits and the GPU as a limit only', () => {
+  it('sets cpu and memory requests and limits, and the GPU as a request equal to its limit', () => {
     const { container } = build();
     expect(container.resources).toEqual({
-      requests: { cpu: '2', memory: '8Gi' },
+      requests: { cpu: '2', memory: '8Gi', 'nvidia.com/gpu': 1 },
       limits: { cpu: '4', memory: '16Gi', 'nvidia.com/gpu': 1 },
     });
   });

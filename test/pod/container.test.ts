@@ -10,14 +10,14 @@ const n = (v: number) => k8s.Quantity.fromNumber(v);
 const withGpu = (gpu?: GpuResources) => resolved({ resources: { ...minimalWorkload.resources, gpu } }).resources;
 
 describe('containerResources', () => {
-  it('sets cpu and memory requests and limits, and one GPU as a limit only by default', () => {
+  it('sets cpu and memory requests and limits, and one GPU as a request equal to its limit by default', () => {
     expect(containerResources(withGpu())).toEqual({
-      requests: { cpu: q('2'), memory: q('8Gi') },
+      requests: { cpu: q('2'), memory: q('8Gi'), 'nvidia.com/gpu': n(1) },
       limits: { cpu: q('4'), memory: q('16Gi'), 'nvidia.com/gpu': n(1) },
     });
   });
 
-  it('writes a GPU request only when one is given', () => {
+  it('writes the GPU request equal to the count when one is given too', () => {
     const r = containerResources(withGpu({ count: 2, request: 2 }));
     expect(r.limits?.['nvidia.com/gpu']).toEqual(n(2));
     expect(r.requests?.['nvidia.com/gpu']).toEqual(n(2));
