@@ -191,6 +191,8 @@ export type { PlatformOverviewInput, PlatformWorkload } from './dashboard/platfo
 export { PLATFORM_WARNING_IDS, PLATFORM_CHECK_IDS, PLATFORM_CHART_WARNING_IDS, INGRESS_NGINX_NOTE_IDS, TRAEFIK_NOTE_IDS, RULE_IDS, deploymentPodRegex } from './conventions';
 export type { PlatformWarningId, PlatformNote, RuleId } from './conventions';
 
+// The policy rule pack runs at every chart's synth (errors fail it): registered on load.
+import './rules/at-synth';
 // The policy rule pack (check): the same rules at synth, as a cdk8s validation plugin and from the CLI.
 export { checkObjects, selectRules, RULES, PACKS, ruleById, AiInferenceValidation, parseManifests, ManifestParseError, formatFinding, formatText, toJsonReport, toSarif, rulesMarkdown, PACK_NAMES } from './rules';
 export type { CheckOptions, CheckResult, AiInferenceValidationProperties, Finding, K8sObject, PackName, Rule as PolicyRule, RuleLevel, SourceLocation, SuppressedFinding } from './rules';

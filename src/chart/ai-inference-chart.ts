@@ -7,6 +7,7 @@ import { AiInferenceSpec } from '../spec/spec';
 import { Warning } from './consistency';
 import { escapeForHelmAtSynth } from './helm';
 import { renderChart } from './synth';
+import { checkedAtSynth } from './synth-checks';
 import { checkedWirings } from './validate';
 import { SuppressedWarning, applySuppressions, printOnceAtSynth } from './warnings';
 
@@ -69,6 +70,6 @@ export class AiInferenceChart extends Chart {
    * (synth.ts). A direct `toJson()` (`Testing.synth`) checks this chart, not the App's others.
    */
   override toJson(): any[] {
-    return renderChart(this);
+    return checkedAtSynth(`AiInferenceChart ${this.node.path}`, renderChart(this));
   }
 }

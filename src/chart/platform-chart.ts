@@ -32,6 +32,7 @@ import { IdentifiedWarning } from './warnings';
 import { escapeForHelmAtSynth } from './helm';
 import { CheckedWorkload, checkedPlatform } from './platform-validate';
 import { renderChart } from './synth';
+import { checkedAtSynth } from './synth-checks';
 import { applySuppressions, printOnceAtSynth } from './warnings';
 
 /** A warning the spec (platform or workload) suppresses, with its reason. */
@@ -174,7 +175,7 @@ export class InferencePlatformChart extends Chart {
 
   /** Renders the chart from its own constructs, as AiInferenceChart does (synth.ts). */
   override toJson(): any[] {
-    return renderChart(this);
+    return checkedAtSynth(`InferencePlatformChart ${this.node.path}`, renderChart(this));
   }
 
   private buildIngress(
