@@ -100,7 +100,7 @@ function relationProblems(spec: PlatformSpec): string[] {
     ingress.routes.forEach((r, i) => {
       const workload = spec.workloads.find((w) => w.release === r.workload);
       if (!workload) {
-        add(id.routeToUnknownWorkload, ['ingress', 'routes', i, 'workload'], r.workload, `is not the release of a workload; use one of ${spec.workloads.map((w) => JSON.stringify(w.release)).join(', ')}`);
+        add(id.routeToUnknownWorkload, ['ingress', 'routes', i, 'workload'], r.workload, `is not the release of a workload; use one of ${[...new Set(spec.workloads.map((w) => w.release))].map((name) => JSON.stringify(name)).join(', ')}`);
       } else if (workload.traffic?.internal === false) {
         add(id.routeWithoutService, ['ingress', 'routes', i, 'workload'], r.workload, `has traffic.internal false, so it has no ClusterIP Service for the ingress to send to; leave traffic.internal out`);
       } else if (workload.networkPolicy !== false && !admitsController(workload, controller)) {

@@ -79,6 +79,14 @@ describe('InferencePlatformChart checks (AII-P001..P010)', () => {
     ]);
   });
 
+  it('names each release once in the AII-P006 fix, also when a release is duplicated', () => {
+    const spec = { ...withWorkload(3, { ...community, release: 'benchmarking' }), ingress: { ...opifexIngress, routes: [{ path: '/api/v1/search', workload: 'search' }] } };
+    expect(validatePlatformSpec(spec)).toEqual([
+      `AII-P001 workloads[3].release ("benchmarking") is also the release of workloads[2]: every object's name derives from the release, so the second would overwrite the first; give each workload its own release`,
+      'AII-P006 ingress.routes[0].workload ("search") is not the release of a workload; use one of "l2o-optimizer", "neural-operator", "benchmarking"',
+    ]);
+  });
+
   it('refuses two routes on one path, a trailing slash included (AII-P007)', () => {
     const spec = { ...opifexPlatform, ingress: { ...opifexIngress, routes: [{ path: '/api/v1/l2o', workload: 'l2o-optimizer' }, { path: '/api/v1/l2o/', workload: 'neural-operator' }] } };
     expect(validatePlatformSpec(spec)).toEqual([
