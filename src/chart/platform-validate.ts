@@ -3,7 +3,7 @@
  * its place in `workloads`), then the rules between the workloads, each with an id and a fix.
  * Everything is checked before any object is built.
  */
-import { PLATFORM_CHECK_IDS } from '../conventions';
+import { PLATFORM_CHECK_IDS, objectNames, platformObjectNames } from '../conventions';
 import { findInstance } from '../constructs/karpenter-node-pool';
 import { adapterRulesOf } from '../constructs/prometheus-adapter-rules';
 import { mergeAdapterRules } from '../metrics/signals';
@@ -70,6 +70,11 @@ function relationProblems(spec: PlatformSpec): string[] {
     if (first !== undefined) {
       add(id.duplicateRelease, ['workloads', i, 'release'], w.release, `is also the release of workloads[${first}]: every object's name derives from the release, so the second would overwrite the first; give each workload its own release`);
     } else releases.set(w.release, i);
+    // The overview dashboard's ConfigMap is the one shared name a workload's own can take.
+    const overview = platformObjectNames(spec.name).overviewDashboard;
+    if ((spec.dashboard ?? true) && objectNames(w.release).dashboard === overview) {
+      add(id.duplicateRelease, ['workloads', i, 'release'], w.release, `names its dashboard ConfigMap ${overview}, the name of the platform's overview dashboard, so one would overwrite the other; give the workload another release, or set dashboard false`);
+    }
     if (w.namespace !== spec.namespace) {
       add(id.foreignNamespace, ['workloads', i, 'namespace'], w.namespace, `differs from the platform's namespace ("${spec.namespace}"): its quota, ingress and priority checks cover that namespace only; set it to "${spec.namespace}"`);
     }

@@ -24,6 +24,16 @@ describe('InferencePlatformChart checks (AII-P001..P010)', () => {
     ]);
   });
 
+  it("refuses a release whose dashboard would take the overview dashboard's name (AII-P001)", () => {
+    expect(validatePlatformSpec(withWorkload(3, { ...community, release: 'opifex-overview' }))).toEqual([
+      "AII-P001 workloads[3].release (\"opifex-overview\") names its dashboard ConfigMap opifex-overview-dashboard, the name of the platform's overview dashboard, so one would overwrite the other; give the workload another release, or set dashboard false",
+    ]);
+    const spec = { ...withWorkload(3, { ...community, release: 'opifex-overview' }), dashboard: false };
+    expect(validatePlatformSpec(spec)).toEqual([]);
+    const names = Testing.synth(new InferencePlatformChart(Testing.app(), 'p', { spec })).filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name);
+    expect(names.filter((n) => n === 'opifex-overview-dashboard')).toHaveLength(1);
+  });
+
   it("refuses a workload outside the platform's namespace (AII-P002)", () => {
     expect(validatePlatformSpec(withWorkload(2, { ...bench, namespace: 'benchmarks' }))).toEqual([
       'AII-P002 workloads[2].namespace ("benchmarks") differs from the platform\'s namespace ("opifex-system"): its quota, ingress and priority checks cover that namespace only; set it to "opifex-system"',
