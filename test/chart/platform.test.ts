@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { AiInferenceChart, AiInferenceSpec, InferencePlatformChart, PlatformSpec, validatePlatformSpec } from '../../src';
@@ -206,6 +207,28 @@ describe('InferencePlatformChart warnings', () => {
     ]);
     // The quota is still written as given: a warning, not a refusal.
     expect(Testing.synth(chart).find((o) => o.kind === 'ResourceQuota')!.spec.hard['requests.nvidia.com/gpu']).toBe(20);
+  });
+});
+
+describe('the quota arithmetic of AII-W052', () => {
+  it("counts each workload's pods as the synthesized Deployment and HPA run them: maxReplicas plus the surge pod, times the pod's requests", () => {
+    const chart = new InferencePlatformChart(Testing.app(), 'opifex', { spec: { ...opifexPlatform, quota: { ...opifexPlatform.quota!, gpus: 0, requestsCpu: Cpu.millis(100) } } });
+    const objects = Testing.synth(chart);
+    const cpuLine = chart.warnings.find((w) => w.id === 'AII-W052' && w.message.startsWith('namespace opifex-system: requests.cpu'))!.message;
+    const gpuLine = chart.warnings.find((w) => w.id === 'AII-W052' && w.message.startsWith('namespace opifex-system: requests.nvidia.com/gpu'))!.message;
+    for (const w of ws) {
+      const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === w.release)!;
+      const hpa = objects.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === `${w.release}-hpa`)!;
+      const pods = hpa.spec.maxReplicas + deployment.spec.strategy.rollingUpdate.maxSurge;
+      const containers = deployment.spec.template.spec.containers;
+      expect(containers, w.release).toHaveLength(1);
+      expect(deployment.spec.template.spec.initContainers ?? [], w.release).toEqual([]);
+      const cores = Number(containers[0].resources.requests.cpu);
+      expect(cpuLine, w.release).toContain(`${w.release}: ${pods} × ${cores} cores = ${pods * cores} cores`);
+      const gpus = containers[0].resources.requests['nvidia.com/gpu'];
+      if (gpus === undefined) expect(gpuLine, w.release).not.toContain(`${w.release}:`);
+      else expect(gpuLine, w.release).toContain(`${w.release}: ${pods} × ${gpus} GPU = ${pods * gpus} GPUs`);
+    }
   });
 });
 
