@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { account, eksNlbManifests, CLUSTER, NAMESPACE, SERVICE } from '../verify/nlb-fixture';
+import { startElbv2Server } from '../verify/elbv2-server';
 
 const run = promisify(execFile);
 const root = resolve(__dirname, '../..');
@@ -168,5 +172,78 @@ describe('the packed npm package', () => {
     expect(pkg.dependencies['cdk8s-plus-28']).toBeDefined();
     expect(() => readFileSync(join(installed, 'lib/src/index.d.ts'))).not.toThrow();
     expect(() => readFileSync(join(installed, 'src/index.ts'))).toThrow();
+  });
+
+  describe('its command, npx cdk8s-ai-inference, in the consumer', () => {
+    const cli = async (args: string[], env: Record<string, string> = {}) => {
+      try {
+        const { stdout, stderr } = await run('npx', ['--no-install', 'cdk8s-ai-inference', ...args], { cwd: projects['cdk8s-plus-28'], env: { ...process.env, ...env }, maxBuffer: 20 * 1024 * 1024 });
+        return { code: 0, stdout, stderr };
+      } catch (e: any) {
+        return { code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string };
+      }
+    };
+
+    it('lists its four commands', async () => {
+      const r = await cli(['--help']);
+      expect(r.code).toBe(0);
+      for (const name of ['check', 'diff', 'verify-nlb', 'loadtest']) expect(r.stdout).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
+    });
+
+    it('check: the consumer\'s synthesized chart has no error-level finding (exit 0), SARIF on request', async () => {
+      const r = await cli(['check', 'out/full.k8s.yaml', '--format', 'sarif']);
+      expect(r.code, r.stderr).toBe(0);
+      const sarif = JSON.parse(r.stdout);
+      expect(sarif.version).toBe('2.1.0');
+      expect(sarif.runs[0].tool.driver.rules.length).toBeGreaterThan(10);
+    });
+
+    it('diff: a file against itself has no change (exit 0); a missing file is exit 2', async () => {
+      expect((await cli(['diff', 'out/full.k8s.yaml', 'out/full.k8s.yaml'])).code).toBe(0);
+      const missing = await cli(['diff', 'out/full.k8s.yaml', 'out/none.yaml']);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('none.yaml');
+    });
+
+    it('verify-nlb: reads the live NLB through the AWS SDK from a loopback ELBv2 endpoint', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ai-inference-verify-'));
+      const manifest = join(dir, 'eks-nlb.k8s.yaml');
+      writeFileSync(manifest, eksNlbManifests().map((o) => stringify(o)).join('---\n'));
+      const server = await startElbv2Server(account());
+      try {
+        const r = await cli(['verify-nlb', '--manifest', manifest, '--service', `${NAMESPACE}/${SERVICE}`, '--cluster', CLUSTER, '--region', 'us-east-1', '--endpoint', server.url, '--format', 'json'], {
+          AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+          AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        });
+        // The loopback account holds the NLB exactly as the manifest asks for it, among 24 others.
+        expect(r.code, r.stdout + r.stderr).toBe(0);
+        const report = JSON.parse(r.stdout);
+        expect(report.summary.drift + report.summary.missing).toBe(0);
+        expect(report.summary.ok).toBeGreaterThan(10);
+        // 25 load balancers: DescribeTags in batches of at most 20 ARNs.
+        expect(server.callsOf('DescribeTags').length).toBeGreaterThanOrEqual(2);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('loadtest: runs the baseline scenario against a loopback server and judges it (exit 0)', async () => {
+      const server = createServer((req, res) => {
+        req.resume();
+        req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+      });
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      try {
+        const { port } = server.address() as AddressInfo;
+        const r = await cli(['loadtest', '--url', `http://127.0.0.1:${port}`, '--scenario', 'baseline', '--format', 'json']);
+        expect(r.code, r.stderr).toBe(0);
+        const report = JSON.parse(r.stdout);
+        // Seed 000's baseline: 1,000 requests at 10 concurrent, judged against its thresholds.
+        expect(JSON.stringify(report)).toContain('"p95"');
+        expect(JSON.stringify(report)).toContain('1000');
+      } finally {
+        await new Promise((done) => server.close(done));
+      }
+    });
   });
 });
