@@ -20,9 +20,9 @@ describe('README', () => {
     expect(readme).toContain('npm test');
   });
 
-  it('runs both quick starts unpatched: they synthesize, printing exactly the warnings the README names', () => {
+  it('runs both quick starts and the platform sample unpatched: they synthesize, printing exactly the warnings the README names', () => {
     const quickStarts = snippets.filter((code) => code.includes('const app = new App();') && code.includes('app.synth();'));
-    expect(quickStarts).toHaveLength(2);
+    expect(quickStarts).toHaveLength(3);
     const dir = join(root, '.tmp', 'readme-run');
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
@@ -44,6 +44,10 @@ describe('README', () => {
     expect(runs[1].manifest).toBe('llama-8b.k8s.yaml');
     expect(runs[1].warnings).toEqual([]);
     expect(readme).toContain('The synth prints no warning.');
+    expect(runs[2].manifest).toBe('opifex.k8s.yaml');
+    expect(runs[2].warnings).toEqual(['AII-W032', 'AII-W050', 'AII-W073', 'AII-W054', 'AII-W053']);
+    expect(readme).toContain('This sample synthesizes `opifex.k8s.yaml` with the warnings AII-W032, AII-W050, AII-W073,\nAII-W054 and AII-W053');
+    expect(runs[2].kinds).toEqual(expect.arrayContaining(['kind: PriorityClass', 'kind: ResourceQuota', 'kind: Ingress', 'kind: NodePool']));
     for (const run of runs) expect(run.kinds).toContain('kind: Deployment');
     expect(runs[1].kinds).toContain('kind: HorizontalPodAutoscaler');
   });
