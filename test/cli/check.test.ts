@@ -171,9 +171,9 @@ describe('cdk8s-ai-inference check', () => {
   });
 });
 
-describe('the check example of the README draft (docs-draft/check.md)', () => {
-  it('prints exactly the output the draft shows for its hand-written manifest, with exit code 1', async () => {
-    const doc = readFileSync(join(__dirname, '../../docs-draft/check.md'), 'utf8');
+describe('the check example of the README', () => {
+  it('prints exactly the output the README shows for its hand-written manifest, with exit code 1', async () => {
+    const doc = readFileSync(join(__dirname, '../../README.md'), 'utf8');
     const manifest = /A hand-written manifest, `k8s\/llm\.yaml`:\n\n```yaml\n([\s\S]*?)```/.exec(doc)![1];
     const shown = /prints \(exit code 1\):\n\n```\n([\s\S]*?)\n```/.exec(doc)![1];
     const dir = folder({ 'k8s/llm.yaml': manifest });
