@@ -1,5 +1,6 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { SUPPRESSED_WARNINGS_ANNOTATION } from '../conventions';
+import { SUPPRESSED_WARNINGS_ANNOTATION, SUPPRESS_RULES_ANNOTATION } from '../conventions';
 import { GpuHpa } from '../constructs/gpu-hpa';
 import { InferenceDeployment } from '../constructs/inference-deployment';
 import { InferenceNetworkPolicy } from '../constructs/inference-network-policy';
@@ -105,10 +106,20 @@ export function buildService(scope: Construct, spec: AiInferenceSpec, wirings: C
     });
   }
   if (monitoring?.dashboard) built.dashboard = new GrafanaDashboard(scope, 'Dashboard', monitoring.dashboard.props);
-  // The suppressions, with their reasons, go into the output.
+  // The suppressions, with their reasons, go into the output; a policy rule's on every object
+  // of the service, where the rule pack reads it.
   const suppressions = spec.warnings?.suppress ?? [];
   if (suppressions.length > 0) deployment.deployment.metadata.addAnnotation(SUPPRESSED_WARNINGS_ANNOTATION, suppressionAnnotation(suppressions));
+  const rules = suppressions.filter((s) => s.id.startsWith(RULE_ID_PREFIX));
+  if (rules.length > 0) {
+    for (const obj of scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c))) {
+      obj.metadata.addAnnotation(SUPPRESS_RULES_ANNOTATION, suppressionAnnotation(rules));
+    }
+  }
   return built;
 }
+
+/** Policy rule ids start so (RULE_IDS); chart warnings are AII-W. */
+const RULE_ID_PREFIX = 'AII-R';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -7,7 +7,7 @@
 import { Duration } from 'cdk8s';
 import { z } from 'zod';
 import { ResolvedServer, ServerSpec, resolveServer, serverRelationProblems, serverSchema } from './server';
-import { APP_CONFIG_KEYS, HTTP_PORT_NAME, WARNING_IDS, WarningId, longestDerivedName } from '../conventions';
+import { APP_CONFIG_KEYS, HTTP_PORT_NAME, RULE_IDS, RuleId, WARNING_IDS, WarningId, longestDerivedName } from '../conventions';
 import { withDefaults } from '../private/defaults';
 import { AppConfig, appConfigSchema } from './config';
 import { CapacitySpec, ResolvedCapacity, capacitySchema, resolveCapacity } from './capacity';
@@ -214,10 +214,15 @@ export interface WarningsSpec {
   readonly suppress?: WarningSuppression[];
 }
 
-/** One accepted warning. */
+/** One accepted warning, or a policy rule the service's objects may break. */
 export interface WarningSuppression {
-  /** The warning's id, as printed (`AII-W001`; conventions.ts WARNING_IDS). */
-  readonly id: WarningId;
+  /**
+   * The warning's id, as printed (`AII-W001`; conventions.ts WARNING_IDS), or a policy rule's
+   * (`AII-R020`; docs/RULES.md): every object of the service then carries the suppression in
+   * its `ai-inference.cdk8s.io/suppress-rules` annotation, which the rule pack reads at synth,
+   * in the cdk8s plugin and in `check`.
+   */
+  readonly id: WarningId | RuleId;
   /** Why the warning does not apply to this service; written into the output. */
   readonly reason: string;
 }
@@ -329,7 +334,8 @@ export const modelSchema = z
   })
   .strict() satisfies z.ZodType<ModelSpec>;
 
-const warningIds = Object.values(WARNING_IDS) as [WarningId, ...WarningId[]];
+// AII-R001 (a broken suppression) cannot itself be suppressed.
+const warningIds = [...Object.values(WARNING_IDS), ...Object.values(RULE_IDS).filter((id) => id !== RULE_IDS.suppressionInvalid)] as [WarningId | RuleId, ...(WarningId | RuleId)[]];
 
 /** The schema of a `warnings` section whose suppressions may name any of `ids`. */
 export function warningsSchemaOf<I extends string>(ids: readonly [I, ...I[]]) {

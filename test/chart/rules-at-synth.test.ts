@@ -32,4 +32,19 @@ describe('the policy rule pack at synth', () => {
     api.metadata.addAnnotation(SUPPRESS_RULES_ANNOTATION, JSON.stringify([{ id: 'AII-R020', reason: 'the tag is moved by the release pipeline, which pins by digest at deploy' }]));
     expect(() => Testing.synth(chart)).not.toThrow();
   });
+
+  it('takes a rule suppression from the spec (warnings.suppress with an AII-R id): every object of the service carries it', () => {
+    const reason = 'the tag is moved by the release pipeline, which pins by digest at deploy';
+    const spec = { ...eksNlbSpec, warnings: { suppress: [{ id: 'AII-R020' as const, reason }] } };
+    const chart = new AiInferenceChart(Testing.app(), 'spec-suppressed', { spec });
+    chart.deployment.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', 'ghcr.io/pixelated/ai-inference:latest'));
+    const objects = Testing.synth(chart);
+    for (const o of objects) expect(JSON.parse(o.metadata.annotations[SUPPRESS_RULES_ANNOTATION]), `${o.kind}/${o.metadata.name}`).toEqual([{ id: 'AII-R020', reason }]);
+  });
+
+  it('refuses a spec suppression of an unknown rule id, naming the nearest, and of AII-R001', async () => {
+    const { validateSpec } = await import('../../src');
+    expect(validateSpec({ ...eksNlbSpec, warnings: { suppress: [{ id: 'AII-R02', reason: 'x' }] } })[0]).toMatch(/^warnings\.suppress\[0\]\.id \("AII-R02"\) names no warning of this library; the ids are .*; did you mean "AII-R020"\?/);
+    expect(validateSpec({ ...eksNlbSpec, warnings: { suppress: [{ id: 'AII-R001', reason: 'x' }] } })[0]).toMatch(/^warnings\.suppress\[0\]\.id \("AII-R001"\) names no warning of this library/);
+  });
 });
