@@ -5,10 +5,9 @@
  * so neither may depend on the databases. Readiness uses the dependency-aware path: a
  * pod whose dependencies fail leaves the endpoints (and the NLB) without a restart.
  */
-import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { HTTP_PORT_NAME } from '../conventions';
-import { ProbeTiming, ResolvedProbes, seconds } from '../spec/workload';
+import { ProbeTiming, ResolvedProbes, seconds, startupFailureThreshold } from '../spec/workload';
 
 /** The startup probe's timeout: below its period, at least 1 s and at most this. */
 const STARTUP_TIMEOUT_MAX_SECONDS = 5;
@@ -20,10 +19,8 @@ function processCheck(probes: ResolvedProbes): Pick<k8s.Probe, 'httpGet' | 'tcpS
   return probes.livenessPath !== undefined ? { httpGet: { path: probes.livenessPath, port: httpPort() } } : { tcpSocket: { port: httpPort() } };
 }
 
-/** Failures the startup probe allows so that they cover the budget: ceil(budget / period). */
-export function startupFailureThreshold(budget: Duration, period: Duration): number {
-  return Math.ceil(seconds(budget) / seconds(period));
-}
+// The threshold lives with the workload's rules, which also size the rollout deadline from it.
+export { startupFailureThreshold } from '../spec/workload';
 
 /**
  * Startup probe, the process-only check: polls every `startupPeriod` for `startupBudget`

@@ -203,7 +203,9 @@ export const nlbLoadBalancerObject = z
       })
       .strict()
       .optional(),
-    sourceRanges: z.array(zCidr).optional(),
+    // An empty list is what leaving it out means to Kubernetes (spec.loadBalancerSourceRanges:
+    // empty admits everyone), but it reads as "admit no one": refused so the two cannot differ.
+    sourceRanges: z.array(zCidr).min(1, 'must name at least one CIDR when given (an empty list admits everyone); list the client CIDRs or leave sourceRanges out').optional(),
     extraAnnotations: zAnnotationMap.optional(),
   })
   .strict();

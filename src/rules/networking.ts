@@ -13,7 +13,7 @@
  */
 import { RULE_IDS } from '../conventions';
 import { healthCheckPort, isAwsNlbService, nlbTargetType, preservesClientIp } from './aws-nlb';
-import { cidrContains, cidrOverlaps, isPrivateCidr, PRIVATE_RANGES } from './cidr';
+import { cidrContains, cidrOverlaps } from './cidr';
 import { problem } from './message';
 import { containerPorts, describeObject, isObject, labelsOf, mapSelectorMatches, namespaceOf, PodTemplate, selectorMatches, Workload } from './objects';
 import { K8sObject, RawFinding, Rule, RuleContext } from './types';
@@ -55,10 +55,16 @@ function peersAdmitCidr(peers: unknown, cidr: string): boolean {
   });
 }
 
-/** Whether an ingress rule's peers admit some private (VPC) address block: where an NLB's own IPs come from. */
-function peersAdmitPrivate(peers: unknown): boolean {
+/**
+ * Whether an ingress rule's peers admit some address block: the NLB's own IPs are no pod or
+ * namespace a selector can name, so only an ipBlock admits them. Which block holds the NLB's
+ * subnets cannot be told from the manifests (a VPC is usually in the private ranges, but AWS
+ * lets it use any), so any ipBlock counts: the rule fails only where the NLB surely cannot
+ * reach the pods.
+ */
+function peersAdmitIpBlock(peers: unknown): boolean {
   if (!Array.isArray(peers) || peers.length === 0) return true;
-  return peers.some((p: K8sObject) => typeof p?.ipBlock?.cidr === 'string' && (isPrivateCidr(p.ipBlock.cidr) || PRIVATE_RANGES.some((r) => cidrContains(p.ipBlock.cidr, r))));
+  return peers.some((p: K8sObject) => typeof p?.ipBlock?.cidr === 'string');
 }
 
 /** The policies that restrict ingress to pods of this template. */
@@ -195,9 +201,9 @@ export const NETWORKING_RULES: readonly Rule[] = [
             const needsPrivate = !preserve ? [target] : [];
             if (hcTarget !== undefined && !needsPrivate.includes(hcTarget)) needsPrivate.push(hcTarget);
             for (const port of needsPrivate) {
-              if (admitted(policies, w.template, port, peersAdmitPrivate)) continue;
+              if (admitted(policies, w.template, port, peersAdmitIpBlock)) continue;
               const what = port === target && !preserve ? 'without client IP preservation, all its traffic and its health checks come' : 'its health checks come';
-              out.push({ object: svc, path, message: problem(path, p?.name ?? p?.port, `needs the NLB's private IPs admitted to port ${port}: ${what} from its subnets, but ${where} admits no private (VPC) ipBlock there; add an ingress rule from the NLB subnet CIDRs`) });
+              out.push({ object: svc, path, message: problem(path, p?.name ?? p?.port, `needs the NLB's private IPs admitted to port ${port}: ${what} from its subnets, but ${where} admits no ipBlock there (selectors name pods and namespaces, never the NLB); add an ingress rule from the NLB subnet CIDRs`) });
             }
           });
         }

@@ -654,8 +654,23 @@ export function rolloutProgressDeadline(w: ResolvedWorkload): number {
  */
 export function startupAllowance(w: Pick<ResolvedWorkload, 'probes' | 'download'>): Duration {
   const { time, initContainer } = w.download;
-  if (!initContainer || time === undefined) return w.probes.startupBudget;
-  return Duration.seconds(seconds(w.probes.startupBudget) + seconds(time));
+  const budget = probedStartupBudget(w.probes);
+  if (!initContainer || time === undefined) return budget;
+  return Duration.seconds(seconds(budget) + seconds(time));
+}
+
+/** Failures the startup probe allows so that they cover the budget: ceil(budget / period). */
+export function startupFailureThreshold(budget: Duration, period: Duration): number {
+  return Math.ceil(seconds(budget) / seconds(period));
+}
+
+/**
+ * The time the startup probe really grants: its failure threshold times its period, the
+ * budget rounded up to a whole period (a 1712 s budget polled every 1332 s is 2 polls, 2664 s).
+ * What a rollout deadline and the not-ready alert must cover.
+ */
+export function probedStartupBudget(probes: Pick<ResolvedProbes, 'startupBudget' | 'startupPeriod'>): Duration {
+  return Duration.seconds(startupFailureThreshold(probes.startupBudget, probes.startupPeriod) * seconds(probes.startupPeriod));
 }
 
 /** maxSurge and maxUnavailable of the rollout strategy. */

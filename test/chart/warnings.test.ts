@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { eksNlbSpec } from '../../examples/eks-nlb/spec';
 import { AiInferenceChart, AiInferenceSpec, validateSpec } from '../../src';
-import { SUPPRESSED_WARNINGS_ANNOTATION, WARNING_IDS } from '../../src/conventions';
+import { SUPPRESSED_WARNINGS_ANNOTATION, RULE_IDS, WARNING_IDS } from '../../src/conventions';
 import { errorOf, only } from '../support';
 
 const W001 = 'scaling.maxReplicas (20) gives exactly slo.throughputRps (1000) at full scale (50 rps/pod × 20 replicas = 1000 rps): no headroom for a failed pod or a burst; consider raising scaling.maxReplicas';
@@ -90,7 +90,8 @@ describe('warnings', () => {
     });
 
     it('refuses an unknown id, listing the valid ones', () => {
-      const ids = Object.values(WARNING_IDS).map((id) => JSON.stringify(id)).join(', ');
+      // The chart's warnings and the policy rules (AII-R001, a broken suppression, excepted).
+      const ids = [...Object.values(WARNING_IDS), ...Object.values(RULE_IDS).filter((id) => id !== 'AII-R001')].map((id) => JSON.stringify(id)).join(', ');
       expect(validateSpec(withSuppress([{ id: 'AII-W999', reason: REASON }]))).toEqual([
         `warnings.suppress[0].id ("AII-W999") names no warning of this library; the ids are ${ids}; copy the id the printed warning starts with`,
       ]);

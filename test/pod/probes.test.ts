@@ -55,3 +55,18 @@ describe('livenessProbe and readinessProbe', () => {
     expect(readinessProbe(probes)).toEqual({ httpGet: onHttp('/ready'), periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 1 });
   });
 });
+
+describe('the startup budget the probe really grants', () => {
+  it('is the failure threshold times the period, and the rollout deadline covers it', async () => {
+    const { probedStartupBudget, resolveWorkload, rolloutProgressDeadline } = await import('../../src/spec/workload');
+    const { startupProbe: probe } = await import('../../src/pod/probes');
+    const { eksNlbSpec } = await import('../../examples/eks-nlb/spec');
+    const probes = { startupBudget: Duration.seconds(1712), startupPeriod: Duration.seconds(1332) };
+    expect(probedStartupBudget(probes).toSeconds()).toBe(2664);
+    const w = resolveWorkload({ resources: eksNlbSpec.resources, probes, modelLoadTime: Duration.seconds(1712) } as any);
+    const p = probe(w.probes);
+    const granted = (p.failureThreshold ?? 0) * (p.periodSeconds ?? 0) + (p.initialDelaySeconds ?? 0);
+    expect(granted).toBe(2664);
+    expect(rolloutProgressDeadline(w)).toBeGreaterThan(granted);
+  });
+});

@@ -167,7 +167,7 @@ const loadBalancerRaw = fc.record({
   preserveClientIp: opt(fc.boolean()),
   idleTimeout: opt(int(60, 6000)),
   accessLogs: opt(fc.record({ bucket: matching(/^[a-z0-9][a-z0-9.-]{1,20}[a-z0-9]$/), prefix: opt(matching(/^[a-z0-9]([-a-z0-9/]{0,20}[a-z0-9])?$/)) })),
-  sourceRanges: opt(fc.array(cidrArb, { maxLength: 3 })),
+  sourceRanges: opt(fc.array(cidrArb, { minLength: 1, maxLength: 3 })),
   extraAnnotations: opt(fc.dictionary(labelKeyArb, text(40), { maxKeys: 2 })),
 });
 

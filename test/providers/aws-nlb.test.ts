@@ -72,3 +72,14 @@ describe('aws-nlb: validation', () => {
     expect(ns.metadata.labels['elbv2.k8s.aws/pod-readiness-gate-inject']).toBe('enabled');
   });
 });
+
+describe('aws-nlb: an empty sourceRanges', () => {
+  it('is refused: Kubernetes reads an empty loadBalancerSourceRanges as everyone, while the NetworkPolicy would admit no client', async () => {
+    const { validateSpec } = await import('../../src');
+    const { eksNlbSpec } = await import('../../examples/eks-nlb/spec');
+    const lb = eksNlbSpec.traffic!.loadBalancer as any;
+    expect(validateSpec({ ...eksNlbSpec, traffic: { ...eksNlbSpec.traffic, loadBalancer: { ...lb, sourceRanges: [] } } })).toEqual([
+      'traffic.loadBalancer.sourceRanges (an empty list) must name at least one CIDR when given (an empty list admits everyone); list the client CIDRs or leave sourceRanges out',
+    ]);
+  });
+});

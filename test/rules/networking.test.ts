@@ -99,13 +99,20 @@ describe('network-policy-admits-nlb (AII-R043)', () => {
     ]);
   });
 
-  it('refuses a policy without the NLB subnets: the health checks never reach the pods', () => {
+  it('refuses a policy that admits no address block to the port: the health checks never reach the pods', () => {
     const objects = withChanged('NetworkPolicy', (np) => {
-      np.spec.ingress[0].from = [{ ipBlock: { cidr: '203.0.113.0/24' } }];
+      np.spec.ingress[0].from = [{ podSelector: { matchLabels: { app: 'web' } } }];
     });
-    expect(messages(objects, 'AII-R043')).toEqual([
-      "spec.ports[0] (\"http\") needs the NLB's private IPs admitted to port 8000: its health checks come from its subnets, but NetworkPolicy shop/llm (selecting Deployment shop/llm) admits no private (VPC) ipBlock there; add an ingress rule from the NLB subnet CIDRs",
-    ]);
+    expect(messages(objects, 'AII-R043')).toContain(
+      "spec.ports[0] (\"http\") needs the NLB's private IPs admitted to port 8000: its health checks come from its subnets, but NetworkPolicy shop/llm (selecting Deployment shop/llm) admits no ipBlock there (selectors name pods and namespaces, never the NLB); add an ingress rule from the NLB subnet CIDRs",
+    );
+  });
+
+  it('accepts any address block for the NLB subnets: a VPC may use public ranges, which the manifests cannot tell apart', () => {
+    const objects = withChanged('NetworkPolicy', (np) => {
+      np.spec.ingress[0].from = [{ ipBlock: { cidr: '203.0.113.0/24' } }, ...(np.spec.ingress[0].from ?? [])];
+    });
+    expect(messages(objects, 'AII-R043').filter((m) => m.includes('private IPs'))).toEqual([]);
   });
 
   it('without client IP preservation (the ip-target default) needs only the NLB subnets', () => {
@@ -117,7 +124,7 @@ describe('network-policy-admits-nlb (AII-R043)', () => {
     expect(findings(objects, 'AII-R043')).toEqual([]);
     np.spec.ingress[0].from = [{ podSelector: { matchLabels: { app: 'web' } } }];
     expect(messages(objects, 'AII-R043')).toEqual([
-      "spec.ports[0] (\"http\") needs the NLB's private IPs admitted to port 8000: without client IP preservation, all its traffic and its health checks come from its subnets, but NetworkPolicy shop/llm (selecting Deployment shop/llm) admits no private (VPC) ipBlock there; add an ingress rule from the NLB subnet CIDRs",
+      "spec.ports[0] (\"http\") needs the NLB's private IPs admitted to port 8000: without client IP preservation, all its traffic and its health checks come from its subnets, but NetworkPolicy shop/llm (selecting Deployment shop/llm) admits no ipBlock there (selectors name pods and namespaces, never the NLB); add an ingress rule from the NLB subnet CIDRs",
     ]);
   });
 
