@@ -9,6 +9,7 @@ import {
   POD_READINESS_GATE_LABEL,
   PLATFORM_INGRESS_COMPONENT,
   PLATFORM_OVERVIEW_COMPONENT,
+  SUPPRESSED_WARNINGS_ANNOTATION,
   HTTP_PORT_NAME,
   platformLabels,
   platformObjectNames,
@@ -33,7 +34,7 @@ import { escapeForHelmAtSynth } from './helm';
 import { CheckedWorkload, checkedPlatform } from './platform-validate';
 import { renderChart } from './synth';
 import { checkedAtSynth } from './synth-checks';
-import { applySuppressions, printOnceAtSynth } from './warnings';
+import { applySuppressions, printOnceAtSynth, suppressionAnnotation } from './warnings';
 
 /** A warning the spec (platform or workload) suppresses, with its reason. */
 export type SuppressedPlatformWarning = IdentifiedWarning & { readonly reason: string };
@@ -167,6 +168,10 @@ export class InferencePlatformChart extends Chart {
       suppressed.push(...own.suppressed.map((x) => ({ ...x, message: `${where}: ${x.message}` })));
     }
     const platform = applySuppressions(notes, spec.warnings?.suppress);
+    // The platform's own suppressions, with their reasons, go into the output on its Namespace
+    // (the workloads' are on their Deployments).
+    const accepted = spec.warnings?.suppress ?? [];
+    if (accepted.length > 0 && this.namespaceObject) this.namespaceObject.metadata.addAnnotation(SUPPRESSED_WARNINGS_ANNOTATION, suppressionAnnotation(accepted));
     this.warnings = [...shown, ...platform.shown];
     this.suppressedWarnings = [...suppressed, ...platform.suppressed];
     printOnceAtSynth(this, this.warnings);

@@ -4,7 +4,6 @@
  */
 import { Construct } from 'constructs';
 import { PROCESS_WARNING_CODE } from '../conventions';
-import { WarningSuppression } from '../spec/spec';
 import { Warning } from './findings/types';
 
 /** A warning the spec suppressed: not printed; its reason is written into the output. */
@@ -39,7 +38,7 @@ export function applySuppressions<W extends IdentifiedWarning = Warning>(
  * The value of the suppressed-warnings annotation: every suppression the spec declares, id
  * and reason, in spec order, as JSON.
  */
-export function suppressionAnnotation(suppressions: readonly WarningSuppression[]): string {
+export function suppressionAnnotation(suppressions: readonly { readonly id: string; readonly reason: string }[]): string {
   return JSON.stringify(suppressions.map(({ id, reason }) => ({ id, reason })));
 }
 

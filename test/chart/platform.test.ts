@@ -175,6 +175,10 @@ describe('InferencePlatformChart warnings', () => {
     expect(chart.suppressedWarnings).toHaveLength(1);
     expect(chart.suppressedWarnings[0]).toMatchObject({ id: 'AII-W050', reason });
     expect(chart.suppressedWarnings[0].message).toMatch(/^PriorityClass "normal-priority" \(value 100\) is the global default/);
+    // The suppression, with its reason, is in the output: on the platform's Namespace.
+    const again = new InferencePlatformChart(Testing.app(), 'opifex', { spec: { ...opifexPlatform, warnings: { suppress: [{ id: 'AII-W050', reason }] } } });
+    const ns = Testing.synth(again).find((o: any) => o.kind === 'Namespace');
+    expect(JSON.parse(ns.metadata.annotations['ai-inference.cdk8s.io/suppressed-warnings'])).toEqual([{ id: 'AII-W050', reason }]);
     const emit = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     try {
       Testing.synth(chart);
