@@ -18,7 +18,7 @@ import { IngressControllerServiceMonitor } from '../constructs/ingress-controlle
 import { KarpenterNodePool, GPU_NODE_TAINT, findInstance, limitsForNodeCount } from '../constructs/karpenter-node-pool';
 import { NginxIngress } from '../constructs/nginx-ingress';
 import { PlatformOverviewDashboard } from '../constructs/platform-dashboard';
-import { dashboardUid } from '../dashboard/input';
+import { dashboardUid, resolveDashboardInput } from '../dashboard/input';
 import { PriorityClasses } from '../constructs/priority-classes';
 import { PlatformResourceQuota, QuotaWorkload, quotaShortfallNote, quotaShortfalls, cpuMillicores, sizeBytes } from '../constructs/resource-quota';
 import { TraefikIngressRoute } from '../constructs/traefik-ingress-route';
@@ -26,7 +26,7 @@ import { IngressRoute } from '../providers/ingress-routes';
 import { IngressNginxOptions } from '../providers/ingress-nginx';
 import { TraefikRouteOptions } from '../providers/traefik';
 import { MODEL_DOWNLOAD_RESOURCES } from '../spec/workload';
-import { PlatformIngress, PlatformSpec, resolveIngressController } from '../spec/platform';
+import { PlatformIngress, PlatformSpec, resolveIngressController, resolvePlatform } from '../spec/platform';
 import { cpuCores } from '../spec/values';
 import { InferenceServiceConstructs, buildService } from './build-service';
 import { IdentifiedWarning } from './warnings';
@@ -75,10 +75,11 @@ export class InferencePlatformChart extends Chart {
     super(scope, id, props);
     this.spec = spec;
     const names = platformObjectNames(spec.name);
+    const resolved = resolvePlatform(spec);
     const partOf = { [LABEL_PART_OF]: spec.name };
 
     // 2. Build: shared objects first (the namespace, priorities and quota admit the pods).
-    if (spec.createNamespace ?? true) {
+    if (resolved.createNamespace) {
       const nlb = workloads.some((w) => w.wirings.services.provider === 'aws-nlb');
       this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', {
         // The readiness-gate label is the AWS Load Balancer Controller's: not on GKE.
@@ -113,12 +114,13 @@ export class InferencePlatformChart extends Chart {
       notes.push(...ingress.notes);
     }
 
-    this.nodePools = (spec.nodePools ?? []).map((pool) => {
+    this.nodePools = resolved.nodePools.map((pool) => {
+      // Left out, a pool is a GPU pool when its instance types carry GPUs (KNOWN_INSTANCES).
       const gpu = pool.gpu ?? pool.instanceTypes.some((t) => (findInstance(t)?.gpus ?? 0) > 0);
       const sized = limitsForNodeCount({ pool: pool.name, maxNodes: pool.maxNodes, minNodes: pool.minNodes, instanceTypes: pool.instanceTypes });
       const np = new KarpenterNodePool(this, `NodePool-${pool.name}`, {
         name: pool.name,
-        nodeClassName: pool.nodeClassName ?? 'default',
+        nodeClassName: pool.nodeClassName,
         instanceTypes: pool.instanceTypes,
         limits: sized.limits,
         // GPU nodes only for pods that tolerate the GPU taint (the GPU workloads do by default).
@@ -130,8 +132,8 @@ export class InferencePlatformChart extends Chart {
     });
 
     // The overview beside the workloads' own dashboards, where the workloads have dashboards.
-    const dashboards = workloads.flatMap((w) => (w.wirings.monitoring?.dashboard ? [w.wirings.monitoring.dashboard.props] : []));
-    if ((spec.dashboard ?? true) && dashboards.length > 0) {
+    const dashboards = workloads.flatMap((w) => (w.wirings.monitoring?.dashboard ? [{ ...w.wirings.monitoring.dashboard.props, input: resolveDashboardInput(w.wirings.monitoring.dashboard.props.dashboard) }] : []));
+    if (resolved.dashboard && dashboards.length > 0) {
       const first = dashboards[0];
       this.overviewDashboard = new PlatformOverviewDashboard(this, 'OverviewDashboard', {
         name: names.overviewDashboard,
@@ -144,15 +146,15 @@ export class InferencePlatformChart extends Chart {
           uid: dashboardUid(spec.namespace, `${spec.name}-overview`),
           namespace: spec.namespace,
           dcgm: first.dashboard.dcgm,
-          workloads: dashboards.map((d) => ({
-            release: d.dashboard.deploymentName,
-            deploymentName: d.dashboard.deploymentName,
-            hpaName: d.dashboard.hpaName,
-            job: d.dashboard.scope.job,
-            preset: d.dashboard.preset ?? 'generic',
-            gpus: d.dashboard.gpuSeries ?? true,
-            latencyP95Seconds: d.dashboard.slo.latencyP95Seconds,
-            maxReplicas: d.dashboard.maxReplicas,
+          workloads: dashboards.map(({ input }) => ({
+            release: input.deploymentName,
+            deploymentName: input.deploymentName,
+            hpaName: input.hpaName,
+            job: input.scope.job,
+            preset: input.preset,
+            gpus: input.gpuSeries,
+            latencyP95Seconds: input.slo.latencyP95Seconds,
+            maxReplicas: input.maxReplicas,
           })),
         },
       });

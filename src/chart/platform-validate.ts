@@ -7,7 +7,7 @@ import { PLATFORM_CHECK_IDS, objectNames, platformObjectNames } from '../convent
 import { findInstance } from '../constructs/karpenter-node-pool';
 import { adapterRulesOf } from '../constructs/prometheus-adapter-rules';
 import { mergeAdapterRules } from '../metrics/signals';
-import { PlatformSpec, SYSTEM_PRIORITY_CLASSES, platformSpecShapeSchema, resolveIngressController } from '../spec/platform';
+import { PlatformSpec, SYSTEM_PRIORITY_CLASSES, platformSpecShapeSchema, resolveIngressController, resolvePlatform } from '../spec/platform';
 import { formatProblem, throwIfProblems, zodProblems } from '../spec/problems';
 import { AiInferenceSpec } from '../spec/spec';
 import { Findings } from './findings/types';
@@ -72,7 +72,7 @@ function relationProblems(spec: PlatformSpec): string[] {
     } else releases.set(w.release, i);
     // The overview dashboard's ConfigMap is the one shared name a workload's own can take.
     const overview = platformObjectNames(spec.name).overviewDashboard;
-    if ((spec.dashboard ?? true) && objectNames(w.release).dashboard === overview) {
+    if (resolvePlatform(spec).dashboard && objectNames(w.release).dashboard === overview) {
       add(id.duplicateRelease, ['workloads', i, 'release'], w.release, `names its dashboard ConfigMap ${overview}, the name of the platform's overview dashboard, so one would overwrite the other; give the workload another release, or set dashboard false`);
     }
     if (w.namespace !== spec.namespace) {

@@ -176,6 +176,37 @@ export type PlatformChartWarningId =
   | (typeof INGRESS_NGINX_NOTE_IDS)[keyof typeof INGRESS_NGINX_NOTE_IDS]
   | (typeof TRAEFIK_NOTE_IDS)[keyof typeof TRAEFIK_NOTE_IDS];
 
+// ---- defaults ------------------------------------------------------------------------------
+
+/** Defaults of the platform spec. */
+export const PLATFORM_DEFAULTS = {
+  createNamespace: true,
+  dashboard: true,
+  /** The EC2NodeClass Karpenter's getting-started guide creates. */
+  nodeClassName: 'default',
+  minNodes: 0,
+} as const;
+
+/** A node pool with its defaults filled in (`gpu` stays as written: the chart reads it from the instance types). */
+export type ResolvedNodePool = Required<Omit<PlatformNodePool, 'gpu'>> & Pick<PlatformNodePool, 'gpu'>;
+
+/** The platform's own fields with their defaults filled in (the workloads resolve their own). */
+export interface ResolvedPlatform {
+  readonly createNamespace: boolean;
+  readonly dashboard: boolean;
+  readonly nodePools: readonly ResolvedNodePool[];
+}
+
+/** Fills the platform's defaults from {@link PLATFORM_DEFAULTS}: the one place they are applied. */
+export function resolvePlatform(spec: PlatformSpec): ResolvedPlatform {
+  const d = PLATFORM_DEFAULTS;
+  return {
+    createNamespace: spec.createNamespace ?? d.createNamespace,
+    dashboard: spec.dashboard ?? d.dashboard,
+    nodePools: (spec.nodePools ?? []).map((p) => ({ ...p, nodeClassName: p.nodeClassName ?? d.nodeClassName, minNodes: p.minNodes ?? d.minNodes })),
+  };
+}
+
 // ---- zod -----------------------------------------------------------------------------------
 
 /** Kubernetes' own PriorityClasses, always present. */
