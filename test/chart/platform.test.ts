@@ -151,6 +151,13 @@ describe('InferencePlatformChart checks (AII-P001..P010)', () => {
     ]);
   });
 
+  it("refuses a workload's scaling signal that its metric preset cannot serve, at its place", () => {
+    const problems = validatePlatformSpec(withWorkload(2, { ...bench, scaling: { ...bench.scaling!, signals: { kvCacheUsage: { type: 'AverageValue', averageValue: 0.8 } } } }));
+    expect(problems).toEqual([
+      `workloads[2].scaling.signals.kvCacheUsage.averageValue (0.8) needs vLLM's vllm:kv_cache_usage_perc gauge, but the generic metric preset has no such series (only vLLM exports them); run vLLM (server.engine "vllm") or leave it out`,
+    ]);
+  });
+
   it('lists every problem at once and writes no object: the chart never joins the app', () => {
     const app = Testing.app();
     const spec = { ...withWorkload(2, { ...bench, release: 'l2o-optimizer' }), nodePools: [{ name: 'gpu', instanceTypes: ['x9.huge'], maxNodes: 5 }] };
