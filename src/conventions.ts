@@ -203,6 +203,10 @@ export const ADAPTER_METRIC_NAMES = {
   gpu: 'dcgm_gpu_utilization_per_pod',
   /** A server's own per-pod gauge (metrics.queueDepth): `<metric>_per_pod`, a colon written as `_`. */
   perPod: (metric: string) => `${metric.replace(/:/g, '_')}_per_pod`,
+  /** A server's own request counter (metrics.requests): `<metric without _total>_per_second`. */
+  perSecond: (metric: string) => `${metric.replace(/:/g, '_').replace(/_total$/, '')}_per_second`,
+  /** A server's own latency histogram (metrics.latencyHistogram): `<metric>_p95`. */
+  p95: (histogram: string) => `${histogram.replace(/:/g, '_')}_p95`,
   presets: {
     generic: {
       requestRate: 'inference_request_rate',

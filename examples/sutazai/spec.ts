@@ -24,6 +24,8 @@ const backend = (controllerPods: Record<string, string>): AiInferenceSpec => ({
   resources: { cpu: { request: Cpu.units(1), limit: Cpu.units(4) }, memory: { request: Size.gibibytes(2), limit: Size.gibibytes(8) }, gpu: { count: 0 } },
   probes: { path: '/api/health' },
   ports: { http: 8000 },
+  // The seed scrapes the backend's /metrics on its API port (targets: ['backend:8000']).
+  server: { engine: 'generic', metricsPort: 'http' },
   networkPolicy: { webApp: { namespace: CONTROLLER_NAMESPACE, podLabels: controllerPods }, monitoringNamespace: 'monitoring' },
   scaling: {
     minReplicas: 2,
@@ -46,7 +48,16 @@ const backend = (controllerPods: Record<string, string>): AiInferenceSpec => ({
       maxAllowed: { cpu: Cpu.units(8), memory: Size.gibibytes(16) },
     },
   },
-  metrics: { queueDepth: { metric: 'ai_agent_queue_depth' } },
+  // The seed's own series: requests by status, the duration histogram (buckets 0.1 ... 60 s,
+  // so the 5 s objective sits on a bound), the agent queue.
+  metrics: {
+    requests: { metric: 'sutazai_inference_requests_total' },
+    errors: { metric: 'sutazai_inference_requests_total', matchers: 'status="error"' },
+    latencyHistogram: 'sutazai_inference_duration_seconds',
+    queueDepth: { metric: 'ai_agent_queue_depth' },
+  },
+  // The seed's 10 s scrape interval.
+  monitoring: { scrapeInterval: Duration.seconds(10) },
   slo: { availability: 99.9, latencyP95: Duration.seconds(5), latencyP99: Duration.seconds(10), errorRate: 1, throughputRps: 100 },
 });
 

@@ -81,7 +81,9 @@ function serverFields(
   resolved: ResolvedSpec,
 ): Pick<InferenceDeploymentProps, 'ports' | 'probes' | 'storage' | 'args' | 'env' | 'separateMetricsPort' | 'serverSecretEnv' | 'modelDownload' | 'downloadTime'> {
   const server: ResolvedServer = resolved.server;
-  if (server.engine === 'generic' || server.port === undefined || server.healthPath === undefined) return { ports: spec.ports, probes: spec.probes, storage: spec.storage };
+  // A generic server that serves /metrics on its API port declares no metrics port.
+  if (server.engine === 'generic') return { ports: spec.ports, probes: spec.probes, storage: spec.storage, ...(server.metrics === 'http' ? { separateMetricsPort: false } : {}) };
+  if (server.port === undefined || server.healthPath === undefined) return { ports: spec.ports, probes: spec.probes, storage: spec.storage };
   const storage = resolved.workload.storage;
   return {
     ports: { http: server.port },
@@ -251,11 +253,12 @@ const ANY_IPV4 = '0.0.0.0/0';
 
 /**
  * The series the autoscaler, the alerts and the dashboard read: the preset by name, or the
- * preset with the server's own queue gauge in place of its queueDepth (metrics.queueDepth).
+ * preset with the server's own series in place of its (metrics.queueDepth, requests, errors,
+ * latencyHistogram).
  */
 function metricPreset(resolved: ResolvedSpec): MetricPresetName | MetricPreset {
-  const { preset, queueDepth } = resolved.metrics;
-  return queueDepth ? { ...METRIC_PRESETS[preset], queueDepth } : preset;
+  const { preset, dcgm: _dcgm, ...series } = resolved.metrics;
+  return Object.keys(series).length > 0 ? { ...METRIC_PRESETS[preset], ...series } : preset;
 }
 
 /** The HPA (prometheus-adapter backend) and the adapter rules for its custom signals. */

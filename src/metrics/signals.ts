@@ -64,9 +64,12 @@ export function adapterMetricName(signal: CustomSignalName, preset?: MetricPrese
   if (signal === 'gpu') return ADAPTER_METRIC_NAMES.gpu;
   const resolved = resolvePreset(preset);
   const name = resolved.name;
-  // A server's own queue gauge (metrics.queueDepth) gets a custom-metrics name of its own,
-  // so two workloads with different queues never claim one adapter metric.
-  if (signal === 'queueDepth' && resolved.queueDepth.metric !== METRIC_PRESETS[name].queueDepth.metric) return ADAPTER_METRIC_NAMES.perPod(resolved.queueDepth.metric);
+  // A server's own series (metrics.queueDepth, requests, latencyHistogram) get custom-metrics
+  // names of their own, so two workloads with different series never claim one adapter metric.
+  const named = METRIC_PRESETS[name];
+  if (signal === 'queueDepth' && resolved.queueDepth.metric !== named.queueDepth.metric) return ADAPTER_METRIC_NAMES.perPod(resolved.queueDepth.metric);
+  if (signal === 'requestRate' && resolved.requests.metric !== named.requests.metric) return ADAPTER_METRIC_NAMES.perSecond(resolved.requests.metric);
+  if (signal === 'latencyP95' && resolved.latencyHistogram !== named.latencyHistogram) return ADAPTER_METRIC_NAMES.p95(resolved.latencyHistogram);
   const names: Partial<Record<CustomSignalName, string>> = ADAPTER_METRIC_NAMES.presets[name];
   const metric = names[signal];
   if (metric === undefined) throw new Error(`the ${signal} signal needs series the ${name} metric preset does not have; use the vllm preset`);

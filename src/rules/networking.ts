@@ -15,7 +15,7 @@ import { RULE_IDS } from '../conventions';
 import { healthCheckPort, isAwsNlbService, nlbTargetType, preservesClientIp } from './aws-nlb';
 import { cidrContains, cidrOverlaps } from './cidr';
 import { problem } from './message';
-import { containerPorts, describeObject, isObject, labelsOf, mapSelectorMatches, namespaceOf, PodTemplate, selectorMatches, Workload } from './objects';
+import { annotationsOf, containerPorts, describeObject, isObject, labelsOf, mapSelectorMatches, namespaceOf, PodTemplate, selectorMatches, Workload } from './objects';
 import { K8sObject, RawFinding, Rule, RuleContext } from './types';
 
 /** Kinds whose `spec.selector` must select their own template (Jobs get theirs generated). */
@@ -53,6 +53,36 @@ function peersAdmitCidr(peers: unknown, cidr: string): boolean {
     const except: unknown[] = Array.isArray(block.except) ? block.except : [];
     return cidrContains(block.cidr, cidr) && !except.some((e) => typeof e === 'string' && cidrOverlaps(e, cidr));
   });
+}
+
+const ANY_IPV4 = '0.0.0.0/0';
+
+/**
+ * The client ranges a Service's load balancer admits: spec.loadBalancerSourceRanges, else the
+ * service.beta.kubernetes.io/load-balancer-source-ranges annotation (comma-separated), which
+ * Kubernetes and the AWS Load Balancer Controller read when the field is empty
+ * (aws-load-balancer-controller pkg/annotations/constants.go SvcLBSuffixSourceRanges), else
+ * everyone.
+ */
+function clientSourceRanges(svc: K8sObject): { ranges: string[]; from: string } {
+  const field = svc.spec?.loadBalancerSourceRanges;
+  if (Array.isArray(field) && field.length > 0) return { ranges: field.map(String), from: 'spec.loadBalancerSourceRanges' };
+  const annotation = annotationsOf(svc)[SOURCE_RANGES_ANNOTATION];
+  const listed = typeof annotation === 'string' ? annotation.split(',').map((r) => r.trim()).filter(Boolean) : [];
+  return listed.length > 0 ? { ranges: listed, from: SOURCE_RANGES_ANNOTATION } : { ranges: [ANY_IPV4], from: 'no loadBalancerSourceRanges: every client' };
+}
+
+/** The Service annotation Kubernetes and the controller read for the source ranges when the field is empty. */
+const SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges';
+
+/**
+ * The container port a named health-check port means: the controller finds the Service port
+ * of that name and probes its targetPort (aws-load-balancer-controller
+ * buildTargetGroupHealthCheckPort), not a container port of that name.
+ */
+function namedServicePortTarget(svc: K8sObject, name: string, template: PodTemplate): number | undefined {
+  const port = (Array.isArray(svc.spec?.ports) ? svc.spec.ports : []).find((p: K8sObject) => p?.name === name);
+  return port ? resolvePort(port.targetPort ?? port.port, template) : undefined;
 }
 
 /**
@@ -181,7 +211,7 @@ export const NETWORKING_RULES: readonly Rule[] = [
       for (const svc of ctx.ofKind('Service').filter((s) => isAwsNlbService(s) && nlbTargetType(s) === 'ip')) {
         const ns = namespaceOf(svc);
         const preserve = preservesClientIp(svc);
-        const ranges: string[] = Array.isArray(svc.spec?.loadBalancerSourceRanges) && svc.spec.loadBalancerSourceRanges.length ? svc.spec.loadBalancerSourceRanges : ['0.0.0.0/0'];
+        const { ranges, from: rangesFrom } = clientSourceRanges(svc);
         const hcPort = healthCheckPort(svc);
         for (const w of podsOfService(ctx, svc)) {
           const policies = ingressPolicies(ctx, ns, w.template);
@@ -194,10 +224,10 @@ export const NETWORKING_RULES: readonly Rule[] = [
             if (preserve) {
               const missing = ranges.filter((r) => !admitted(policies, w.template, target, (peers) => peersAdmitCidr(peers, r)));
               if (missing.length) {
-                out.push({ object: svc, path, message: problem(path, p?.name ?? p?.port, `sends the clients' own addresses (client IP preservation) to port ${target}, but ${where} does not admit ${missing.join(', ')}${svc.spec?.loadBalancerSourceRanges ? ' (spec.loadBalancerSourceRanges)' : ' (no loadBalancerSourceRanges: every client)'}; add an ingress ipBlock for each range on that port, or set loadBalancerSourceRanges`) });
+                out.push({ object: svc, path, message: problem(path, p?.name ?? p?.port, `sends the clients' own addresses (client IP preservation) to port ${target}, but ${where} does not admit ${missing.join(', ')} (${rangesFrom}); add an ingress ipBlock for each range on that port, or set loadBalancerSourceRanges`) });
               }
             }
-            const hcTarget = hcPort === 'traffic-port' ? target : /^\d+$/.test(hcPort) ? Number(hcPort) : resolvePort(hcPort, w.template);
+            const hcTarget = hcPort === 'traffic-port' ? target : /^\d+$/.test(hcPort) ? Number(hcPort) : namedServicePortTarget(svc, hcPort, w.template);
             const needsPrivate = !preserve ? [target] : [];
             if (hcTarget !== undefined && !needsPrivate.includes(hcTarget)) needsPrivate.push(hcTarget);
             for (const port of needsPrivate) {

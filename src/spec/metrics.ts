@@ -206,10 +206,34 @@ export interface MetricsSpec {
    * @default - the preset's (generic: inference_queue_depth)
    */
   readonly queueDepth?: SeriesRef;
+  /**
+   * The server's own counter of requests, when its names are not the preset's (seed 002:
+   * `sutazai_inference_requests_total`): the SLO's recording rules, alerts, dashboard and the
+   * requestRate signal (adapter name `<metric>_per_second`) read it. @default - the preset's
+   */
+  readonly requests?: SeriesRef;
+  /** The counter of failed requests, same population as `requests` (e.g. a status matcher). @default - the preset's */
+  readonly errors?: SeriesRef;
+  /**
+   * The server's latency histogram, base name without `_bucket` (seed 002:
+   * `sutazai_inference_duration_seconds`); the latencyP95 signal's adapter name is
+   * `<metric>_p95`. @default - the preset's
+   */
+  readonly latencyHistogram?: string;
 }
 
+/** The series a metrics section may put in place of its preset's. */
+export const SERIES_OVERRIDES = ['queueDepth', 'requests', 'errors', 'latencyHistogram'] as const;
+
 export const metricsSchema = z
-  .object({ preset: z.enum(METRIC_PRESET_NAMES).optional(), dcgm: dcgmOverridesSchema.optional(), queueDepth: seriesRefSchema.optional() })
+  .object({
+    preset: z.enum(METRIC_PRESET_NAMES).optional(),
+    dcgm: dcgmOverridesSchema.optional(),
+    queueDepth: seriesRefSchema.optional(),
+    requests: seriesRefSchema.optional(),
+    errors: seriesRefSchema.optional(),
+    latencyHistogram: zMetricName.optional(),
+  })
   .strict() satisfies z.ZodType<MetricsSpec>;
 
 /** Defaults of the metrics section: the generic preset, dcgm-exporter's own names. */
@@ -220,8 +244,11 @@ export interface ResolvedMetrics {
   readonly preset: MetricPresetName;
   /** Every dcgm-exporter name: the overrides given, DEFAULT_DCGM for the rest. */
   readonly dcgm: DcgmConfig;
-  /** The server's own queue gauge, when it replaces the preset's. */
+  /** The server's own series, where they replace the preset's. */
   readonly queueDepth?: SeriesRef;
+  readonly requests?: SeriesRef;
+  readonly errors?: SeriesRef;
+  readonly latencyHistogram?: string;
 }
 
 /**
@@ -233,6 +260,6 @@ export function resolveMetrics(metrics: MetricsSpec | undefined): ResolvedMetric
   return {
     preset: withDefaults<Pick<ResolvedMetrics, 'preset'>>(METRICS_DEFAULTS, metrics).preset,
     dcgm: withDefaults(METRICS_DEFAULTS.dcgm, metrics?.dcgm),
-    ...(metrics?.queueDepth ? { queueDepth: metrics.queueDepth } : {}),
+    ...Object.fromEntries(SERIES_OVERRIDES.filter((k) => metrics?.[k] !== undefined).map((k) => [k, metrics![k]])),
   };
 }

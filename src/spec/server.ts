@@ -13,6 +13,12 @@ export type ServerEngine = 'generic' | 'vllm' | 'ollama';
 /** The seeds' own application: its image's entrypoint, `/api/v1/health`, metrics on a separate port. */
 export interface GenericServer {
   readonly engine: 'generic';
+  /**
+   * Where the server serves `/metrics`: `separate` (the `metrics` port, seed 000) or `http`
+   * (the API port, as seed 002's backend does: one port, scraped as `http`).
+   * @default 'separate'
+   */
+  readonly metricsPort?: 'separate' | 'http';
 }
 
 /** vLLM's OpenAI-compatible server (`vllm serve`). */
@@ -187,6 +193,7 @@ export const DOWNLOAD_SCRIPTS = {
 
 export const SERVER_DEFAULTS = {
   engine: 'generic' as const,
+  generic: { metricsPort: 'separate' as 'separate' | 'http' },
   vllm: {
     port: 8000,
     healthPath: '/health',
@@ -292,7 +299,7 @@ const ollamaSchema = z
   })
   .strict() satisfies z.ZodType<OllamaServer>;
 
-export const serverSchema = z.discriminatedUnion('engine', [z.object({ engine: z.literal('generic') }).strict(), vllmSchema, ollamaSchema], {
+export const serverSchema = z.discriminatedUnion('engine', [z.object({ engine: z.literal('generic'), metricsPort: z.enum(['separate', 'http']).optional() }).strict(), vllmSchema, ollamaSchema], {
   errorMap: (issue, ctx) =>
     issue.code === z.ZodIssueCode.invalid_union_discriminator ? { message: 'must name an engine: "generic", "vllm" or "ollama"' } : { message: ctx.defaultError },
 }) satisfies z.ZodType<ServerSpec, z.ZodTypeDef, unknown>;
@@ -332,7 +339,7 @@ export function resolveServer(server: ServerSpec | undefined, gpuCount: number):
   const downloadTimePath = 'server.downloadTime';
   switch (s.engine) {
     case 'generic':
-      return { engine: 'generic', metrics: 'separate', workload: {} };
+      return { engine: 'generic', metrics: s.metricsPort ?? SERVER_DEFAULTS.generic.metricsPort, workload: {} };
     case 'vllm': {
       const d = SERVER_DEFAULTS.vllm;
       const port = s.port ?? d.port;

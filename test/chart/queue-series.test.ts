@@ -33,3 +33,45 @@ describe("metrics.queueDepth: the server's own queue gauge", () => {
     expect(validateSpec(withQueue('x', 'opifex-queue'))).toEqual(['metrics.queueDepth.metric ("opifex-queue") must be a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*); fix the name']);
   });
 });
+
+describe("metrics.requests, errors, latencyHistogram and server.metricsPort 'http': seed 002's backend as it exports itself", () => {
+  const spec: AiInferenceSpec = {
+    ...eksNlbSpec,
+    release: 'sutazai-backend',
+    createNamespace: false,
+    server: { engine: 'generic', metricsPort: 'http' },
+    metrics: {
+      requests: { metric: 'sutazai_inference_requests_total' },
+      errors: { metric: 'sutazai_inference_requests_total', matchers: 'status="error"' },
+      latencyHistogram: 'sutazai_inference_duration_seconds',
+    },
+    scaling: { ...eksNlbSpec.scaling!, signals: { requestRate: { type: 'AverageValue', averageValue: 50 }, latencyP95: { type: 'Value', value: 1.5 } } },
+  };
+  const chart = new AiInferenceChart(Testing.app(), 's', { spec });
+  const objects = Testing.synth(chart);
+
+  it('scrapes /metrics on the API port: no metrics port on the pod, the ServiceMonitor and the NetworkPolicy on http', () => {
+    const container = only(objects, 'Deployment').spec.template.spec.containers[0];
+    expect(container.ports.map((p: any) => p.name)).toEqual(['http']);
+    expect(only(objects, 'ServiceMonitor').spec.endpoints[0].port).toBe('http');
+    const fromMonitoring = only(objects, 'NetworkPolicy').spec.ingress.find((r: any) => JSON.stringify(r.from).includes('monitoring'));
+    expect(fromMonitoring.ports).toEqual([{ port: 'http', protocol: 'TCP' }]);
+  });
+
+  it("reads the server's own series in the SLO rules, and serves its signals under names of their own", () => {
+    const rules = JSON.stringify(only(objects, 'PrometheusRule').spec);
+    expect(rules).toContain('sutazai_inference_requests_total{');
+    expect(rules).toContain('status=\\"error\\"');
+    expect(rules).toContain('sutazai_inference_duration_seconds_bucket{');
+    expect(rules).not.toMatch(/[^a-z_]inference_requests_total\{/);
+    expect(rules).not.toMatch(/[^a-z_]inference_response_time_seconds_bucket\{/);
+    expect(chart.adapterRules!.metricNames).toEqual(['sutazai_inference_requests_per_second', 'sutazai_inference_duration_seconds_p95']);
+    const hpaNames = only(objects, 'HorizontalPodAutoscaler').spec.metrics.map((m: any) => (m.pods ?? m.object).metric.name);
+    expect(hpaNames).toEqual(['sutazai_inference_requests_per_second', 'sutazai_inference_duration_seconds_p95']);
+  });
+
+  it('refuses another metricsPort value and a histogram name that is no metric name', () => {
+    expect(validateSpec({ ...spec, server: { engine: 'generic', metricsPort: 'metrics' } as any })[0]).toMatch(/^server\.metricsPort \("metrics"\)/);
+    expect(validateSpec({ ...spec, metrics: { latencyHistogram: 'sutazai-duration' } })).toEqual(['metrics.latencyHistogram ("sutazai-duration") must be a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*); fix the name']);
+  });
+});

@@ -26,6 +26,17 @@ describe.each([
     expect(find('Deployment').metadata.name).toBe('sutazai-backend');
   });
 
+  it("scrapes the seed's /metrics on the API port (backend:8000) every 10 s, and reads the seed's own series", () => {
+    expect(find('Deployment').spec.template.spec.containers[0].ports.map((p: any) => [p.name, p.containerPort])).toEqual([['http', 8000]]);
+    const sm = objects.find((o) => o.kind === 'ServiceMonitor' && o.metadata.name === 'sutazai-backend-monitor')!;
+    expect(sm.spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '10s', scrapeTimeout: '10s' }]);
+    const rules = JSON.stringify(find('PrometheusRule').spec);
+    expect(rules).toContain('sutazai_inference_requests_total{');
+    expect(rules).toContain('sutazai_inference_duration_seconds_bucket{');
+    // The 5 s p95 objective is one of the seed histogram's bounds (0.1 ... 60 s).
+    expect(rules).toContain('sutazai_inference_duration_seconds_bucket{namespace=\\"sutazai\\",job=\\"sutazai-backend-internal\\"}[5m]))) > 5');
+  });
+
   it("requests the seed's right-sized resources, CPU only", () => {
     const c = find('Deployment').spec.template.spec.containers[0];
     expect(c.resources).toEqual({ requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '4', memory: '8Gi' } });

@@ -148,3 +148,19 @@ describe('network-policy-admits-nlb (AII-R043)', () => {
     );
   });
 });
+
+describe('network-policy-admits-nlb (AII-R043): where the sources and the health-check port come from', () => {
+  it('reads the client ranges from the load-balancer-source-ranges annotation when the field is empty', () => {
+    const objects = withChanged('Service', (s) => {
+      delete s.spec.loadBalancerSourceRanges;
+      s.metadata.annotations['service.beta.kubernetes.io/load-balancer-source-ranges'] = '203.0.113.0/24, 192.0.2.0/24';
+    });
+    const found = messages(objects, 'AII-R043').filter((m) => m.includes("clients' own addresses"));
+    // The policy admits 203.0.113.0/24 (the fixture's range): the annotation's second range is missing, never 0.0.0.0/0.
+    expect(found.length).toBeGreaterThan(0);
+    for (const m of found) {
+      expect(m).toContain('does not admit 192.0.2.0/24 (service.beta.kubernetes.io/load-balancer-source-ranges)');
+      expect(m).not.toContain('0.0.0.0/0');
+    }
+  });
+});
