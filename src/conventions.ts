@@ -573,4 +573,14 @@ export function deploymentPodRegex(deployment: string): string {
   if (deployment.length + 1 <= POD_NAME.maxGeneratedBase) return `${escaped(deployment)}-.*`;
   return `${escaped(deployment.slice(0, POD_NAME.maxGeneratedBase))}.*`;
 }
+/**
+ * Kinds whose spec.groups[].rules[] hold alerting and recording rules: the Prometheus
+ * Operator's PrometheusRule, and Google Managed Prometheus's Rules and ClusterRules (the
+ * library writes Rules under monitoring.backend gmp).
+ */
+export const RULE_GROUP_KINDS: ReadonlyArray<readonly [apiGroup: string, kind: string]> = [
+  ['monitoring.coreos.com', 'PrometheusRule'],
+  ['monitoring.googleapis.com', 'Rules'],
+  ['monitoring.googleapis.com', 'ClusterRules'],
+];
 // ---- end of the platform chart block ------------------------------------------------------

@@ -37,9 +37,14 @@ async function usage(): Promise<string> {
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    // No command is a usage error: the usage goes to stderr, as with an unknown command.
+    io.err(await usage());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.out(await usage());
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   const mod = await loadCommand(name);
   if (!mod) {

@@ -51,7 +51,8 @@ interface Options {
 
 class UsageError extends Error {}
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+// Partition prefixes are two to four letters (us-east-1, cn-north-1, eusc-de-east-1).
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 
 function parseOptions(argv: readonly string[], io: CliIo): Options | 'help' {
   let values: Record<string, string | boolean | undefined>;
@@ -82,9 +83,10 @@ function parseOptions(argv: readonly string[], io: CliIo): Options | 'help' {
   if (!m) throw new UsageError(`--service "${service}" must be <namespace>/<name> (lower-case DNS labels), e.g. pixelated-prod/ai-inference-lb`);
   const format = str('format') ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format "${format}" must be text or json`);
+  const regionFrom = str('region') !== undefined ? '--region' : io.env.AWS_REGION !== undefined ? 'AWS_REGION' : 'AWS_DEFAULT_REGION';
   const region = str('region') ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
   if (region !== undefined && !REGION.test(region)) {
-    throw new UsageError(`region "${region}"${str('region') ? ' (--region)' : ' (AWS_REGION)'} is not an AWS region name like us-east-1 or eu-central-1; fix the region`);
+    throw new UsageError(`region "${region}" (${regionFrom}) is not an AWS region name like us-east-1 or eu-central-1; fix the region`);
   }
   const endpoint = str('endpoint');
   if (endpoint !== undefined) {

@@ -18,14 +18,9 @@
  */
 import { parseAllDocuments } from 'yaml';
 import { Threshold } from './scenarios';
+import { RULE_GROUP_KINDS } from '../conventions';
 
-/** Kinds whose spec.groups[].rules[] hold the alerts: prometheus-operator's, and Google Managed Prometheus's (src/constructs/gmp-rules.ts). */
-const RULE_KINDS: ReadonlyArray<readonly [apiGroup: string, kind: string]> = [
-  ['monitoring.coreos.com', 'PrometheusRule'],
-  ['monitoring.googleapis.com', 'Rules'],
-  ['monitoring.googleapis.com', 'ClusterRules'],
-  ['monitoring.googleapis.com', 'GlobalRules'],
-];
+const RULE_KINDS = RULE_GROUP_KINDS;
 
 /** The alerts (src/conventions.ts ALERT_NAMES) an objective is read from. */
 export const SLO_ALERTS = {

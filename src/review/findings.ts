@@ -37,6 +37,7 @@
  * - pkg/config/controller_config.go: `--default-target-type` defaults to `instance` when the
  *   target-type annotation is absent.
  */
+import { RULE_GROUP_KINDS } from '../conventions';
 import { ALERT_NAMES } from '../conventions';
 import { deepEqual, getPath, isMap } from './diff';
 import { describeId } from './load';
@@ -458,7 +459,7 @@ export const DIFF_RULES: readonly DiffRule[] = [
     why: 'An alerting rule is gone: the condition it watched no longer pages anyone.',
     fix: 'Check that another alert covers the condition.',
     check: (d) => {
-      if (!changed(d) || !is(d.base.object, 'monitoring.coreos.com', 'PrometheusRule')) return [];
+      if (!changed(d) || !holdsRuleGroups(d.base.object)) return [];
       const a = alertRules(d.base.object);
       const b = alertRules(d.head.object);
       return [...a.keys()].filter((k) => !b.has(k)).map((k) => ({ path: `spec.groups[name=${a.get(k)!.group}].rules[rule=alert:${k}]`, old: a.get(k)!.rule.expr, message: `alert ${k} is removed` }));
@@ -471,7 +472,7 @@ export const DIFF_RULES: readonly DiffRule[] = [
     why: 'A recording rule is removed or computes something else: the alerts and dashboards that read its series (the SLI ratios, the burn-rate windows) go silent or see other values, without their own expressions changing.',
     fix: 'Check which alerts and panels read the series (grep the record name) and that they still mean what they say.',
     check: (d) => {
-      if (!changed(d) || !is(d.base.object, 'monitoring.coreos.com', 'PrometheusRule')) return [];
+      if (!changed(d) || !holdsRuleGroups(d.base.object)) return [];
       const records = (o: K8sObject) => {
         const out = new Map<string, { group: string; expr: unknown }>();
         for (const g of (getPath(o, 'spec', 'groups') ?? []) as K8sObject[]) {
@@ -605,7 +606,7 @@ function isSloAlert(name: string, rule: K8sObject): boolean {
 }
 
 function alertChanges(d: ObjectDiff, slo: boolean): Hit[] {
-  if (!changed(d) || !is(d.base.object, 'monitoring.coreos.com', 'PrometheusRule')) return [];
+  if (!changed(d) || !holdsRuleGroups(d.base.object)) return [];
   const a = alertRules(d.base.object);
   const b = alertRules(d.head.object);
   const hits: Hit[] = [];
@@ -651,4 +652,9 @@ export function findChanges(objects: readonly ObjectDiff[], rules: readonly Diff
     .map((f, i) => ({ f, i }))
     .sort((x, y) => LEVEL_ORDER.get(x.f.level)! - LEVEL_ORDER.get(y.f.level)! || x.i - y.i)
     .map(({ f }) => f);
+}
+
+/** Whether an object holds rule groups (PrometheusRule, or GMP's Rules and ClusterRules). */
+function holdsRuleGroups(o: Parameters<typeof is>[0]): boolean {
+  return RULE_GROUP_KINDS.some(([group, kind]) => is(o, group, kind));
 }

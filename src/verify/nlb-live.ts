@@ -105,19 +105,10 @@ export class NlbReader {
 
   /** Every load balancer of the account and region, following NextMarker to the last page. */
   async listLoadBalancers(): Promise<LoadBalancer[]> {
-    const all: LoadBalancer[] = [];
-    const seen = new Set<string>();
-    let marker: string | undefined;
-    do {
+    return paged('DescribeLoadBalancers', async (marker) => {
       const page = await this.call('DescribeLoadBalancers', () => this.client.send(new DescribeLoadBalancersCommand({ Marker: marker })));
-      all.push(...(page.LoadBalancers ?? []));
-      marker = page.NextMarker || undefined;
-      if (marker !== undefined) {
-        if (seen.has(marker)) throw new VerifyNlbError(`DescribeLoadBalancers returned the marker "${marker}" twice; the endpoint pages wrongly`);
-        seen.add(marker);
-      }
-    } while (marker !== undefined);
-    return all;
+      return { items: page.LoadBalancers ?? [], next: page.NextMarker };
+    });
   }
 
   /**
@@ -165,21 +156,14 @@ export class NlbReader {
     const arn = found.loadBalancer.LoadBalancerArn!;
     const lbAttrs = await this.call('DescribeLoadBalancerAttributes', () => this.client.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn })));
 
-    const listeners: Listener[] = [];
-    let marker: string | undefined;
-    do {
+    const listeners: Listener[] = await paged('DescribeListeners', async (marker) => {
       const page = await this.call('DescribeListeners', () => this.client.send(new DescribeListenersCommand({ LoadBalancerArn: arn, Marker: marker })));
-      listeners.push(...(page.Listeners ?? []));
-      marker = page.NextMarker || undefined;
-    } while (marker !== undefined);
-
-    const targetGroups: TargetGroup[] = [];
-    marker = undefined;
-    do {
+      return { items: page.Listeners ?? [], next: page.NextMarker };
+    });
+    const targetGroups: TargetGroup[] = await paged('DescribeTargetGroups', async (marker) => {
       const page = await this.call('DescribeTargetGroups', () => this.client.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: arn, Marker: marker })));
-      targetGroups.push(...(page.TargetGroups ?? []));
-      marker = page.NextMarker || undefined;
-    } while (marker !== undefined);
+      return { items: page.TargetGroups ?? [], next: page.NextMarker };
+    });
 
     const liveGroups: LiveTargetGroup[] = [];
     for (const tg of targetGroups) {
@@ -194,15 +178,12 @@ export class NlbReader {
       const attrs = await this.call('DescribeListenerAttributes', () => this.client.send(new DescribeListenerAttributesCommand({ ListenerArn: listener.ListenerArn! })));
       const certificates: string[] = [];
       if (listener.Protocol === 'TLS') {
-        let certMarker: string | undefined;
-        const all: { arn: string; isDefault: boolean }[] = [];
-        do {
+        const all = await paged('DescribeListenerCertificates', async (marker) => {
           const page = await this.call('DescribeListenerCertificates', () =>
-            this.client.send(new DescribeListenerCertificatesCommand({ ListenerArn: listener.ListenerArn!, Marker: certMarker })),
+            this.client.send(new DescribeListenerCertificatesCommand({ ListenerArn: listener.ListenerArn!, Marker: marker })),
           );
-          for (const c of page.Certificates ?? []) if (c.CertificateArn) all.push({ arn: c.CertificateArn, isDefault: c.IsDefault === true });
-          certMarker = page.NextMarker || undefined;
-        } while (certMarker !== undefined);
+          return { items: (page.Certificates ?? []).flatMap((c) => (c.CertificateArn ? [{ arn: c.CertificateArn, isDefault: c.IsDefault === true }] : [])), next: page.NextMarker };
+        });
         const defaults = (listener.Certificates ?? []).map((c) => c.CertificateArn!).filter(Boolean);
         certificates.push(...defaults, ...all.filter((c) => !c.isDefault && !defaults.includes(c.arn)).map((c) => c.arn));
       }
@@ -214,4 +195,24 @@ export class NlbReader {
 
     return { loadBalancer: found.loadBalancer, tags: found.tags, attributes: toMap(lbAttrs.Attributes), listeners: liveListeners, targetGroups: liveGroups };
   }
+}
+
+/**
+ * Every item of a Marker/NextMarker-paged ELBv2 call. A marker seen twice is an endpoint that
+ * pages wrongly (an echoing proxy, a broken test double): an error, not an endless loop.
+ */
+async function paged<T>(action: string, page: (marker: string | undefined) => Promise<{ items: readonly T[]; next?: string }>): Promise<T[]> {
+  const all: T[] = [];
+  const seen = new Set<string>();
+  let marker: string | undefined;
+  do {
+    const result = await page(marker);
+    all.push(...result.items);
+    marker = result.next || undefined;
+    if (marker !== undefined) {
+      if (seen.has(marker)) throw new VerifyNlbError(`${action} returned the marker "${marker}" twice; the endpoint pages wrongly`);
+      seen.add(marker);
+    }
+  } while (marker !== undefined);
+  return all;
 }

@@ -10,10 +10,11 @@ describe('the cdk8s-ai-inference command', () => {
     for (const name of ['check', 'diff', 'verify-nlb', 'loadtest']) expect(text).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
   });
 
-  it('exits 2 with the usage when no command is given', async () => {
+  it('exits 2 with the usage on stderr when no command is given', async () => {
     const io = memoryIo();
     expect(await main([], io)).toBe(2);
-    expect(io.stdout.join('\n')).toContain('Usage: cdk8s-ai-inference <command> [options]');
+    expect(io.stdout).toEqual([]);
+    expect(io.stderr.join('\n')).toContain('Usage: cdk8s-ai-inference <command> [options]');
   });
 
   it('refuses an unknown command, naming it, with exit 2', async () => {
@@ -26,7 +27,10 @@ describe('the cdk8s-ai-inference command', () => {
     for (const name of ['check', 'diff', 'verify-nlb', 'loadtest']) {
       const io = memoryIo();
       expect(await main([name, '--help'], io)).toBe(0);
-      expect(io.stdout.join('\n')).toContain(name);
+      // The command's own help, not the command list.
+      const text = io.stdout.join('\n');
+      expect(text).not.toContain('Usage: cdk8s-ai-inference <command>');
+      expect(text).toMatch(new RegExp(`cdk8s-ai-inference ${name}\\b`));
     }
   });
 });

@@ -254,9 +254,14 @@ describe('verify-nlb arguments', () => {
     expect((await bad(['--manifest', 'x', '--service', 'a/b', '--cluster', 'c', '--profile', 'p'])).err).toContain("Unknown option '--profile'");
   });
 
-  it('refuses a region that is not a region name', async () => {
+  it('refuses a region that is not a region name, naming where it came from; accepts the sovereign-cloud partition', async () => {
     const r = await bad(['--manifest', 'x', '--service', 'a/b', '--cluster', 'c', '--region', 'US East']);
     expect(r).toMatchObject({ code: 2, err: expect.stringContaining('region "US East" (--region) is not an AWS region name like us-east-1') });
+    const io = memoryIo({ env: { AWS_DEFAULT_REGION: 'moon-1' } });
+    expect(await run(['--manifest', 'x', '--service', 'a/b', '--cluster', 'c'], io)).toBe(2);
+    expect(io.stderr.join('\n')).toContain('region "moon-1" (AWS_DEFAULT_REGION) is not an AWS region name');
+    const sovereign = await bad(['--manifest', 'x', '--service', 'a/b', '--cluster', 'c', '--region', 'eusc-de-east-1']);
+    expect(sovereign.err).not.toContain('is not an AWS region name');
   });
 
   it('refuses an --endpoint that is not a URL', async () => {
