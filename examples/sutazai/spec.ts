@@ -44,8 +44,10 @@ const backend = (controllerPods: Record<string, string>): AiInferenceSpec => ({
     vpa: {
       updateMode: 'Auto',
       controlledResources: ['memory'],
-      minAllowed: { cpu: Cpu.units(1), memory: Size.gibibytes(2) },
-      maxAllowed: { cpu: Cpu.units(8), memory: Size.gibibytes(16) },
+      // The seed's memory bounds; its CPU bounds (1-8) are left out: a VPA ignores the bounds
+      // of a resource it does not control, and the HPA owns CPU.
+      minAllowed: { memory: Size.gibibytes(2) },
+      maxAllowed: { memory: Size.gibibytes(16) },
     },
   },
   // The seed's own series: requests by status, the duration histogram (buckets 0.1 ... 60 s,

@@ -2,7 +2,7 @@ import { Chart, ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { LABEL_MANAGED_BY, MANAGED_BY, POD_READINESS_GATE_LABEL } from '../conventions';
-import { InferenceServiceConstructs, buildService } from './build-service';
+import { InferenceServiceConstructs, buildService, needsReadinessGates } from './build-service';
 import { AiInferenceSpec } from '../spec/spec';
 import { Warning } from './consistency';
 import { escapeForHelmAtSynth } from './helm';
@@ -50,8 +50,8 @@ export class AiInferenceChart extends Chart {
     // 2. Build.
     if (spec.createNamespace) {
       new k8s.KubeNamespace(this, 'Namespace', {
-        // The readiness-gate label is the AWS Load Balancer Controller's: not on GKE.
-        metadata: { name: spec.namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY, ...(wirings.services.provider === 'aws-nlb' ? { [POD_READINESS_GATE_LABEL]: 'enabled' } : {}) } },
+        // The readiness-gate label is the AWS Load Balancer Controller's: only with its NLB.
+        metadata: { name: spec.namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY, ...(needsReadinessGates(wirings) ? { [POD_READINESS_GATE_LABEL]: 'enabled' } : {}) } },
       });
     }
     Object.assign(this, buildService(this, spec, wirings));

@@ -119,6 +119,15 @@ export function buildService(scope: Construct, spec: AiInferenceSpec, wirings: C
   return built;
 }
 
+/**
+ * Whether the service's namespace needs the AWS Load Balancer Controller's readiness-gate
+ * label: only for an NLB the controller binds targets of (no load balancer, or GKE's, has no
+ * target group whose health the pods could wait for).
+ */
+export function needsReadinessGates(wirings: ChartWirings): boolean {
+  return wirings.services.provider === 'aws-nlb' && wirings.resolved.traffic.loadBalancer !== undefined;
+}
+
 /** Policy rule ids start so (RULE_IDS); chart warnings are AII-W. */
 const RULE_ID_PREFIX = 'AII-R';
 

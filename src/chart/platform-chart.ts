@@ -15,7 +15,7 @@ import {
   platformObjectNames,
 } from '../conventions';
 import { IngressControllerServiceMonitor } from '../constructs/ingress-controller-monitor';
-import { KarpenterNodePool, GPU_NODE_TAINT, findInstance, limitsForNodeCount } from '../constructs/karpenter-node-pool';
+import { KarpenterNodePool, GPU_NODE_TAINT, limitsForNodeCount } from '../constructs/karpenter-node-pool';
 import { NginxIngress } from '../constructs/nginx-ingress';
 import { PlatformOverviewDashboard } from '../constructs/platform-dashboard';
 import { dashboardUid, resolveDashboardInput } from '../dashboard/input';
@@ -25,10 +25,10 @@ import { TraefikIngressRoute } from '../constructs/traefik-ingress-route';
 import { IngressRoute } from '../providers/ingress-routes';
 import { IngressNginxOptions } from '../providers/ingress-nginx';
 import { TraefikRouteOptions } from '../providers/traefik';
-import { MODEL_DOWNLOAD_RESOURCES } from '../spec/workload';
+import { MODEL_DOWNLOAD_RESOURCES, rolloutBudget } from '../spec/workload';
 import { PlatformIngress, PlatformSpec, resolveIngressController, resolvePlatform } from '../spec/platform';
 import { cpuCores } from '../spec/values';
-import { InferenceServiceConstructs, buildService } from './build-service';
+import { InferenceServiceConstructs, buildService, needsReadinessGates } from './build-service';
 import { IdentifiedWarning } from './warnings';
 import { escapeForHelmAtSynth } from './helm';
 import { CheckedWorkload, checkedPlatform } from './platform-validate';
@@ -80,7 +80,7 @@ export class InferencePlatformChart extends Chart {
 
     // 2. Build: shared objects first (the namespace, priorities and quota admit the pods).
     if (resolved.createNamespace) {
-      const nlb = workloads.some((w) => w.wirings.services.provider === 'aws-nlb');
+      const nlb = workloads.some((w) => needsReadinessGates(w.wirings));
       this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', {
         // The readiness-gate label is the AWS Load Balancer Controller's: not on GKE.
         metadata: { name: spec.namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY, ...partOf, ...(nlb ? { [POD_READINESS_GATE_LABEL]: 'enabled' } : {}) } },
@@ -115,8 +115,6 @@ export class InferencePlatformChart extends Chart {
     }
 
     this.nodePools = resolved.nodePools.map((pool) => {
-      // Left out, a pool is a GPU pool when its instance types carry GPUs (KNOWN_INSTANCES).
-      const gpu = pool.gpu ?? pool.instanceTypes.some((t) => (findInstance(t)?.gpus ?? 0) > 0);
       const sized = limitsForNodeCount({ pool: pool.name, maxNodes: pool.maxNodes, minNodes: pool.minNodes, instanceTypes: pool.instanceTypes });
       const np = new KarpenterNodePool(this, `NodePool-${pool.name}`, {
         name: pool.name,
@@ -124,7 +122,8 @@ export class InferencePlatformChart extends Chart {
         instanceTypes: pool.instanceTypes,
         limits: sized.limits,
         // GPU nodes only for pods that tolerate the GPU taint (the GPU workloads do by default).
-        taints: gpu ? [GPU_NODE_TAINT] : [],
+        // Left out, the construct decides from the instance types (tainted when all carry GPUs).
+        ...(pool.gpu !== undefined ? { taints: pool.gpu ? [GPU_NODE_TAINT] : [] } : {}),
         partOf: spec.name,
       });
       notes.push(...sized.notes, ...np.notes);
@@ -259,7 +258,7 @@ function quotaWorkload(w: CheckedWorkload): QuotaWorkload {
   const r = workload.resources;
   // A pod's effective request is the larger of its containers' sum and any init container's.
   const init = workload.download.initContainer ? { cpuMillis: Math.round(cpuCores(MODEL_DOWNLOAD_RESOURCES.cpu) * 1000), memoryBytes: sizeBytes(MODEL_DOWNLOAD_RESOURCES.memory) } : { cpuMillis: 0, memoryBytes: 0 };
-  const surge = workload.scheduling.rollout.strategy === 'surge' ? 1 : 0;
+  const surge = rolloutBudget(workload.scheduling.rollout.strategy).maxSurge;
   return {
     name: w.spec.release,
     maxReplicas: w.wirings.resolved.replicas.max + surge,

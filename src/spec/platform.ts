@@ -133,7 +133,7 @@ export interface PlatformNodePool {
   readonly maxNodes: number;
   /** Fewest nodes (seed 003: GPU 1, CPU 2). Karpenter keeps no minimum: said at synth. @default 0 */
   readonly minNodes?: number;
-  /** Whether the pool's nodes carry GPUs (their taint; GPU workloads prefer it). @default - from the instance types */
+  /** Whether the pool's nodes are tainted for GPU pods only. @default - tainted when every instance type carries GPUs */
   readonly gpu?: boolean;
   /** The EC2NodeClass the nodes are launched with (installed with Karpenter, not by this chart). @default 'default' */
   readonly nodeClassName?: string;
