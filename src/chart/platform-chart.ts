@@ -233,6 +233,7 @@ export class InferencePlatformChart extends Chart {
         name: names.ingressControllerMonitor,
         namespace: spec.namespace,
         controllerNamespace: controller.namespace,
+        ...(ingress.controller?.release ? { release: ingress.controller.release } : {}),
         operatorSelectorLabels: monitoring.operatorSelectorLabels,
         labels: platformLabels(PLATFORM_INGRESS_COMPONENT, spec.name),
       });

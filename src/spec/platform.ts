@@ -96,7 +96,12 @@ export interface PlatformIngress {
    * there. @default - the provider's Helm chart: namespace `ingress-nginx` with pods
    * `app.kubernetes.io/name: ingress-nginx`, or `traefik` with `app.kubernetes.io/name: traefik`
    */
-  readonly controller?: { readonly namespace?: string; readonly podLabels?: Readonly<Record<string, string>> };
+  readonly controller?: {
+    readonly namespace?: string;
+    readonly podLabels?: Readonly<Record<string, string>>;
+    /** The controller's Helm release (`app.kubernetes.io/instance` of its metrics Service). @default 'ingress-nginx' */
+    readonly release?: string;
+  };
   /**
    * ingress-nginx settings beyond the ones above (e.g. seed 002's upstreamKeepaliveConnections,
    * passiveHealthCheck), over what they map to; with provider ingress-nginx only.
@@ -242,7 +247,7 @@ export const platformIngressSchema = z
       .optional(),
     loadBalancing: z.enum(['round-robin', 'least-connections', 'ewma']).optional(),
     className: zDnsSubdomain.optional(),
-    controller: z.object({ namespace: zDnsLabel.optional(), podLabels: zLabelMap.optional() }).strict().optional(),
+    controller: z.object({ namespace: zDnsLabel.optional(), podLabels: zLabelMap.optional(), release: zDnsLabel.optional() }).strict().optional(),
     nginx: ingressNginxOptionsSchema.optional(),
     traefik: traefikRouteOptionsSchema.optional(),
   })

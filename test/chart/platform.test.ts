@@ -352,3 +352,12 @@ describe("a platform's workload is the same spec synthesized alone", () => {
     );
   });
 });
+
+describe('InferencePlatformChart: the ingress controller it monitors', () => {
+  it("selects the controller's metrics Service by the release and namespace the spec gives", () => {
+    const spec: PlatformSpec = { ...sutazaiPlatform, ingress: { ...sutazaiPlatform.ingress!, controller: { ...sutazaiPlatform.ingress!.controller, release: 'edge' } } };
+    const sm = Testing.synth(new InferencePlatformChart(Testing.app(), 'sutazai', { spec })).find((o: Manifest) => o.kind === 'ServiceMonitor' && o.metadata.name === 'sutazai-ingress-controller')!;
+    expect(sm.spec.selector.matchLabels['app.kubernetes.io/instance']).toBe('edge');
+    expect(sm.spec.namespaceSelector).toEqual({ matchNames: ['sutazai-infrastructure'] });
+  });
+});
