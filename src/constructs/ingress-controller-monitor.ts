@@ -12,9 +12,9 @@ import {
   controllerMetricProblem,
   ingressNginxKeepRegex,
 } from '../providers/ingress-nginx';
-import { MONITORING_DEFAULTS, zScrapeDuration } from '../spec/monitoring';
+import { MONITORING_DEFAULTS, scrapeTimingIssue, zScrapeDuration } from '../spec/monitoring';
 import { parseOrThrow } from '../spec/problems';
-import { seconds, zDnsLabel, zDnsSubdomain, zLabelMap, zLabelValue } from '../spec/values';
+import { zDnsLabel, zDnsSubdomain, zLabelMap, zLabelValue } from '../spec/values';
 
 export interface IngressControllerServiceMonitorProps {
   /** metadata.name of the ServiceMonitor. */
@@ -88,22 +88,8 @@ export const ingressControllerServiceMonitorPropsSchema = z
   .strict()
   .superRefine((p, ctx) => {
     const { interval, scrapeTimeout } = withDefaults(INGRESS_CONTROLLER_MONITOR_DEFAULTS, p);
-    const whole = (d: unknown) => d instanceof Duration && d.toMilliseconds() >= 1000 && d.toMilliseconds() % 1000 === 0;
-    if (whole(interval) && whole(scrapeTimeout) && scrapeTimeout.toMilliseconds() > interval.toMilliseconds()) {
-      ctx.addIssue(
-        p.scrapeTimeout === undefined
-          ? {
-            code: z.ZodIssueCode.custom,
-            path: ['interval'],
-            message: `must not be below the default scrape timeout (${seconds(scrapeTimeout)} s), or Prometheus rejects the scrape config; raise interval or set a shorter scrapeTimeout`,
-          }
-          : {
-            code: z.ZodIssueCode.custom,
-            path: ['scrapeTimeout'],
-            message: `must not exceed the scrape interval (${seconds(interval)} s), or Prometheus rejects the scrape config; lower scrapeTimeout or raise interval`,
-          },
-      );
-    }
+    const issue = scrapeTimingIssue(p, interval, scrapeTimeout);
+    if (issue) ctx.addIssue(issue);
   }) satisfies z.ZodType<IngressControllerServiceMonitorProps, z.ZodTypeDef, unknown>;
 
 /**

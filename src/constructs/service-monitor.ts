@@ -5,8 +5,7 @@ import { ServiceMonitor } from '../../imports/servicemonitor-monitoring.coreos.c
 import { promDuration } from '../private/duration';
 import { METRICS_PORT_NAME, SERVICE_ROLE_LABEL } from '../conventions';
 import { withDefaults } from '../private/defaults';
-import { MONITORING_DEFAULTS, zScrapeDuration } from '../spec/monitoring';
-import { seconds } from '../spec/workload';
+import { MONITORING_DEFAULTS, scrapeTimingIssue, zScrapeDuration } from '../spec/monitoring';
 import { zDnsLabel, zDnsSubdomain, zLabelMap } from '../spec/values';
 import { InferenceDeployment } from './inference-deployment';
 import { WorkloadTarget, missingPortProblem, namespaceProblems, parseWithWorkload } from './workload-target';
@@ -73,23 +72,9 @@ export const inferenceServiceMonitorPropsSchema = z
   })
   .strict()
   .superRefine((p, ctx) => {
-    const { interval, scrapeTimeout: timeout } = withDefaults(SERVICE_MONITOR_DEFAULTS, p);
-    const usable = (d: unknown) => d instanceof Duration && d.toMilliseconds() >= 1000 && d.toMilliseconds() % 1000 === 0;
-    if (usable(interval) && usable(timeout) && timeout.toMilliseconds() > interval.toMilliseconds()) {
-      ctx.addIssue(
-        p.scrapeTimeout === undefined
-          ? {
-            code: z.ZodIssueCode.custom,
-            path: ['interval'],
-            message: `must not be below the default scrape timeout (${seconds(timeout)} s), or Prometheus rejects the scrape config; raise interval or set a shorter scrapeTimeout`,
-          }
-          : {
-            code: z.ZodIssueCode.custom,
-            path: ['scrapeTimeout'],
-            message: `must not exceed the scrape interval (${seconds(interval)} s), or Prometheus rejects the scrape config; lower scrapeTimeout or raise interval`,
-          },
-      );
-    }
+    const { interval, scrapeTimeout } = withDefaults(SERVICE_MONITOR_DEFAULTS, p);
+    const issue = scrapeTimingIssue(p, interval, scrapeTimeout);
+    if (issue) ctx.addIssue(issue);
   }) satisfies z.ZodType<Omit<InferenceServiceMonitorProps, 'workload'>, z.ZodTypeDef, unknown>;
 
 /**

@@ -145,7 +145,8 @@ const threshold = z
   .min(NLB_LIMITS.healthCheckThreshold[0], range('healthCheckThreshold', ''))
   .max(NLB_LIMITS.healthCheckThreshold[1], range('healthCheckThreshold', ''));
 
-function successCodesOk(codes: string): boolean {
+/** Whether a success-codes value (`200`, `200-399`, `200,202`) stays within NLB_LIMITS.successCodes. */
+export function successCodesOk(codes: string): boolean {
   const [min, max] = NLB_LIMITS.successCodes;
   return codes.split(',').every((part) => {
     const m = /^(\d{3})(?:-(\d{3}))?$/.exec(part.trim());

@@ -12,7 +12,7 @@
  * TCP/TLS (ELB docs, network/edit-target-group-attributes "Client IP preservation").
  */
 import { POD_READINESS_GATE_LABEL, RULE_IDS } from '../conventions';
-import { NLB_ANNOTATION_PREFIX, NLB_LIMITS } from '../providers/aws-nlb';
+import { NLB_ANNOTATION_PREFIX, NLB_LIMITS, successCodesOk } from '../providers/aws-nlb';
 import { nearest } from '../spec/problems';
 import { problem } from './message';
 import { annotationsOf, describeObject, keyPath, labelsOf, mapSelectorMatches, nameOf, namespaceOf } from './objects';
@@ -129,16 +129,6 @@ function intIn(value: string, [min, max]: readonly [number, number]): boolean {
   return n >= min && n <= max;
 }
 
-function successCodesOk(codes: string): boolean {
-  const [min, max] = NLB_LIMITS.successCodes;
-  return codes.split(',').every((part) => {
-    const m = /^(\d{3})(?:-(\d{3}))?$/.exec(part.trim());
-    if (!m) return false;
-    const lo = Number(m[1]);
-    const hi = Number(m[2] ?? m[1]);
-    return lo >= min && hi <= max && lo <= hi;
-  });
-}
 
 /** Problems with the values of the controller's annotations on one Service. */
 function annotationValueProblems(svc: K8sObject): { key: string; value: string; message: string }[] {

@@ -114,6 +114,27 @@ export interface MonitoringSpec {
 }
 
 /** A scrape or evaluation interval: whole seconds, at least 1 s. */
+/**
+ * The issue of a scrape config whose timeout exceeds its interval (Prometheus rejects it),
+ * given the timing as written and with its defaults: on the interval when the timeout is the
+ * default one, else on the timeout. Undefined when they fit or either is not a whole second.
+ */
+export function scrapeTimingIssue(written: { readonly scrapeTimeout?: unknown }, interval: unknown, timeout: unknown): z.IssueData | undefined {
+  const whole = (d: unknown): d is Duration => d instanceof Duration && d.toMilliseconds() >= 1000 && d.toMilliseconds() % 1000 === 0;
+  if (!whole(interval) || !whole(timeout) || timeout.toMilliseconds() <= interval.toMilliseconds()) return undefined;
+  return written.scrapeTimeout === undefined
+    ? {
+        code: z.ZodIssueCode.custom,
+        path: ['interval'],
+        message: `must not be below the default scrape timeout (${timeout.toSeconds()} s), or Prometheus rejects the scrape config; raise interval or set a shorter scrapeTimeout`,
+      }
+    : {
+        code: z.ZodIssueCode.custom,
+        path: ['scrapeTimeout'],
+        message: `must not exceed the scrape interval (${interval.toSeconds()} s), or Prometheus rejects the scrape config; lower scrapeTimeout or raise interval`,
+      };
+}
+
 export const zScrapeDuration = (what: string) =>
   zDuration.refine((d) => durationMillis(d) >= 1000 && durationMillis(d) % 1000 === 0, {
     message: `must be a whole number of seconds, at least 1 s (${what}); use Duration.seconds(n)`,
