@@ -583,4 +583,10 @@ export const RULE_GROUP_KINDS: ReadonlyArray<readonly [apiGroup: string, kind: s
   ['monitoring.googleapis.com', 'Rules'],
   ['monitoring.googleapis.com', 'ClusterRules'],
 ];
+/**
+ * The words before the error-rate objective in InferenceErrorRateHigh's description, the one
+ * place the manifests carry that objective (loadtest --slo reads it back; alerts/catalogue.ts
+ * writes it).
+ */
+export const ERROR_OBJECTIVE_PHRASE = 'SLO error-rate objective:';
 // ---- end of the platform chart block ------------------------------------------------------

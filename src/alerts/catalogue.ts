@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { errorBudget } from '../spec/spec';
-import { ALERT_NAMES, AlertName } from '../conventions';
+import { ALERT_NAMES, AlertName, ERROR_OBJECTIVE_PHRASE } from '../conventions';
 import { VALUE, humanThreshold, promNumber } from './format';
 import { promDuration } from '../private/duration';
 import type { ResolvedAlert, ResolvedAlertRulesInput } from './input';
@@ -210,7 +210,7 @@ const DEFINITIONS: { readonly [N in AlertName]: AlertDefinition } = {
       c.rule(
         `${c.q.recorded(RECORDS.errorRatio(Duration.minutes(5)))} > ${c.th}`,
         `Error ratio of ${c.dep} is above ${c.thText}`,
-        `${VALUE.ratio} of the requests to ${c.where} failed over the last 5m, above the alert threshold of ${c.thText} (SLO error-rate objective: ${promNumber(c.input.slo.errorRatePercent)}%).`,
+        `${VALUE.ratio} of the requests to ${c.where} failed over the last 5m, above the alert threshold of ${c.thText} (${ERROR_OBJECTIVE_PHRASE} ${promNumber(c.input.slo.errorRatePercent)}%).`,
       ),
     ],
   },

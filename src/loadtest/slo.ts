@@ -18,7 +18,7 @@
  */
 import { parseAllDocuments } from 'yaml';
 import { Threshold } from './scenarios';
-import { RULE_GROUP_KINDS } from '../conventions';
+import { AlertName, ERROR_OBJECTIVE_PHRASE, RULE_GROUP_KINDS } from '../conventions';
 
 const RULE_KINDS = RULE_GROUP_KINDS;
 
@@ -27,9 +27,9 @@ export const SLO_ALERTS = {
   p95: 'InferenceLatencyP95SLOBreach',
   p99: 'InferenceLatencyP99High',
   errorRate: 'InferenceErrorRateHigh',
-} as const;
+} as const satisfies Record<string, AlertName>;
 
-const ERROR_OBJECTIVE_TEXT = /SLO error-rate objective: ([0-9]+(?:\.[0-9]+)?)%/;
+const ERROR_OBJECTIVE_TEXT = new RegExp(`${ERROR_OBJECTIVE_PHRASE} ([0-9]+(?:\\.[0-9]+)?)%`);
 /** The comparison a latency alert ends with: `… > 2`. */
 const TRAILING_THRESHOLD = />\s*([0-9]+(?:\.[0-9]+)?(?:e[-+]?[0-9]+)?)\s*$/i;
 
