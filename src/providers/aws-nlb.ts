@@ -36,6 +36,9 @@ export const NLB_LIMITS = {
 /** Annotation keys (prefix `service.beta.kubernetes.io/`). */
 export const NLB_ANNOTATION_PREFIX = 'service.beta.kubernetes.io/';
 
+/** The loadBalancerClass that hands a Service to the AWS Load Balancer Controller (its default --load-balancer-class). */
+export const NLB_LOAD_BALANCER_CLASS = 'service.k8s.aws/nlb';
+
 /** A TLS 1.3 policy; the controller's default is the 2016 policy. */
 export const DEFAULT_TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 
@@ -427,7 +430,7 @@ export function nlbServiceSpec(lb: NlbLoadBalancerOptions, selector: Record<stri
     spec: {
       type: 'LoadBalancer',
       // Hands the Service to the AWS Load Balancer Controller (not the in-tree controller).
-      loadBalancerClass: 'service.k8s.aws/nlb',
+      loadBalancerClass: NLB_LOAD_BALANCER_CLASS,
       // ip targets reach pods directly: no NodePorts needed.
       allocateLoadBalancerNodePorts: false,
       selector,

@@ -38,6 +38,7 @@
  *   target-type annotation is absent.
  */
 import { RULE_GROUP_KINDS } from '../conventions';
+import { NLB_LOAD_BALANCER_CLASS } from '../providers/aws-nlb';
 import { ALERT_NAMES } from '../conventions';
 import { deepEqual, getPath, isMap } from './diff';
 import { describeId } from './load';
@@ -73,7 +74,6 @@ export const NLB_ANNOTATIONS = {
   backendProtocol: `${AWS}backend-protocol`,
   healthCheck: [`${AWS}healthcheck-protocol`, `${AWS}healthcheck-interval`, `${AWS}healthcheck-timeout`, `${AWS}healthcheck-success-codes`],
 } as const;
-const NLB_CLASS = 'service.k8s.aws/nlb';
 
 /**
  * Alerts whose thresholds the library derives from the spec's SLO (src/alerts/catalogue.ts:
@@ -106,7 +106,7 @@ const isLoadBalancer = (o: K8sObject | undefined) => is(o, '', 'Service') && get
 /** A Service the AWS Load Balancer Controller serves (its class, its type annotation, or its annotations). */
 function isAwsNlb(o: K8sObject | undefined): boolean {
   if (!isLoadBalancer(o)) return false;
-  if (getPath(o, 'spec', 'loadBalancerClass') === NLB_CLASS) return true;
+  if (getPath(o, 'spec', 'loadBalancerClass') === NLB_LOAD_BALANCER_CLASS) return true;
   const anns = getPath(o, 'metadata', 'annotations');
   return isMap(anns) && Object.keys(anns).some((k) => k.startsWith(AWS));
 }

@@ -12,7 +12,7 @@
  * TCP/TLS (ELB docs, network/edit-target-group-attributes "Client IP preservation").
  */
 import { POD_READINESS_GATE_LABEL, RULE_IDS } from '../conventions';
-import { NLB_ANNOTATION_PREFIX, NLB_LIMITS, successCodesOk } from '../providers/aws-nlb';
+import { NLB_ANNOTATION_PREFIX, NLB_LIMITS, NLB_LOAD_BALANCER_CLASS, successCodesOk } from '../providers/aws-nlb';
 import { nearest } from '../spec/problems';
 import { problem } from './message';
 import { annotationsOf, describeObject, keyPath, labelsOf, mapSelectorMatches, nameOf, namespaceOf } from './objects';
@@ -74,8 +74,8 @@ const LISTENER_ATTRIBUTES = 'aws-load-balancer-listener-attributes.';
 
 const AWS_KEY_PREFIX = `${NLB_ANNOTATION_PREFIX}aws-load-balancer-`;
 
-/** The loadBalancerClass that hands a Service to the AWS Load Balancer Controller (its default --load-balancer-class). */
-export const AWS_NLB_CLASS = 'service.k8s.aws/nlb';
+/** The loadBalancerClass that hands a Service to the AWS Load Balancer Controller. */
+export const AWS_NLB_CLASS = NLB_LOAD_BALANCER_CLASS;
 
 function ann(svc: K8sObject, suffix: string): string | undefined {
   const v = annotationsOf(svc)[NLB_ANNOTATION_PREFIX + suffix];

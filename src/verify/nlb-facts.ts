@@ -25,7 +25,7 @@ export function stackTagValue(namespace: string, name: string): string {
 }
 
 /** Prefix of every Service annotation the controller reads (controllers/service/service_controller.go, v3.5.0). */
-export const SERVICE_ANNOTATION_PREFIX = 'service.beta.kubernetes.io/';
+export { NLB_ANNOTATION_PREFIX as SERVICE_ANNOTATION_PREFIX } from '../providers/aws-nlb';
 
 /**
  * Annotation suffixes the controller reads (pkg/annotations/constants.go, SvcLBSuffix*, v3.5.0).
@@ -61,7 +61,7 @@ export const ANNOTATION = {
 } as const;
 
 /** The loadBalancerClass that hands a Service to the controller (docs/guide/service/annotations.md). */
-export const NLB_LOAD_BALANCER_CLASS = 'service.k8s.aws/nlb';
+export { NLB_LOAD_BALANCER_CLASS } from '../providers/aws-nlb';
 
 /**
  * What the controller assumes when an annotation is missing. Source: pkg/service/model_builder.go
